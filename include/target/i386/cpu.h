@@ -251,6 +251,8 @@ struct x86_cpu {
 	int exit_request;		/* atomic: leave KVM_RUN / interp loop now */
 
 	void *accel;			/* accelerator's per-vCPU state */
+	/* Software CPU state (TLB, decoded code), also used by KVM's fallback. */
+	struct interp_cpu *interp;
 };
 
 #define TYPE_X86_CPU "x86-cpu"
