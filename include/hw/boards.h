@@ -16,6 +16,7 @@
 #include "accel/accel.h"
 
 struct x86_cpu;
+struct chardev;
 
 struct machine_state {
 	struct object parent;
@@ -32,6 +33,8 @@ struct machine_state {
 	bool kernel_irqchip_set;	/* given on the command line */
 	char *kernel_boot;		/* "auto", "direct", "firmware" */
 	const struct accel_ops *accel;
+	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
+	struct chardev *debugcon_chr;	/* -debugcon */
 
 	/* what the board built */
 	struct memory_region sysmem;	/* root of the memory address space */
