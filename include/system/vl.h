@@ -10,6 +10,9 @@
 struct machine_state;
 struct device;
 
+/* The whole program (system/main.c calls it). */
+int kemu_main(int argc, char **argv);
+
 /* -chardev, -serial, -nographic, -debugcon: create backends (system/vl-devices.c). */
 bool vl_configure_chardevs(struct machine_state *ms, GPtrArray *chardevs, GPtrArray *serials,
 			   bool nographic, bool nodefaults, const char *debugcon, GError **errp);
