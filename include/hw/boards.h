@@ -40,8 +40,8 @@ struct machine_state {
 	struct memory_region sysmem;	/* root of the memory address space */
 	struct memory_region iomem;	/* root of the port address space */
 	struct memory_region ram;	/* all guest RAM, one memfd */
-	struct address_space as_mem;
-	struct address_space as_io;
+	struct address_space *as_mem;	/* the CPUs' view of memory */
+	struct address_space *as_io;	/* ports */
 	struct x86_cpu **cpus;
 	uint64_t below_4g_mem_size, above_4g_mem_size;
 	void *accel_state;		/* the accelerator's per-VM state */
