@@ -434,13 +434,17 @@ int interp_exec(struct x86_cpu *cpu)
 			if (r >= 0)
 				return r;
 		}
-		if (env->halted)
+		if (env->halted || env->wait_for_sipi)
 			return EXEC_HALTED;
 		/* a batch between checks keeps the loop tight */
 		for (int n = 0; n < 256; n++) {
 			r = x86_step(s);
 			if (r >= 0)
 				return r;
+			if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
+				s->a20_env = env->a20_mask;
+				x86_tlb_flush(s, true);
+			}
 			if (s->halted_now) {
 				s->halted_now = false;
 				break;

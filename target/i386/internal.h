@@ -87,6 +87,7 @@ struct interp_cpu {
 
 	struct tlb_entry tlb[2][TLB_SIZE];
 	uint64_t a20;
+	uint64_t a20_env;	/* env->a20_mask when the TLB was last flushed */
 	bool tlb_has_large;
 	/* results of the last page walk */
 	bool walk_rw, walk_dirty, walk_user_ok;

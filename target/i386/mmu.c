@@ -80,6 +80,7 @@ void x86_tlb_flush(struct interp_cpu *s, bool global)
 			e->global = false;
 		}
 	}
+	s->a20_env = s->env->a20_mask;
 	s->a20 = s->env->a20_mask ? s->env->a20_mask : ~0ULL;
 }
 
