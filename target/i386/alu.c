@@ -464,6 +464,9 @@ static void op_bitscan(struct interp_cpu *s, struct x86_insn *i)
 		r = alu_bsr(dst, src, i->opsize, fl);
 		break;
 	}
+	/* a zero source leaves the whole destination register untouched */
+	if ((i->op & 0xff) != 0xb8 && src == 0)
+		return;
 	x86_set_gpr(s, i->reg, i->opsize, r);
 }
 
@@ -494,8 +497,11 @@ static void op_cmpxchg(struct interp_cpu *s, struct x86_insn *i)
 			if (rmw_end(s, i, &r, d, src))
 				return;
 		} else {
-			/* the destination is written back unchanged (a locked cycle) */
-			if (!rmw_end(s, i, &r, d, d))
+			/*
+			 * Memory: written back unchanged (a locked cycle). A register
+			 * destination is left alone (not even zero-extended).
+			 */
+			if (i->mem && !rmw_end(s, i, &r, d, d))
 				continue;
 			x86_set_gpr(s, R_EAX, size, d);
 			return;

@@ -83,6 +83,10 @@ static void handle_exception(struct interp_cpu *s)
 	uint32_t err = s->exc_err;
 	int prev = s->delivering;
 
+	if (s->exception_hook && s->exception_hook(s, vec, err)) {
+		s->delivering = -1;
+		return;
+	}
 	if (prev >= 0) {
 		if (prev == EXCP_DF) {
 			log_mask(LOG_INT | LOG_GUEST_ERROR,

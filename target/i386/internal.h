@@ -110,6 +110,9 @@ struct interp_cpu {
 	bool halted_now;
 	uint8_t shadow_next;	/* interrupt shadow set by this instruction */
 
+	/* tests: see exceptions instead of delivering them (return true: handled) */
+	bool (*exception_hook)(struct interp_cpu *s, int vec, uint32_t err);
+
 	int64_t tsc_offset;
 	uint64_t insn_count;
 };

@@ -36,10 +36,9 @@ static void op_grp2(struct interp_cpu *s, struct x86_insn *i)
 		count = s->env->regs[R_ECX];
 	count &= size == 8 ? 63 : 31;
 	uint64_t v = x86_rm_read(s, i, size);
-	if (!count) {
-		/* no flags, no write; a 32-bit register destination is still not zero-extended */
+	/* count 0: flags untouched (the host does that too); a register is still written */
+	if (!count && i->mem)
 		return;
-	}
 	uint64_t r = sh_ops[i->reg & 7](v, count, size, &s->env->rflags);
 	x86_rm_write(s, i, size, r);
 }
@@ -51,7 +50,7 @@ static void op_shd(struct interp_cpu *s, struct x86_insn *i)
 	count &= i->opsize == 8 ? 63 : 31;
 	uint64_t v = x86_rm_read(s, i, i->opsize);
 	uint64_t src = x86_reg_read(s, i, i->reg, i->opsize);
-	if (!count)
+	if (!count && i->mem)
 		return;
 	uint64_t r = b < 0xa8 ? sh_shld(v, src, count, i->opsize, &s->env->rflags)
 			      : sh_shrd(v, src, count, i->opsize, &s->env->rflags);
