@@ -36,6 +36,9 @@ struct regs_state {
 	uint64_t rip;
 	int sig;		/* 0: completed */
 	uint64_t c_rsp;
+	uint8_t pad[0x100 - 0xa0];
+	uint8_t xmm[16][16];	/* at 0x100 */
+	uint32_t mxcsr;		/* at 0x200 */
 };
 
 /* ---- random ---- */
@@ -137,6 +140,35 @@ static void imm(struct code *c, unsigned bytes)
 		emit(c, v >> (8 * k));
 }
 
+static void mem_d8(struct code *c, unsigned op, unsigned sub)
+{
+	emit(c, op);
+	emit(c, 0x43 | (sub << 3));
+	emit(c, (uint8_t)((int)rndn(0x70) - 0x38) & ~7);
+}
+
+static void gen_x87(struct code *c)
+{
+	switch (rndn(16)) {
+	case 0: mem_d8(c, 0xdd, 0); break;			/* fld m64 */
+	case 1: mem_d8(c, 0xd9, 0); break;			/* fld m32 */
+	case 2: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf, 0xdf }[rndn(3)], rndn(2) ? 0 : 5); break; /* fild */
+	case 3: emit(c, 0xd9); emit(c, 0xc0 | rndn(8)); break;	/* fld st(i) */
+	case 4: emit(c, 0xd9); emit(c, 0xc8 | rndn(8)); break;	/* fxch */
+	case 5: mem_d8(c, rndn(2) ? 0xd8 : 0xdc, rndn(8)); break;	/* arith m32/m64 */
+	case 6: emit(c, (const uint8_t[]){ 0xd8, 0xdc, 0xde }[rndn(3)]); emit(c, 0xc0 | rndn(64)); break;
+	case 7: mem_d8(c, 0xdd, 2 + rndn(2)); break;		/* fst/fstp m64 */
+	case 8: mem_d8(c, 0xd9, 2 + rndn(2)); break;		/* fst/fstp m32 */
+	case 9: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf }[rndn(2)], 2 + rndn(2)); break; /* fist(p) */
+	case 10: emit(c, rndn(2) ? 0xdb : 0xdf); emit(c, (rndn(2) ? 0xe8 : 0xf0) | rndn(8)); break; /* fcomi */
+	case 11: emit(c, 0xd9); emit(c, (const uint8_t[]){ 0xe0, 0xe1, 0xe4, 0xe5, 0xe8, 0xeb, 0xee, 0xfa, 0xfc, 0xfd, 0xf8, 0xf5, 0xf4, 0xf6, 0xf7 }[rndn(15)]); break;
+	case 12: emit(c, 0xdf); emit(c, 0xe0); break;		/* fnstsw ax */
+	case 13: emit(c, 0xdd); emit(c, 0xd8 | rndn(8)); break;	/* fstp st(i) */
+	case 14: emit(c, 0xda + rndn(2)); emit(c, 0xc0 | rndn(32)); break;	/* fcmov */
+	default: emit(c, 0xd8); emit(c, 0xd0 | rndn(16)); break;	/* fcom/fcomp st(i) */
+	}
+}
+
 static void gen_one(struct code *c)
 {
 	unsigned size = rnd_size();
@@ -144,7 +176,10 @@ static void gen_one(struct code *c)
 	int reg = rnd_reg(size), rm = rnd_rm(size);
 	uint8_t op[3];
 
-	switch (rndn(30)) {
+	switch (rndn(36)) {
+	case 30: case 31: case 32: case 33: case 34: case 35:
+		gen_x87(c);
+		break;
 	case 0: case 1: case 2:	/* ALU r/m,r and r,r/m */
 		op[0] = (rndn(8) << 3) | (rndn(2) << 1) | w;
 		insn_rm(c, size, op, 1, reg, rm);
@@ -421,6 +456,18 @@ static void gen_prologue(struct code *c)
 		emit32(c, r * 8);
 	}
 	emit(c, 0x48); emit(c, 0x8b); emit(c, 0x00);	/* mov rax, [rax] */
+	emit(c, 0xdb); emit(c, 0xe3);			/* fninit */
+	/* movdqu xmmN, [STATE+0x100+16N] through an absolute disp32 (STATE < 2G) */
+	for (int k = 0; k < 16; k++) {
+		emit(c, 0xf3);
+		if (k >= 8)
+			emit(c, 0x44);
+		emit(c, 0x0f); emit(c, 0x6f);
+		emit(c, 0x04 | ((k & 7) << 3)); emit(c, 0x25);
+		emit32(c, STATE_ADDR + 0x100 + 16 * k);
+	}
+	/* ldmxcsr [STATE+0x200] */
+	emit(c, 0x0f); emit(c, 0xae); emit(c, 0x14); emit(c, 0x25); emit32(c, STATE_ADDR + 0x200);
 }
 
 #define OUT_ADDR (STATE_ADDR + 0x800)
@@ -440,6 +487,8 @@ static void gen_epilogue(struct code *c)
 	emit(c, 0x48); emit(c, 0x8d); emit(c, 0xa0); emit32(c, 0x400);
 	emit(c, 0x9c);
 	emit(c, 0x8f); emit(c, 0x80); emit32(c, offsetof(struct regs_state, flags));
+	/* fxsave64 [rax+0x400] */
+	emit(c, 0x48); emit(c, 0x0f); emit(c, 0xae); emit(c, 0x80); emit32(c, 0x400);
 	/* exit(0) */
 	emit(c, 0xb8); emit32(c, 60);
 	emit(c, 0x31); emit(c, 0xff);
@@ -458,8 +507,11 @@ static void native_fault(int sig, siginfo_t *si, void *uc_)
 	out->flags = uc->uc_mcontext.gregs[REG_EFL];
 	out->rip = uc->uc_mcontext.gregs[REG_RIP];
 	out->sig = sig;
+	memcpy((uint8_t *)out + 0x400, uc->uc_mcontext.fpregs, 512);
 	_exit(0);
 }
+
+G_STATIC_ASSERT(offsetof(struct regs_state, xmm) == 0x100 && offsetof(struct regs_state, mxcsr) == 0x200);
 
 struct test_case {
 	struct code code;	/* just the random body */
@@ -470,6 +522,7 @@ struct test_case {
 
 struct result {
 	struct regs_state out;
+	uint8_t fx[512];	/* FXSAVE image */
 	uint8_t data[4096];
 	uint8_t stack[4096];
 };
@@ -525,6 +578,7 @@ static bool run_native(const struct test_case *tc, struct result *res)
 	int status;
 	waitpid(pid, &status, 0);
 	memcpy(&res->out, view + 8192 + 0x800, sizeof(res->out));
+	memcpy(res->fx, view + 8192 + 0x800 + 0x400, 512);
 	if (res->out.sig)
 		res->out.rip -= body;	/* the interpreter runs the body alone */
 	memcpy(res->data, view, 4096);
@@ -617,9 +671,19 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 		env->regs[r] = tc->in.r[r];
 	env->rflags = tc->in.flags;
 	env->rip = CODE_ADDR;
+	env->fpu_control = 0x37f;
+	env->fpu_status = 0;
+	env->fpu_tag = 0xffff;
+	memcpy(env->xmm, tc->in.xmm, sizeof(tc->in.xmm));
+	env->mxcsr = tc->in.mxcsr;
 	caught_vec = -1;
 	for (int n = 0; n < 10000 && env->rip != CODE_ADDR + tc->code.n; n++) {
+		uint64_t rip0 = env->rip;
 		x86_step(s);
+		if (getenv("KEMU_DIFF_TRACE"))
+			fprintf(stderr, "  after %" PRIx64 ": fsw %04x st0 %04x:%016" PRIx64 "\n", rip0,
+				env->fpu_status, env->st[(env->fpu_status >> 11) & 7].sign_exponent,
+				env->st[(env->fpu_status >> 11) & 7].mantissa);
 		if (caught_vec >= 0)
 			break;
 	}
@@ -627,10 +691,26 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 		res->out.r[r] = env->regs[r];
 	res->out.flags = env->rflags;
 	res->out.rip = env->rip;
-	res->out.sig = caught_vec < 0 ? 0 : caught_vec == EXCP_DE ? SIGFPE :
+	res->out.sig = caught_vec < 0 ? 0 : (caught_vec == EXCP_DE || caught_vec == EXCP_MF || caught_vec == EXCP_XM) ? SIGFPE :
 		       caught_vec == EXCP_UD ? SIGILL : caught_vec == EXCP_BP ? SIGTRAP : SIGSEGV;
 	memcpy(res->data, m->data, 4096);
 	memcpy(res->stack, m->stack, 4096);
+	memset(res->fx, 0, 512);
+	stw_le_p(res->fx, env->fpu_control);
+	stw_le_p(res->fx + 2, env->fpu_status);
+	uint8_t ab = 0;
+	for (int k = 0; k < 8; k++)
+		if (((env->fpu_tag >> (2 * k)) & 3) != 3)
+			ab |= 1 << k;
+	res->fx[4] = ab;
+	stl_le_p(res->fx + 24, env->mxcsr);
+	unsigned top = (env->fpu_status >> 11) & 7;
+	for (int k = 0; k < 8; k++) {
+		stq_le_p(res->fx + 32 + k * 16, env->st[(top + k) & 7].mantissa);
+		stw_le_p(res->fx + 40 + k * 16, env->st[(top + k) & 7].sign_exponent);
+	}
+	for (int k = 0; k < 16; k++)
+		memcpy(res->fx + 160 + k * 16, env->xmm[k].b, 16);
 	interp_cpu_destroy(cpu);
 	g_free(cpu);
 }
@@ -683,6 +763,35 @@ static bool compare(const struct test_case *tc, const struct result *nat, const 
 			nat->out.flags & fmask, emu->out.flags & fmask);
 		ok = false;
 	}
+	if (lduw_le_p(nat->fx) != lduw_le_p(emu->fx) || lduw_le_p(nat->fx + 2) != lduw_le_p(emu->fx + 2) ||
+	    nat->fx[4] != emu->fx[4]) {
+		fprintf(stderr, "x87: native fcw %04x fsw %04x ftw %02x, interp fcw %04x fsw %04x ftw %02x\n",
+			lduw_le_p(nat->fx), lduw_le_p(nat->fx + 2), nat->fx[4],
+			lduw_le_p(emu->fx), lduw_le_p(emu->fx + 2), emu->fx[4]);
+		ok = false;
+	}
+	for (int k = 0; k < 8; k++) {
+		if (!(nat->fx[4] & (1 << ((k + ((lduw_le_p(nat->fx + 2) >> 11) & 7)) & 7))))
+			continue;	/* empty registers may hold anything */
+		if (memcmp(nat->fx + 32 + k * 16, emu->fx + 32 + k * 16, 10)) {
+			fprintf(stderr, "st(%d): native %04x:%016" PRIx64 ", interp %04x:%016" PRIx64 "\n", k,
+				lduw_le_p(nat->fx + 40 + k * 16), ldq_le_p(nat->fx + 32 + k * 16),
+				lduw_le_p(emu->fx + 40 + k * 16), ldq_le_p(emu->fx + 32 + k * 16));
+			ok = false;
+		}
+	}
+	if (ldl_le_p(nat->fx + 24) != ldl_le_p(emu->fx + 24)) {
+		fprintf(stderr, "mxcsr: native %08x, interp %08x\n", ldl_le_p(nat->fx + 24), ldl_le_p(emu->fx + 24));
+		ok = false;
+	}
+	for (int k = 0; k < 16; k++) {
+		if (memcmp(nat->fx + 160 + k * 16, emu->fx + 160 + k * 16, 16)) {
+			fprintf(stderr, "xmm%d: native %016" PRIx64 "%016" PRIx64 ", interp %016" PRIx64 "%016" PRIx64 "\n", k,
+				ldq_le_p(nat->fx + 168 + k * 16), ldq_le_p(nat->fx + 160 + k * 16),
+				ldq_le_p(emu->fx + 168 + k * 16), ldq_le_p(emu->fx + 160 + k * 16));
+			ok = false;
+		}
+	}
 	for (int k = 0; k < 4096; k++) {
 		if (nat->data[k] != emu->data[k]) {
 			fprintf(stderr, "data[%#x]: native %02x, interp %02x\n", k, nat->data[k], emu->data[k]);
@@ -710,6 +819,12 @@ static void make_case(struct test_case *tc, unsigned ninsn)
 	tc->in.r[R_EBX] = DATA_ADDR + 0x800;
 	tc->in.r[R_ESP] = STACK_ADDR + 0x800;
 	tc->in.flags = 0x202 | (rnd() & (STATUS_FLAGS));
+	for (int k = 0; k < 16; k++)
+		for (int b = 0; b < 16; b += 8) {
+			uint64_t v = rnd_value();
+			memcpy(&tc->in.xmm[k][b], &v, 8);
+		}
+	tc->in.mxcsr = 0x1f80 | ((rnd() & 3) << 13) * (rndn(4) == 0);
 	for (int k = 0; k < 4096; k += 8) {
 		uint64_t v = rnd_value();
 		memcpy(tc->data + k, &v, 8);
