@@ -15,11 +15,15 @@
  *		object_property_set_int(OBJECT(a), "id", cpu->apic_id, errp);
  *		object_property_set_bool(OBJECT(a), "bsp", i == 0, errp);
  *		device_realize(DEVICE(a), errp);
- *		apic_attach(&pc->apic_bus, a, cpu);	// sets cpu->irq_source, cpu->apic
+ *		apic_attach(&pc->apic_bus, a, cpu, &pc_apic_cpu_ops);
+ *	with  static const struct apic_cpu_ops pc_apic_cpu_ops = {
+ *		cpu_interrupt, cpu_reset_interrupt };
+ * apic_attach() also sets cpu->irq_source and cpu->apic.
  *	memory_region_add_subregion(sysmem, 0xfee00000, apic_bus_msi_region(&pc->apic_bus));
  *
- * The APIC signals its CPU with cpu_interrupt(cpu, CPU_INTERRUPT_HARD/NMI/
- * INIT/SIPI). HARD stays set while an interrupt is deliverable; the CPU then
+ * The APIC signals its CPU through the apic_cpu_ops given at attach time
+ * (cpu_interrupt(cpu, CPU_INTERRUPT_HARD/NMI/INIT/SIPI) on a machine; a
+ * recorder in tests). HARD stays set while an interrupt is deliverable; the CPU then
  * (IF=1, no shadow) calls cpu->irq_source.get_interrupt(), i.e.
  * apic_cpu_get_interrupt(), for the vector: the highest IRR vector above
  * PPR moves to ISR; if the LAPIC is disabled or LINT0 is ExtINT, the PIC is
@@ -75,9 +79,16 @@ struct apic_bus {
 	struct memory_region msi_mr;
 };
 
+/* How an APIC reaches its CPU: cpu_interrupt and cpu_reset_interrupt. */
+struct apic_cpu_ops {
+	void (*interrupt)(struct x86_cpu *cpu, int mask);
+	void (*reset_interrupt)(struct x86_cpu *cpu, int mask);
+};
+
 void apic_bus_init(struct apic_bus *bus, struct pic_state *pic,
 		   struct ioapic_state *ioapic);
-void apic_attach(struct apic_bus *bus, struct apic_state *s, struct x86_cpu *cpu);
+void apic_attach(struct apic_bus *bus, struct apic_state *s, struct x86_cpu *cpu,
+		 const struct apic_cpu_ops *ops);
 struct memory_region *apic_bus_msi_region(struct apic_bus *bus);
 /*
  * An interrupt message on the APIC bus (from the IOAPIC, an MSI or an IPI):

@@ -3,7 +3,7 @@
  * The 82093AA I/O APIC ("ioapic"): 24 interrupt inputs, each with a
  * redirection entry that turns it into a message on the APIC bus.
  *
- * The board maps its 32-byte region (IOREGSEL at offset 0, IOWIN at 0x10)
+ * The board maps its 4 KiB region (IOREGSEL at offset 0, IOWIN at 0x10)
  * at 0xfec00000, connects GSIs with ioapic_set_irq as the irq handler
  * (n = pin 0..23) and says where messages go:
  *
@@ -33,7 +33,7 @@ struct apic_bus;
 
 #define IOAPIC_DEFAULT_ADDRESS	0xfec00000ULL
 #define IOAPIC_NUM_PINS		24
-#define IOAPIC_REGION_SIZE	0x20
+#define IOAPIC_REGION_SIZE	0x1000	/* IOREGSEL 0x00, IOWIN 0x10, EOI 0x40 */
 
 typedef void (*ioapic_msi_fn)(void *opaque, uint64_t addr, uint32_t data);
 
