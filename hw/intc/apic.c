@@ -550,6 +550,12 @@ void apic_bus_init(struct apic_bus *bus, struct pic_state *pic, struct ioapic_st
 			      APIC_MSI_REGION_SIZE);
 }
 
+void apic_bus_destroy(struct apic_bus *bus)
+{
+	memory_region_destroy(&bus->msi_mr);
+	bus->nr = 0;
+}
+
 struct memory_region *apic_bus_msi_region(struct apic_bus *bus)
 {
 	return &bus->msi_mr;
@@ -1087,6 +1093,11 @@ static void apic_instance_init(struct object *obj)
 	s->deadline_ns = -1;
 }
 
+static void apic_instance_finalize(struct object *obj)
+{
+	memory_region_destroy(&APIC(obj)->mmio);
+}
+
 static bool apic_realize(struct device *dev, GError **errp)
 {
 	struct apic_state *s = APIC(dev);
@@ -1146,7 +1157,8 @@ static const struct property apic_props[] = {
 };
 
 DEFINE_DEVICE_TYPE(apic, TYPE_APIC, TYPE_DEVICE, struct apic_state,
-		   .instance_init = apic_instance_init, .realize = apic_realize,
+		   .instance_init = apic_instance_init,
+		   .instance_finalize = apic_instance_finalize, .realize = apic_realize,
 		   .unrealize = apic_unrealize, .reset = apic_reset,
 		   .props = apic_props, .vmstate = apic_fields, .vmstate_version = 1,
 		   .no_user = true, .desc = "local APIC (xAPIC/x2APIC)");

@@ -423,6 +423,15 @@ static void pic_instance_init(struct object *obj)
 			      "pic-elcr", 2);
 }
 
+static void pic_instance_finalize(struct object *obj)
+{
+	struct pic_state *s = PIC(obj);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		memory_region_destroy(&s->io[i]);
+}
+
 static void pic_reset(struct device *dev)
 {
 	struct pic_state *s = PIC(dev);
@@ -460,6 +469,7 @@ static const struct vmstate_field pic_fields[] = {
 };
 
 DEFINE_DEVICE_TYPE(i8259, TYPE_I8259, TYPE_DEVICE, struct pic_state,
-		   .instance_init = pic_instance_init, .reset = pic_reset,
+		   .instance_init = pic_instance_init,
+		   .instance_finalize = pic_instance_finalize, .reset = pic_reset,
 		   .vmstate = pic_fields, .vmstate_version = 1, .no_user = true,
 		   .desc = "8259A interrupt controller pair with ELCR");

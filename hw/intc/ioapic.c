@@ -270,6 +270,11 @@ static void ioapic_instance_init(struct object *obj)
 			      IOAPIC_REGION_SIZE);
 }
 
+static void ioapic_instance_finalize(struct object *obj)
+{
+	memory_region_destroy(&IOAPIC(obj)->mmio);
+}
+
 static void ioapic_reset(struct device *dev)
 {
 	struct ioapic_state *s = IOAPIC(dev);
@@ -297,6 +302,7 @@ static const struct property ioapic_props[] = {
 };
 
 DEFINE_DEVICE_TYPE(ioapic, TYPE_IOAPIC, TYPE_DEVICE, struct ioapic_state,
-		   .instance_init = ioapic_instance_init, .reset = ioapic_reset,
+		   .instance_init = ioapic_instance_init,
+		   .instance_finalize = ioapic_instance_finalize, .reset = ioapic_reset,
 		   .props = ioapic_props, .vmstate = ioapic_fields, .vmstate_version = 1,
 		   .no_user = true, .desc = "82093AA I/O APIC");

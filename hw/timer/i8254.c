@@ -478,6 +478,11 @@ static void pit_instance_init(struct object *obj)
 	s->next_tick = -1;
 }
 
+static void pit_instance_finalize(struct object *obj)
+{
+	memory_region_destroy(&PIT(obj)->io);
+}
+
 static bool pit_realize(struct device *dev, GError **errp)
 {
 	struct pit_state *s = PIT(dev);
@@ -547,7 +552,8 @@ static const struct vmstate_field pit_fields[] = {
 };
 
 DEFINE_DEVICE_TYPE(i8254, TYPE_I8254, TYPE_DEVICE, struct pit_state,
-		   .instance_init = pit_instance_init, .realize = pit_realize,
+		   .instance_init = pit_instance_init,
+		   .instance_finalize = pit_instance_finalize, .realize = pit_realize,
 		   .unrealize = pit_unrealize, .reset = pit_reset,
 		   .vmstate = pit_fields, .vmstate_version = 1, .no_user = true,
 		   .desc = "8254 programmable interval timer");

@@ -89,6 +89,7 @@ void apic_bus_init(struct apic_bus *bus, struct pic_state *pic,
 		   struct ioapic_state *ioapic);
 void apic_attach(struct apic_bus *bus, struct apic_state *s, struct x86_cpu *cpu,
 		 const struct apic_cpu_ops *ops);
+void apic_bus_destroy(struct apic_bus *bus);
 struct memory_region *apic_bus_msi_region(struct apic_bus *bus);
 /*
  * An interrupt message on the APIC bus (from the IOAPIC, an MSI or an IPI):
