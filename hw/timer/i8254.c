@@ -447,6 +447,11 @@ void pit_set_gate(struct pit_state *s, int c, int level)
 		pit_irq_update(s);
 }
 
+int64_t pit_next_event_ns(struct pit_state *s)
+{
+	return s->timer && timer_pending(s->timer) ? timer_expire_ns(s->timer) : -1;
+}
+
 int pit_get_gate(struct pit_state *s, int c)
 {
 	if (c < 0 || c >= PIT_CHANNELS)

@@ -41,5 +41,7 @@ void pit_set_gate(struct pit_state *s, int ch, int level);
 int pit_get_gate(struct pit_state *s, int ch);
 /* OUT of counter ch at virtual time now_ns (normally clock_get_ns(CLOCK_VIRTUAL)). */
 int pit_get_out(struct pit_state *s, int ch, int64_t now_ns);
+/* Virtual time of counter 0's next timer event, -1 if none (monitor, tests). */
+int64_t pit_next_event_ns(struct pit_state *s);
 
 #endif
