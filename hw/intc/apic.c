@@ -388,6 +388,11 @@ static void apic_timer_cb(void *opaque)
 	}
 }
 
+int64_t apic_timer_next_ns(struct apic_state *s)
+{
+	return s->timer && timer_pending(s->timer) ? timer_expire_ns(s->timer) : -1;
+}
+
 uint64_t apic_get_tsc_deadline(struct apic_state *s)
 {
 	if (LVT_TIMER_MODE(s->lvt[LVT_TIMER]) != TIMER_TSC_DEADLINE)
