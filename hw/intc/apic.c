@@ -653,9 +653,13 @@ int apic_cpu_get_interrupt(void *opaque, struct x86_cpu *cpu)
 		apic_update_irq(s);
 		return vector;
 	}
+	/*
+	 * Nothing deliverable (TPR rose after INTR was signalled). The SDM
+	 * (§10.9) has the APIC answer INTA with the spurious vector; kemu's
+	 * CPU asks here only while HARD is set, and HARD was just dropped, so
+	 * "nothing" is the faithful answer without a stray interrupt.
+	 */
 	apic_update_irq(s);
-	if (vector < 0)		/* TPR rose after INTR: spurious, §10.9 */
-		return s->svr & 0xff;
 	return -1;
 }
 
@@ -945,6 +949,7 @@ uint64_t apic_mmio_read(struct apic_state *s, uint64_t offset, unsigned size)
 void apic_mmio_write(struct apic_state *s, uint64_t offset, uint64_t value, unsigned size)
 {
 	uint32_t reg = offset & 0xff0;
+	uint64_t dummy;
 
 	if (!apic_hw_enabled(s) || apic_x2apic(s) || offset >= APIC_SPACE_SIZE)
 		return;
@@ -953,8 +958,12 @@ void apic_mmio_write(struct apic_state *s, uint64_t offset, uint64_t value, unsi
 			    size, offset);
 		return;
 	}
-	if (reg == APIC_SELF_IPI || !apic_reg_write(s, reg, (uint32_t)value))
-		apic_error(s, ESR_ILLEGAL_REGISTER);
+	if (reg != APIC_SELF_IPI && apic_reg_write(s, reg, (uint32_t)value))
+		return;
+	if (reg != APIC_SELF_IPI && apic_reg_read(s, reg, &dummy))
+		guest_error("apic: write to read-only register 0x%03x", reg);
+	else
+		apic_error(s, ESR_ILLEGAL_REGISTER);	/* reserved address, §10.5.3 */
 }
 
 bool apic_msr_read(struct apic_state *s, uint32_t msr, uint64_t *value)

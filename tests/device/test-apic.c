@@ -81,6 +81,36 @@ static int ack(int n)
 	return apic_cpu_get_interrupt(apic[n], &cpu[n]->cpu);
 }
 
+
+/* Save the device's state, reset it, restore the saved state. */
+static void save_reset_restore(struct device *dev)
+{
+	const struct vmstate_description *vmsd = &DEVICE_GET_CLASS(dev)->vmsd;
+	GByteArray *saved = vmstate_save(vmsd, dev);
+	GError *err = NULL;
+
+	device_reset(dev);
+	g_assert_true(vmstate_load(vmsd, dev, saved->data, saved->len, &err));
+	g_byte_array_unref(saved);
+}
+
+static void test_apic_state_survives_save_and_restore(void)
+{
+	int64_t next;
+
+	setup();
+	writel(APIC0 + TPR, 0x20);
+	writel(APIC0 + LDR, 0x04000000);
+	writel(APIC0 + LVT_TIMER, 0x20031);
+	writel(APIC0 + TMICT, 5000);
+	next = apic_timer_next_ns(apic[0]);
+	save_reset_restore(DEVICE(apic[0]));
+	g_assert_cmphex(readl(APIC0 + TPR), ==, 0x20);
+	g_assert_cmphex(readl(APIC0 + LDR), ==, 0x04000000);
+	g_assert_cmpint(apic_timer_next_ns(apic[0]), ==, next);
+	teardown();
+}
+
 static void test_apic_version_and_id_registers(void)
 {
 	setup();
@@ -365,7 +395,10 @@ static void test_apic_error_lvt_delivers_on_illegal_register(void)
 {
 	setup();
 	writel(APIC0 + LVT_ERROR, 0xee);
-	writel(APIC0 + 0x030, 1);		/* version is read-only */
+	writel(APIC0 + 0x030, 1);		/* version is read-only: ignored */
+	g_assert_false(irr_test(APIC0, 0xee));
+	g_assert_cmphex(readl(APIC0 + 0x030), ==, 0x00050014);
+	writel(APIC0 + 0x040, 1);		/* reserved address */
 	g_assert_true(irr_test(APIC0, 0xee));
 	writel(APIC0 + ESR, 0);
 	g_assert_cmphex(readl(APIC0 + ESR), ==, 0x80);
@@ -504,5 +537,7 @@ int main(int argc, char **argv)
 			test_apic_extint_on_lint0_acknowledges_the_pic);
 	g_test_add_func("/apic/lint1-in-nmi-mode-signals-nmi",
 			test_apic_lint1_in_nmi_mode_signals_nmi);
+	g_test_add_func("/apic/state-survives-save-and-restore",
+			test_apic_state_survives_save_and_restore);
 	return g_test_run();
 }

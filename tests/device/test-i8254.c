@@ -67,6 +67,33 @@ static uint8_t read_status(int ch)
 	return inb(0x40 + ch);
 }
 
+
+/* Save the device's state, reset it, restore the saved state. */
+static void save_reset_restore(struct device *dev)
+{
+	const struct vmstate_description *vmsd = &DEVICE_GET_CLASS(dev)->vmsd;
+	GByteArray *saved = vmstate_save(vmsd, dev);
+	GError *err = NULL;
+
+	device_reset(dev);
+	g_assert_true(vmstate_load(vmsd, dev, saved->data, saved->len, &err));
+	g_byte_array_unref(saved);
+}
+
+static void test_pit_state_survives_save_and_restore(void)
+{
+	int64_t t0;
+
+	setup();
+	program(0, 2, 0, 1000);
+	t0 = now();
+	step_to_tick(t0, 300);
+	save_reset_restore(DEVICE(pit));
+	g_assert_cmpint(read_count_latched(0), ==, 700);
+	g_assert_cmpint(pit_next_event_ns(pit), ==, t0 + tick_ns(1000));
+	teardown();
+}
+
 static void test_pit_mode0_out_rises_at_terminal_count_and_stays_high(void)
 {
 	int64_t t0;
@@ -371,5 +398,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/i8254/count-zero-means-65536", test_pit_count_zero_means_65536);
 	g_test_add_func("/i8254/control-word-stops-counter-and-timer",
 			test_pit_control_word_stops_counter_and_timer);
+	g_test_add_func("/i8254/state-survives-save-and-restore",
+			test_pit_state_survives_save_and_restore);
 	return g_test_run();
 }

@@ -53,6 +53,32 @@ static uint8_t read_isr(uint16_t port)
 	return v;
 }
 
+
+/* Save the device's state, reset it, restore the saved state. */
+static void save_reset_restore(struct device *dev)
+{
+	const struct vmstate_description *vmsd = &DEVICE_GET_CLASS(dev)->vmsd;
+	GByteArray *saved = vmstate_save(vmsd, dev);
+	GError *err = NULL;
+
+	device_reset(dev);
+	g_assert_true(vmstate_load(vmsd, dev, saved->data, saved->len, &err));
+	g_byte_array_unref(saved);
+}
+
+static void test_pic_state_survives_save_and_restore(void)
+{
+	setup();
+	outb(0x21, 0x5a);
+	outb(0x4d1, 0x08);
+	save_reset_restore(DEVICE(pic));
+	g_assert_cmphex(inb(0x21), ==, 0x5a);
+	g_assert_cmphex(inb(0x4d1), ==, 0x08);
+	pic_set_irq(pic, 11, 1);
+	g_assert_cmpint(pic_get_interrupt(pic), ==, 0x73);
+	teardown();
+}
+
 static void test_pic_icw_sequence_sets_vector_bases(void)
 {
 	setup();
@@ -375,5 +401,7 @@ int main(int argc, char **argv)
 			test_pic_special_mask_mode_lets_lower_priority_through);
 	g_test_add_func("/i8259/special-fully-nested-lets-slave-nest",
 			test_pic_special_fully_nested_lets_slave_nest);
+	g_test_add_func("/i8259/state-survives-save-and-restore",
+			test_pic_state_survives_save_and_restore);
 	return g_test_run();
 }

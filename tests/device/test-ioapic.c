@@ -65,6 +65,30 @@ static void set_entry(int pin, uint64_t e)
 	io_write(0x10 + 2 * pin, e);
 }
 
+
+/* Save the device's state, reset it, restore the saved state. */
+static void save_reset_restore(struct device *dev)
+{
+	const struct vmstate_description *vmsd = &DEVICE_GET_CLASS(dev)->vmsd;
+	GByteArray *saved = vmstate_save(vmsd, dev);
+	GError *err = NULL;
+
+	device_reset(dev);
+	g_assert_true(vmstate_load(vmsd, dev, saved->data, saved->len, &err));
+	g_byte_array_unref(saved);
+}
+
+static void test_ioapic_state_survives_save_and_restore(void)
+{
+	setup();
+	set_entry(7, 0x37 | 1 << 15 | (uint64_t)3 << 56);
+	ioapic_set_irq(io, 7, 1);
+	save_reset_restore(DEVICE(io));
+	g_assert_cmphex(io_read(0x10 + 14), ==, 0x37 | 1 << 15 | 1 << 14);
+	g_assert_cmphex(io_read(0x11 + 14), ==, 0x03000000);
+	teardown();
+}
+
 static void test_ioapic_version_is_0x20_with_24_entries(void)
 {
 	setup();
@@ -245,5 +269,7 @@ int main(int argc, char **argv)
 			test_ioapic_remote_irr_and_delivery_status_are_read_only);
 	g_test_add_func("/ioapic/level-message-reaches-lapic-and-lapic-eoi-broadcasts",
 			test_ioapic_level_message_reaches_lapic_and_lapic_eoi_broadcasts);
+	g_test_add_func("/ioapic/state-survives-save-and-restore",
+			test_ioapic_state_survives_save_and_restore);
 	return g_test_run();
 }
