@@ -12,8 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The device lock. Order: BQL before any device-private lock, before timer_lock. */
-static GRecMutex bql;
+/*
+ * The device lock. Order: BQL before any device-private lock, before
+ * timer_lock. A plain mutex (so vCPU threads can wait on conditions with
+ * it) made re-entrant per thread by counting.
+ */
+static GMutex bql;
 static __thread int bql_depth;
 static int wakeup_fd = -1;
 
@@ -29,15 +33,37 @@ static GPtrArray *bh_list;
 
 void bql_lock(void)
 {
-	g_rec_mutex_lock(&bql);
-	bql_depth++;
+	if (bql_depth++ == 0)
+		g_mutex_lock(&bql);
 }
 
 void bql_unlock(void)
 {
 	g_assert(bql_depth > 0);
-	bql_depth--;
-	g_rec_mutex_unlock(&bql);
+	if (--bql_depth == 0)
+		g_mutex_unlock(&bql);
+}
+
+void bql_cond_wait(GCond *cond)
+{
+	int depth = bql_depth;
+
+	g_assert(depth > 0);
+	bql_depth = 0;
+	g_cond_wait(cond, &bql);
+	bql_depth = depth;
+}
+
+bool bql_cond_wait_until(GCond *cond, int64_t end_time_us)
+{
+	int depth = bql_depth;
+	bool signalled;
+
+	g_assert(depth > 0);
+	bql_depth = 0;
+	signalled = g_cond_wait_until(cond, &bql, end_time_us);
+	bql_depth = depth;
+	return signalled;
 }
 
 bool bql_locked(void)
@@ -191,12 +217,17 @@ void main_loop_wait(int64_t timeout_ns)
 		tsp = &ts;
 	}
 
-	g_assert(bql_locked());
+	/* drop the lock entirely while sleeping, however deep the caller holds it */
+	int depth = bql_depth;
+
+	g_assert(depth > 0);
+	bql_depth = 1;
 	bql_unlock();
 	/* GPollFD has the layout of struct pollfd on Linux (glib guarantees it) */
 	if (ppoll((struct pollfd *)fds, nfds + 1, tsp, NULL) < 0 && errno != EINTR)
 		kemu_log("main loop: ppoll: %s\n", g_strerror(errno));
 	bql_lock();
+	bql_depth = depth;
 
 	if (fds[nfds].revents & G_IO_IN) {
 		if (read(wakeup_fd, &drain, sizeof(drain)) < 0 && errno != EAGAIN)
