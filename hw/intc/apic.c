@@ -74,6 +74,13 @@ enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_NB
 #define TIMER_PERIODIC		1
 #define TIMER_TSC_DEADLINE	2
 
+/*
+ * A periodic timer faster than this interrupts once per this interval (the
+ * count still reads exactly): a guest cannot make the host spin. KVM's
+ * in-kernel APIC clamps periodic mode to 200 us.
+ */
+#define APIC_MIN_PERIOD_NS	(20 * NS_PER_US)
+
 #define SVR_ENABLE		(1u << 8)
 #define APIC_VERSION_VALUE	(0x14 | (LVT_NB - 1) << 16)	/* integrated APIC, 6 LVTs */
 
@@ -346,6 +353,8 @@ static void apic_timer_arm(struct apic_state *s)
 		expire = s->count_start_ns + period;
 		if (expire <= now)	/* periods that passed while masked */
 			expire += (now - expire) / period * period + period;
+		if (expire < now + APIC_MIN_PERIOD_NS)
+			expire += (now + APIC_MIN_PERIOD_NS - expire + period - 1) / period * period;
 		timer_mod_ns(s->timer, expire);
 		return;
 	case TIMER_ONESHOT:
@@ -522,12 +531,18 @@ void apic_bus_send_msi(struct apic_bus *bus, uint64_t addr, uint32_t data)
 	/* Address: 0xfee, destination ID 19:12, RH 3, DM 2; data: trigger 15, mode 10:8, vector 7:0 */
 	uint32_t dest = (addr >> 12) & 0xff;
 	bool logical = addr & (1 << 2);
+	unsigned mode = (data >> 8) & 7;
 
 	if ((addr >> 20) != 0xfee) {
 		guest_error("apic: MSI to 0x%" PRIx64 " outside 0xfee00000-0xfeefffff", addr);
 		return;
 	}
-	apic_bus_deliver(bus, dest, logical, (data >> 8) & 7, data & 0xff, data & (1 << 15));
+	/* 011 and 110 (SIPI) are reserved in MSI data, §10.11.2 */
+	if (mode == 3 || mode == APIC_DM_SIPI) {
+		guest_error("apic: MSI with reserved delivery mode %u", mode);
+		return;
+	}
+	apic_bus_deliver(bus, dest, logical, mode, data & 0xff, data & (1 << 15));
 }
 
 static uint64_t apic_msi_read(void *opaque, uint64_t offset, unsigned size)

@@ -70,6 +70,8 @@ static void ioapic_send(struct ioapic_state *s, uint64_t e)
 	uint64_t addr;
 	uint32_t data;
 
+	if (RTE_DELIV_MODE(e) == 3 || RTE_DELIV_MODE(e) == 6)
+		return;		/* reserved (§3.2.4): logged when written */
 	if (s->msi_fn) {
 		/* The same message in MSI form, SDM vol. 3A §10.11 */
 		addr = APIC_DEFAULT_ADDRESS | dest << 12 | (logical ? 1 << 2 : 0);

@@ -31,6 +31,12 @@
 #include "system/timer.h"
 
 #define PIT_CHANNELS 3
+/*
+ * A periodic counter 0 faster than this (modes 2 and 3 with a count below
+ * 24) interrupts once per this interval, at a rising edge: a guest cannot
+ * make the host spin (KVM's in-kernel PIT clamps similarly, to 200 us).
+ */
+#define PIT_MIN_EVENT_NS (20 * NS_PER_US)
 
 /* Read/write states: which byte the next access to a counter port is. */
 enum { RW_LSB = 1, RW_MSB = 2, RW_WORD0 = 3, RW_WORD1 = 4 };
@@ -136,9 +142,16 @@ static int64_t pit_next_event(struct pit_state *s, int c, int64_t d)
 	return -1;
 }
 
+static bool pit_rate_limited(struct pit_state *s, int c)
+{
+	return (s->mode[c] == 2 || s->mode[c] == 3) &&
+	       pit_ticks_duration(s->count[c]) < PIT_MIN_EVENT_NS;
+}
+
 static bool pit_mode_pulses(struct pit_state *s, int c)
 {
-	return s->mode[c] == 2 || s->mode[c] == 4 || s->mode[c] == 5;
+	return s->mode[c] == 2 || s->mode[c] == 4 || s->mode[c] == 5 ||
+	       pit_rate_limited(s, c);
 }
 
 static void pit_irq_set(struct pit_state *s, int level)
@@ -151,7 +164,15 @@ static void pit_irq_set(struct pit_state *s, int level)
 
 static void pit_arm(struct pit_state *s, int64_t d)
 {
+	int64_t n = s->count[0], first;
+
 	s->next_tick = pit_next_event(s, 0, d);
+	if (s->next_tick >= 0 && pit_rate_limited(s, 0)) {
+		/* the first period boundary at least PIT_MIN_EVENT_NS from now */
+		first = pit_ticks(s, 0, clock_get_ns(CLOCK_VIRTUAL) + PIT_MIN_EVENT_NS);
+		first = MAX(first, d + 1);
+		s->next_tick = (first + n - 1) / n * n;
+	}
 	if (s->next_tick < 0)
 		timer_del(s->timer);
 	else

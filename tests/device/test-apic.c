@@ -163,15 +163,15 @@ static void test_apic_timer_periodic_fires_every_count_times_divide(void)
 	setup();
 	writel(APIC0 + TDCR, 0x0);		/* divide by 2 */
 	writel(APIC0 + LVT_TIMER, 0x20031);	/* periodic, vector 0x31 */
-	writel(APIC0 + TMICT, 500);		/* period 1000 ns */
-	clock_step(250);
-	g_assert_cmpint(readl(APIC0 + TMCCT), ==, 375);
-	clock_step(750);
+	writel(APIC0 + TMICT, 50000);		/* period 100 us */
+	clock_step(25000);
+	g_assert_cmpint(readl(APIC0 + TMCCT), ==, 37500);
+	clock_step(75000);
 	for (i = 0; i < 1000; i++) {
 		g_assert_true(irr_test(APIC0, 0x31));
 		g_assert_cmpint(ack(0), ==, 0x31);
 		writel(APIC0 + EOI, 0);
-		clock_step(999);
+		clock_step(99999);
 		g_assert_false(irr_test(APIC0, 0x31));
 		clock_step(1);
 	}
@@ -179,11 +179,34 @@ static void test_apic_timer_periodic_fires_every_count_times_divide(void)
 	writel(APIC0 + EOI, 0);
 	/* divide by 1: the same count is twice as fast */
 	writel(APIC0 + TDCR, 0xb);
-	writel(APIC0 + TMICT, 500);
-	clock_step(499);
+	writel(APIC0 + TMICT, 50000);
+	clock_step(49999);
 	g_assert_false(irr_test(APIC0, 0x31));
 	clock_step(1);
 	g_assert_true(irr_test(APIC0, 0x31));
+	teardown();
+}
+
+static void test_apic_periodic_timer_faster_than_20us_is_rate_limited(void)
+{
+	int fired = 0, i;
+
+	setup();
+	writel(APIC0 + TDCR, 0xb);		/* divide by 1 */
+	writel(APIC0 + LVT_TIMER, 0x20031);
+	writel(APIC0 + TMICT, 10);		/* 10 ns period */
+	for (i = 0; i < 100; i++) {
+		clock_step(10 * NS_PER_US);
+		if (irr_test(APIC0, 0x31)) {
+			fired++;
+			ack(0);
+			writel(APIC0 + EOI, 0);
+		}
+	}
+	/* 1 ms: one interrupt per 20 us at most */
+	g_assert_cmpint(fired, >=, 45);
+	g_assert_cmpint(fired, <=, 50);
+	g_assert_cmpint(readl(APIC0 + TMCCT), ==, 10);	/* the count still runs exactly */
 	teardown();
 }
 
@@ -191,12 +214,12 @@ static void test_apic_masked_periodic_timer_arms_no_host_timer(void)
 {
 	setup();
 	writel(APIC0 + LVT_TIMER, 0x30031);	/* periodic, masked */
-	writel(APIC0 + TMICT, 100);
+	writel(APIC0 + TMICT, 100000);		/* 200 us at divide by 2 */
 	g_assert_cmpint(apic_timer_next_ns(apic[0]), ==, -1);
-	clock_step(1050);
-	g_assert_cmpint(readl(APIC0 + TMCCT), ==, 100 - 25);	/* still counts */
+	clock_step(1050 * NS_PER_US);
+	g_assert_cmpint(readl(APIC0 + TMCCT), ==, 75000);	/* still counts */
 	writel(APIC0 + LVT_TIMER, 0x20031);	/* unmask: next period boundary */
-	g_assert_cmpint(apic_timer_next_ns(apic[0]), ==, now() + 150);
+	g_assert_cmpint(apic_timer_next_ns(apic[0]), ==, now() + 150 * NS_PER_US);
 	teardown();
 }
 
@@ -500,6 +523,8 @@ int main(int argc, char **argv)
 			test_apic_timer_oneshot_fires_once_after_count_times_divide);
 	g_test_add_func("/apic/timer-periodic-fires-every-count-times-divide",
 			test_apic_timer_periodic_fires_every_count_times_divide);
+	g_test_add_func("/apic/periodic-timer-faster-than-20us-is-rate-limited",
+			test_apic_periodic_timer_faster_than_20us_is_rate_limited);
 	g_test_add_func("/apic/masked-periodic-timer-arms-no-host-timer",
 			test_apic_masked_periodic_timer_arms_no_host_timer);
 	g_test_add_func("/apic/tsc-deadline-fires-at-deadline-and-clears-msr",

@@ -357,6 +357,22 @@ static void test_pit_count_zero_means_65536(void)
 	teardown();
 }
 
+static void test_pit_periodic_faster_than_20us_is_rate_limited(void)
+{
+	setup();
+	program(0, 2, 0, 2);		/* 1.7 us period: 596591 Hz */
+	clock_step(NS_PER_MS);
+	/* at most one interrupt per 20 us, each a full low-high pulse */
+	g_assert_cmpint(irq0.lowers, >=, 45);
+	g_assert_cmpint(irq0.lowers, <=, 50);
+	program(0, 3, 0, 4);		/* square wave, same limit */
+	irq0.lowers = 0;
+	clock_step(NS_PER_MS);
+	g_assert_cmpint(irq0.lowers, >=, 45);
+	g_assert_cmpint(irq0.lowers, <=, 51);
+	teardown();
+}
+
 static void test_pit_control_word_stops_counter_and_timer(void)
 {
 	setup();
@@ -396,6 +412,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/i8254/lobyte-and-hibyte-only-access-modes",
 			test_pit_lobyte_and_hibyte_only_access_modes);
 	g_test_add_func("/i8254/count-zero-means-65536", test_pit_count_zero_means_65536);
+	g_test_add_func("/i8254/periodic-faster-than-20us-is-rate-limited",
+			test_pit_periodic_faster_than_20us_is_rate_limited);
 	g_test_add_func("/i8254/control-word-stops-counter-and-timer",
 			test_pit_control_word_stops_counter_and_timer);
 	g_test_add_func("/i8254/state-survives-save-and-restore",
