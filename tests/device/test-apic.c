@@ -512,6 +512,47 @@ static void test_apic_lint1_in_nmi_mode_signals_nmi(void)
 	teardown();
 }
 
+/* A hostile guest: random register, MSR and base traffic never crash. */
+static void test_apic_survives_random_register_traffic(void)
+{
+	uint64_t v;
+	int i, n;
+
+	setup();
+	for (i = 0; i < 20000; i++) {
+		n = g_test_rand_int_range(0, 2);
+		switch (g_test_rand_int_range(0, 8)) {
+		case 0:
+		case 1:
+			writel((n ? APIC1 : APIC0) + 16 * g_test_rand_int_range(0, 64),
+			       g_test_rand_int());
+			break;
+		case 2:
+			readl((n ? APIC1 : APIC0) + 4 * g_test_rand_int_range(0, 1024));
+			break;
+		case 3:
+			apic_msr_write(apic[n], 0x800 + g_test_rand_int_range(0, 256),
+				       (uint64_t)g_test_rand_int() << 32 | g_test_rand_int());
+			apic_msr_read(apic[n], 0x800 + g_test_rand_int_range(0, 256), &v);
+			break;
+		case 4:
+			apic_set_base(apic[n], 0xfee00000 | (g_test_rand_int() & 0xd00));
+			break;
+		case 5:
+			apic_cpu_get_interrupt(apic[n], &cpu[n]->cpu);
+			break;
+		case 6:
+			apic_set_tsc_deadline(apic[n], now() + g_test_rand_int_range(0, 100000), now());
+			apic_set_lint(apic[n], g_test_rand_int_range(0, 2), g_test_rand_int_range(0, 2));
+			break;
+		case 7:
+			clock_step(g_test_rand_int_range(0, 100000));
+			break;
+		}
+	}
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -564,5 +605,7 @@ int main(int argc, char **argv)
 			test_apic_lint1_in_nmi_mode_signals_nmi);
 	g_test_add_func("/apic/state-survives-save-and-restore",
 			test_apic_state_survives_save_and_restore);
+	g_test_add_func("/apic/survives-random-register-traffic",
+			test_apic_survives_random_register_traffic);
 	return g_test_run();
 }

@@ -383,6 +383,31 @@ static void test_pit_control_word_stops_counter_and_timer(void)
 	teardown();
 }
 
+/* A hostile guest: random port traffic and gate changes never crash. */
+static void test_pit_survives_random_port_traffic(void)
+{
+	int i;
+
+	setup();
+	for (i = 0; i < 20000; i++) {
+		switch (g_test_rand_int_range(0, 4)) {
+		case 0:
+			outb(0x40 + g_test_rand_int_range(0, 4), g_test_rand_int());
+			break;
+		case 1:
+			inb(0x40 + g_test_rand_int_range(0, 4));
+			break;
+		case 2:
+			pit_set_gate(pit, g_test_rand_int_range(0, 3), g_test_rand_int_range(0, 2));
+			break;
+		case 3:
+			clock_step(g_test_rand_int_range(0, 100000));
+			break;
+		}
+	}
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -418,5 +443,6 @@ int main(int argc, char **argv)
 			test_pit_control_word_stops_counter_and_timer);
 	g_test_add_func("/i8254/state-survives-save-and-restore",
 			test_pit_state_survives_save_and_restore);
+	g_test_add_func("/i8254/survives-random-port-traffic", test_pit_survives_random_port_traffic);
 	return g_test_run();
 }

@@ -246,6 +246,46 @@ static void test_ioapic_level_message_reaches_lapic_and_lapic_eoi_broadcasts(voi
 	teardown();
 }
 
+/* A hostile guest: random register traffic and inputs never crash. */
+static void test_ioapic_survives_random_register_traffic(void)
+{
+	struct apic_bus bus;
+	struct apic_state *a[2];
+	struct fake_cpu *c[2];
+	int i;
+
+	setup();
+	ioapic_set_msi_handler(io, NULL, NULL);
+	apic_bus_init(&bus, NULL, io);
+	for (i = 0; i < 2; i++)
+		a[i] = fake_apic_new(&bus, i, &c[i]);
+	ioapic_set_bus(io, &bus);
+	for (i = 0; i < 20000; i++) {
+		switch (g_test_rand_int_range(0, 5)) {
+		case 0:
+			writel(IOAPIC_BASE + 4 * g_test_rand_int_range(0, 32), g_test_rand_int());
+			break;
+		case 1:
+			readl(IOAPIC_BASE + 4 * g_test_rand_int_range(0, 32));
+			break;
+		case 2:
+			ioapic_set_irq(io, g_test_rand_int_range(0, IOAPIC_NUM_PINS),
+				       g_test_rand_int_range(0, 2));
+			break;
+		case 3:
+			ioapic_eoi_broadcast(io, g_test_rand_int());
+			break;
+		case 4:
+			apic_cpu_get_interrupt(a[i & 1], &c[i & 1]->cpu);
+			break;
+		}
+	}
+	for (i = 0; i < 2; i++)
+		fake_apic_free(a[i], c[i]);
+	apic_bus_destroy(&bus);
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -271,5 +311,7 @@ int main(int argc, char **argv)
 			test_ioapic_level_message_reaches_lapic_and_lapic_eoi_broadcasts);
 	g_test_add_func("/ioapic/state-survives-save-and-restore",
 			test_ioapic_state_survives_save_and_restore);
+	g_test_add_func("/ioapic/survives-random-register-traffic",
+			test_ioapic_survives_random_register_traffic);
 	return g_test_run();
 }
