@@ -14,11 +14,14 @@
  * for a single CLK; the timer fires once per pulse, at its rising edge,
  * and drives the line low then high.
  *
+ * A count rewritten while a mode 2 or 3 counter runs waits in next_count
+ * until the end of the current period (switch_tick), as the datasheet
+ * says; pit_sync() applies it lazily when anyone looks at the counter.
+ *
  * Not modelled: the one-CLK delay between writing a count and counting;
- * a count rewritten in mode 2/3 takes effect at once instead of at the
- * end of the current period; in mode 0 the first byte of a two-byte count
- * does not stop counting. Counters are stopped after power-on until
- * programmed (the datasheet leaves mode, count and OUT undefined).
+ * mode 3 takes a rewritten count at the end of the cycle, not of the
+ * half-cycle. Counters are stopped after power-on until programmed (the
+ * datasheet leaves mode, count and OUT undefined).
  *
  * Reference: Intel 82C54 CHMOS Programmable Interval Timer data sheet
  * (order no. 231244-006): "Control word format" (fig. 7), "Read-back
@@ -62,6 +65,8 @@ struct pit_state {
 	uint8_t armed[PIT_CHANNELS];		/* counting (modes 1, 5: triggered) */
 	int64_t load_ns[PIT_CHANNELS];		/* virtual time of CLK tick 0 */
 	int64_t frozen[PIT_CHANNELS];		/* >= 0: gate low in mode 0/4, ticks so far */
+	uint32_t next_count[PIT_CHANNELS];	/* modes 2, 3: count for the next period */
+	int64_t switch_tick[PIT_CHANNELS];	/* tick at which it is loaded, -1: none */
 
 	/* Counter 0's interrupt output. */
 	uint8_t irq_level;
@@ -94,6 +99,33 @@ static int64_t pit_ticks_duration(int64_t tick)
 static int64_t pit_tick_to_ns(struct pit_state *s, int c, int64_t tick)
 {
 	return s->load_ns[c] + pit_ticks_duration(tick);
+}
+
+/* Load a count written during a mode 2/3 period once that period is over. */
+static bool pit_sync(struct pit_state *s, int c, int64_t now)
+{
+	int64_t at;
+
+	if (s->switch_tick[c] < 0)
+		return false;
+	at = pit_tick_to_ns(s, c, s->switch_tick[c]);
+	if (now < at)
+		return false;
+	s->load_ns[c] = at;
+	s->count[c] = s->next_count[c];
+	s->switch_tick[c] = -1;
+	s->null_count[c] = 0;
+	return true;
+}
+
+/* The pending count, at once (control word, gate changes). */
+static void pit_take_next_count(struct pit_state *s, int c)
+{
+	if (s->switch_tick[c] < 0)
+		return;
+	s->count[c] = s->next_count[c];
+	s->switch_tick[c] = -1;
+	s->null_count[c] = 0;
 }
 
 /* OUT after d ticks of counting (mode definitions, datasheet fig. 16-21). */
@@ -173,6 +205,9 @@ static void pit_arm(struct pit_state *s, int64_t d)
 		first = MAX(first, d + 1);
 		s->next_tick = (first + n - 1) / n * n;
 	}
+	/* A period boundary, hence a rising edge, where the new count starts. */
+	if (s->switch_tick[0] >= 0 && (s->next_tick < 0 || s->next_tick > s->switch_tick[0]))
+		s->next_tick = s->switch_tick[0];
 	if (s->next_tick < 0)
 		timer_del(s->timer);
 	else
@@ -182,7 +217,10 @@ static void pit_arm(struct pit_state *s, int64_t d)
 /* Counter 0 was reprogrammed: drive IRQ 0 to OUT now and re-arm. */
 static void pit_irq_update(struct pit_state *s)
 {
-	int64_t d = pit_ticks(s, 0, clock_get_ns(CLOCK_VIRTUAL));
+	int64_t now = clock_get_ns(CLOCK_VIRTUAL), d;
+
+	pit_sync(s, 0, now);
+	d = pit_ticks(s, 0, now);
 
 	pit_irq_set(s, pit_out_at(s, 0, d));
 	pit_arm(s, d);
@@ -206,7 +244,7 @@ static void pit_timer_cb(void *opaque)
 	 * a late main loop; but after a long stall (a paused host) catch up.
 	 */
 	now = clock_get_ns(CLOCK_VIRTUAL);
-	if (now - pit_tick_to_ns(s, 0, t) > NS_PER_SEC)
+	if (pit_sync(s, 0, now) || now - pit_tick_to_ns(s, 0, t) > NS_PER_SEC)
 		t = pit_ticks(s, 0, now);
 	pit_arm(s, t);
 }
@@ -250,6 +288,7 @@ int pit_get_out(struct pit_state *s, int c, int64_t now_ns)
 {
 	if (c < 0 || c >= PIT_CHANNELS)
 		return 0;
+	pit_sync(s, c, now_ns);
 	return pit_out_at(s, c, pit_ticks(s, c, now_ns));
 }
 
@@ -278,6 +317,18 @@ static void pit_load_count(struct pit_state *s, int c, uint16_t raw)
 	}
 	if (n == 0)		/* 0 is the largest count: 2^16, or 10^4 in BCD */
 		n = s->bcd[c] ? 10000 : 65536;
+	pit_sync(s, c, now);
+	if ((s->mode[c] == 2 || s->mode[c] == 3) && s->armed[c]) {
+		/* The current period is not affected (mode 2, 3 definitions). */
+		int64_t d = pit_ticks(s, c, now);
+
+		s->next_count[c] = n;
+		s->switch_tick[c] = (d / s->count[c] + 1) * s->count[c];
+		s->null_count[c] = 1;
+		if (c == 0)
+			pit_irq_update(s);
+		return;
+	}
 	s->count[c] = n;
 	s->loaded[c] = 1;
 	s->null_count[c] = 0;
@@ -302,15 +353,19 @@ static void pit_latch_count(struct pit_state *s, int c, int64_t now)
 {
 	if (s->count_latched[c])
 		return;		/* a second latch before the read is ignored */
+	pit_sync(s, c, now);
 	s->latched_count[c] = pit_read_counter(s, c, now);
 	s->count_latched[c] = s->rw_mode[c];
 }
 
 static void pit_latch_status(struct pit_state *s, int c, int64_t now)
 {
+	int out;
+
 	if (s->status_latched[c])
 		return;
-	s->status[c] = pit_get_out(s, c, now) << 7 | s->null_count[c] << 6 |
+	out = pit_get_out(s, c, now);	/* first: it may load a pending count */
+	s->status[c] = out << 7 | s->null_count[c] << 6 |
 		       s->rw_mode[c] << 4 | s->mode[c] << 1 | s->bcd[c];
 	s->status_latched[c] = 1;
 }
@@ -348,6 +403,7 @@ static void pit_write_control(struct pit_state *s, uint8_t val)
 	s->loaded[c] = 0;
 	s->armed[c] = 0;
 	s->frozen[c] = -1;
+	s->switch_tick[c] = -1;
 	if (c == 0)
 		pit_irq_update(s);	/* OUT goes low in mode 0, high otherwise */
 }
@@ -378,6 +434,7 @@ static uint64_t pit_io_read(void *opaque, uint64_t offset, unsigned size)
 			return v & 0xff;
 		}
 	}
+	pit_sync(s, c, clock_get_ns(CLOCK_VIRTUAL));
 	v = pit_read_counter(s, c, clock_get_ns(CLOCK_VIRTUAL));
 	switch (s->read_state[c]) {
 	case RW_LSB:
@@ -437,6 +494,7 @@ void pit_set_gate(struct pit_state *s, int c, int level)
 	s->gate[c] = level;
 	if (old == level)
 		return;
+	pit_sync(s, c, now);
 	/* Gate pin operations summary, table 3. */
 	switch (s->mode[c]) {
 	case 0:
@@ -458,6 +516,7 @@ void pit_set_gate(struct pit_state *s, int c, int level)
 		break;
 	case 2:
 	case 3:
+		pit_take_next_count(s, c);	/* the next reload uses it */
 		if (!level)
 			s->armed[c] = 0;	/* stops counting, OUT high at once */
 		else if (s->loaded[c])
@@ -545,6 +604,7 @@ static void pit_reset(struct device *dev)
 		s->armed[c] = 0;
 		s->frozen[c] = -1;
 		s->load_ns[c] = 0;
+		s->switch_tick[c] = -1;
 	}
 	s->next_tick = -1;
 	if (s->timer)
@@ -571,6 +631,8 @@ static const struct vmstate_field pit_fields[] = {
 	VMSTATE_U8_ARRAY(struct pit_state, armed, PIT_CHANNELS),
 	VMSTATE_I64_ARRAY(struct pit_state, load_ns, PIT_CHANNELS),
 	VMSTATE_I64_ARRAY(struct pit_state, frozen, PIT_CHANNELS),
+	VMSTATE_U32_ARRAY(struct pit_state, next_count, PIT_CHANNELS),
+	VMSTATE_I64_ARRAY(struct pit_state, switch_tick, PIT_CHANNELS),
 	VMSTATE_U8(struct pit_state, irq_level),
 	VMSTATE_I64(struct pit_state, next_tick),
 	VMSTATE_TIMER(struct pit_state, timer),

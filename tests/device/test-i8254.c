@@ -255,6 +255,34 @@ static void test_pit_mode5_hardware_strobe_follows_gate_edge(void)
 	teardown();
 }
 
+static void test_pit_mode2_new_count_takes_effect_after_current_period(void)
+{
+	int64_t t0;
+
+	setup();
+	program(0, 2, 0, 1000);
+	t0 = now();
+	step_to_tick(t0, 300);
+	outb(0x40, 500 & 0xff);
+	outb(0x40, 500 >> 8);
+	g_assert_cmpint(read_status(0) & 0x40, ==, 0x40);	/* not loaded yet */
+	step_to_tick(t0, 600);
+	g_assert_cmpint(read_count_latched(0), ==, 400);	/* old period goes on */
+	step_to_tick(t0, 999);
+	g_assert_cmpint(irq0.lowers, ==, 0);
+	step_to_tick(t0, 1000);
+	g_assert_cmpint(irq0.lowers, ==, 1);			/* old period's end */
+	g_assert_cmpint(read_status(0) & 0x40, ==, 0);
+	step_to_tick(t0, 1499);
+	g_assert_cmpint(irq0.lowers, ==, 1);
+	/* new period: 500 (one tick of slack: the new count starts a new timebase) */
+	step_to_tick(t0, 1501);
+	g_assert_cmpint(irq0.lowers, ==, 2);
+	step_to_tick(t0, 2001);
+	g_assert_cmpint(irq0.lowers, ==, 3);
+	teardown();
+}
+
 static void test_pit_counter_latch_holds_value_until_read(void)
 {
 	int64_t t0;
@@ -428,6 +456,8 @@ int main(int argc, char **argv)
 			test_pit_mode4_software_strobe_is_one_clock_low);
 	g_test_add_func("/i8254/mode5-hardware-strobe-follows-gate-edge",
 			test_pit_mode5_hardware_strobe_follows_gate_edge);
+	g_test_add_func("/i8254/mode2-new-count-takes-effect-after-current-period",
+			test_pit_mode2_new_count_takes_effect_after_current_period);
 	g_test_add_func("/i8254/counter-latch-holds-value-until-read",
 			test_pit_counter_latch_holds_value_until_read);
 	g_test_add_func("/i8254/read-back-latches-status-and-count",
