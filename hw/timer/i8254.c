@@ -18,7 +18,9 @@
  * until the end of the current period (switch_tick), as the datasheet
  * says; pit_sync() applies it lazily when anyone looks at the counter.
  *
- * Not modelled: the one-CLK delay between writing a count and counting;
+ * Not modelled: the one-CLK delay between writing a count and counting
+ * (and in mode 0 the counter reads its old initial count between the two
+ * bytes of a new one);
  * mode 3 takes a rewritten count at the end of the cycle, not of the
  * half-cycle. Counters are stopped after power-on until programmed (the
  * datasheet leaves mode, count and OUT undefined).
@@ -471,6 +473,12 @@ static void pit_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned
 	case RW_WORD0:
 		s->write_latch[c] = val;
 		s->write_state[c] = RW_WORD1;
+		if (s->mode[c] == 0 && s->armed[c]) {
+			/* Mode 0: the first byte stops counting, OUT low at once. */
+			s->armed[c] = 0;
+			if (c == 0)
+				pit_irq_update(s);
+		}
 		break;
 	case RW_WORD1:
 		s->write_state[c] = RW_WORD0;

@@ -118,6 +118,27 @@ static void test_pit_mode0_out_rises_at_terminal_count_and_stays_high(void)
 	teardown();
 }
 
+static void test_pit_mode0_first_byte_of_new_count_stops_and_lowers_out(void)
+{
+	int64_t t0;
+
+	setup();
+	program(0, 0, 0, 10);
+	clock_step(NS_PER_MS);
+	g_assert_cmpint(irq0.level, ==, 1);
+	outb(0x40, 20);			/* first byte: OUT low, counting stops */
+	g_assert_cmpint(irq0.level, ==, 0);
+	clock_step(NS_PER_MS);
+	g_assert_cmpint(irq0.level, ==, 0);
+	outb(0x40, 0);			/* second byte: count 20 starts */
+	t0 = now();
+	step_to_tick(t0, 19);
+	g_assert_cmpint(irq0.level, ==, 0);
+	step_to_tick(t0, 20);
+	g_assert_cmpint(irq0.level, ==, 1);
+	teardown();
+}
+
 static void test_pit_mode0_gate_low_suspends_counting(void)
 {
 	int64_t t0;
@@ -442,6 +463,8 @@ int main(int argc, char **argv)
 	harness_init();
 	g_test_add_func("/i8254/mode0-out-rises-at-terminal-count-and-stays-high",
 			test_pit_mode0_out_rises_at_terminal_count_and_stays_high);
+	g_test_add_func("/i8254/mode0-first-byte-of-new-count-stops-and-lowers-out",
+			test_pit_mode0_first_byte_of_new_count_stops_and_lowers_out);
 	g_test_add_func("/i8254/mode0-gate-low-suspends-counting",
 			test_pit_mode0_gate_low_suspends_counting);
 	g_test_add_func("/i8254/mode1-one-shot-starts-on-gate-rising-edge",
