@@ -32,6 +32,7 @@
  */
 #include "kemu/common.h"
 #include "hw/intc/apic.h"
+#include "apic-internal.h"
 #include "hw/intc/ioapic.h"
 #include "hw/intc/i8259.h"
 #include "system/timer.h"
@@ -431,9 +432,14 @@ void apic_set_tsc_deadline(struct apic_state *s, uint64_t deadline, uint64_t now
 	apic_timer_arm(s);
 }
 
-/* ---- the APIC bus: destinations and delivery, SDM §10.6.2 ---- */
+/* ---- receiving from the APIC bus (apic-bus.c), SDM §10.6.2 ---- */
 
-static bool apic_match_dest(struct apic_state *s, uint32_t dest, bool logical)
+uint8_t apic_arbitration_priority(struct apic_state *s)
+{
+	return s->tpr;	/* arbitration IDs are not modelled */
+}
+
+bool apic_match_dest(struct apic_state *s, uint32_t dest, bool logical)
 {
 	uint8_t ldr8;
 
@@ -460,8 +466,8 @@ static bool apic_match_dest(struct apic_state *s, uint32_t dest, bool logical)
 static void apic_init_reset(struct apic_state *s);
 
 /* One APIC accepts one message. */
-static void apic_receive(struct apic_state *s, enum apic_delivery_mode mode,
-			 uint8_t vector, bool level)
+void apic_receive(struct apic_state *s, enum apic_delivery_mode mode,
+		  uint8_t vector, bool level)
 {
 	switch (mode) {
 	case APIC_DM_FIXED:
@@ -493,92 +499,10 @@ static void apic_receive(struct apic_state *s, enum apic_delivery_mode mode,
 	}
 }
 
-static bool apic_accepts_messages(struct apic_state *s, enum apic_delivery_mode mode)
+bool apic_accepts_messages(struct apic_state *s, enum apic_delivery_mode mode)
 {
 	/* A globally disabled APIC takes nothing from the bus but INIT. */
 	return apic_hw_enabled(s) || mode == APIC_DM_INIT;
-}
-
-int apic_bus_deliver(struct apic_bus *bus, uint32_t dest, bool logical,
-		     enum apic_delivery_mode mode, uint8_t vector, bool level_trigger)
-{
-	struct apic_state *lowest = NULL, *a;
-	unsigned i;
-	int n = 0;
-
-	for (i = 0; i < bus->nr; i++) {
-		a = bus->apics[i];
-		if (!apic_accepts_messages(a, mode) || !apic_match_dest(a, dest, logical))
-			continue;
-		if (mode == APIC_DM_LOWEST) {
-			/* §10.6.2.4: the lowest priority; kemu uses TPR, first on ties */
-			if (!lowest || a->tpr < lowest->tpr)
-				lowest = a;
-			continue;
-		}
-		apic_receive(a, mode, vector, level_trigger);
-		n++;
-	}
-	if (lowest) {
-		apic_receive(lowest, mode, vector, level_trigger);
-		n++;
-	}
-	return n;
-}
-
-void apic_bus_send_msi(struct apic_bus *bus, uint64_t addr, uint32_t data)
-{
-	/* Address: 0xfee, destination ID 19:12, RH 3, DM 2; data: trigger 15, mode 10:8, vector 7:0 */
-	uint32_t dest = (addr >> 12) & 0xff;
-	bool logical = addr & (1 << 2);
-	unsigned mode = (data >> 8) & 7;
-
-	if ((addr >> 20) != 0xfee) {
-		guest_error("apic: MSI to 0x%" PRIx64 " outside 0xfee00000-0xfeefffff", addr);
-		return;
-	}
-	/* 011 and 110 (SIPI) are reserved in MSI data, §10.11.2 */
-	if (mode == 3 || mode == APIC_DM_SIPI) {
-		guest_error("apic: MSI with reserved delivery mode %u", mode);
-		return;
-	}
-	apic_bus_deliver(bus, dest, logical, mode, data & 0xff, data & (1 << 15));
-}
-
-static uint64_t apic_msi_read(void *opaque, uint64_t offset, unsigned size)
-{
-	return 0;
-}
-
-static void apic_msi_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
-{
-	apic_bus_send_msi(opaque, APIC_DEFAULT_ADDRESS + offset, value);
-}
-
-static const struct memory_region_ops apic_msi_ops = {
-	.read = apic_msi_read,
-	.write = apic_msi_write,
-	.valid = { .min_access_size = 4, .max_access_size = 4 },
-};
-
-void apic_bus_init(struct apic_bus *bus, struct pic_state *pic, struct ioapic_state *ioapic)
-{
-	memset(bus, 0, sizeof(*bus));
-	bus->pic = pic;
-	bus->ioapic = ioapic;
-	memory_region_init_io(&bus->msi_mr, NULL, &apic_msi_ops, bus, "apic-msi",
-			      APIC_MSI_REGION_SIZE);
-}
-
-void apic_bus_destroy(struct apic_bus *bus)
-{
-	memory_region_destroy(&bus->msi_mr);
-	bus->nr = 0;
-}
-
-struct memory_region *apic_bus_msi_region(struct apic_bus *bus)
-{
-	return &bus->msi_mr;
 }
 
 void apic_attach(struct apic_bus *bus, struct apic_state *s, struct x86_cpu *cpu,
