@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "hw/intc/ioapic.h"
 #include "hw/intc/apic.h"
+#include "hw/timer/i8254.h"
 #include "apic-fake-cpu.h"
 
 #define IOAPIC_BASE 0xfec00000ULL
@@ -286,6 +287,60 @@ static void test_ioapic_survives_random_register_traffic(void)
 	teardown();
 }
 
+/* The PC's wiring (hw/i386/pc.c): ISA IRQ 0 goes to IOAPIC pin 2. */
+static void isa_irq0_to_pin2(void *opaque, int n, int level)
+{
+	ioapic_set_irq(opaque, 2, level);
+}
+
+static void test_ioapic_pit_irq0_reaches_lapic_via_pin2_at_programmed_rate(void)
+{
+	struct apic_bus bus;
+	struct apic_state *a[2];
+	struct fake_cpu *c[2];
+	struct pit_state *pit;
+	int i, taken = 0;
+
+	setup();
+	ioapic_set_msi_handler(io, NULL, NULL);
+	apic_bus_init(&bus, NULL, io);
+	for (i = 0; i < 2; i++)
+		a[i] = fake_apic_new(&bus, i, &c[i]);
+	ioapic_set_bus(io, &bus);
+	harness_map_mmio(apic_mmio_region(a[0]), APIC0);
+	writel(APIC0 + 0xf0, 0x1ff);
+	pit = PIT(device_new(TYPE_I8254));
+	harness_realize(DEVICE(pit));
+	harness_map_io(pit_io_region(pit), 0x40);
+	irq_line_connect(pit_irq_line(pit), isa_irq0_to_pin2, io, 0);
+
+	set_entry(2, 0x30);		/* edge, fixed, to APIC 0 */
+	outb(0x43, 0x34);		/* what Linux does for HZ=1000 */
+	outb(0x40, 1193 & 0xff);
+	outb(0x40, 1193 >> 8);
+	for (i = 0; i < 100; i++) {
+		clock_step(100 * NS_PER_US);
+		if (c[0]->pending & CPU_INTERRUPT_HARD) {
+			g_assert_cmpint(apic_cpu_get_interrupt(a[0], &c[0]->cpu), ==, 0x30);
+			writel(APIC0 + 0xb0, 0);
+			taken++;
+		}
+	}
+	/*
+	 * 10 ms at 1193182 / 1193 Hz, plus the edge of OUT going high at the
+	 * control word (it was low: mode 0 after reset).
+	 */
+	g_assert_cmpint(taken, ==, 1 + 10);
+	g_assert_false(c[1]->pending & CPU_INTERRUPT_HARD);
+
+	device_unrealize(DEVICE(pit));
+	object_unref(OBJECT(pit));
+	for (i = 0; i < 2; i++)
+		fake_apic_free(a[i], c[i]);
+	apic_bus_destroy(&bus);
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -313,5 +368,7 @@ int main(int argc, char **argv)
 			test_ioapic_state_survives_save_and_restore);
 	g_test_add_func("/ioapic/survives-random-register-traffic",
 			test_ioapic_survives_random_register_traffic);
+	g_test_add_func("/ioapic/pit-irq0-reaches-lapic-via-pin2-at-programmed-rate",
+			test_ioapic_pit_irq0_reaches_lapic_via_pin2_at_programmed_rate);
 	return g_test_run();
 }
