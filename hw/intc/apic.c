@@ -997,6 +997,39 @@ bool apic_set_base(struct apic_state *s, uint64_t value)
 	return true;
 }
 
+static void apic_print_vectors(GString *out, const char *name, const uint32_t *r)
+{
+	int v;
+
+	g_string_append_printf(out, "  %s:", name);
+	for (v = 0; v < 256; v++)
+		if (vec_test(r, v))
+			g_string_append_printf(out, " %02x", v);
+	g_string_append_c(out, '\n');
+}
+
+void apic_print_info(struct apic_state *s, GString *out)
+{
+	static const char *const lvt_name[LVT_NB] = {
+		"timer", "thermal", "perf", "LINT0", "LINT1", "error" };
+	int i;
+
+	g_string_append_printf(out, "lapic %u: base %016" PRIx64 " %s, svr %03x, tpr %02x ppr %02x, "
+			       "ldr %08x dfr %08x, esr %02x, icr %08x:%08x\n",
+			       apic_id(s), s->apicbase,
+			       !apic_hw_enabled(s) ? "disabled" : apic_x2apic(s) ? "x2apic" : "xapic",
+			       s->svr, s->tpr, apic_ppr(s), s->ldr, s->dfr, s->esr, s->icr[1], s->icr[0]);
+	for (i = 0; i < LVT_NB; i++)
+		g_string_append_printf(out, "  LVT %-7s %08x%s\n", lvt_name[i], s->lvt[i],
+				       (s->lvt[i] & LVT_MASKED) ? " masked" : "");
+	g_string_append_printf(out, "  timer: initial %u current %u divide %u next %" PRId64 " ns\n",
+			       s->initial_count, apic_current_count(s), 1u << apic_divide_shift(s),
+			       apic_timer_next_ns(s));
+	apic_print_vectors(out, "IRR", s->irr);
+	apic_print_vectors(out, "ISR", s->isr);
+	apic_print_vectors(out, "TMR", s->tmr);
+}
+
 /* ---- reset ---- */
 
 /* The state after INIT: everything but the ID and the base MSR, §10.4.7.3 */

@@ -334,6 +334,22 @@ static void pic_chip_write(struct pic_state *s, int c, uint64_t offset, uint8_t 
 	}
 }
 
+void pic_print_info(struct pic_state *s, GString *out)
+{
+	static const char *const name[2] = { "master", "slave" };
+	int c;
+
+	for (c = 0; c < 2; c++)
+		g_string_append_printf(out,
+			"pic %-6s: irr=%02x imr=%02x isr=%02x pins=%02x elcr=%02x "
+			"base=%02x prio_add=%d icw4=%02x%s%s%s\n",
+			name[c], s->irr[c], s->imr[c], s->isr[c], s->pin[c], s->elcr[c],
+			s->irq_base[c], s->priority_add[c], s->icw4[c],
+			s->special_mask[c] ? " special-mask" : "",
+			s->poll[c] ? " poll" : "", s->init_state[c] ? " initialising" : "");
+	g_string_append_printf(out, "pic INTR: %d\n", s->intr);
+}
+
 static uint8_t pic_chip_read(struct pic_state *s, int c, uint64_t offset)
 {
 	if (s->poll[c])

@@ -147,6 +147,26 @@ void ioapic_eoi_broadcast(struct ioapic_state *s, uint8_t vector)
 	ioapic_service(s);
 }
 
+void ioapic_print_info(struct ioapic_state *s, GString *out)
+{
+	static const char *const mode[8] = {
+		"fixed", "lowest", "smi", "rsvd3", "nmi", "init", "rsvd6", "extint" };
+	int i;
+
+	g_string_append_printf(out, "ioapic id %u, pins %06x, irr %06x\n", s->id, s->pins, s->irr);
+	for (i = 0; i < IOAPIC_NUM_PINS; i++) {
+		uint64_t e = s->redtbl[i];
+
+		g_string_append_printf(out,
+			"  pin %2d: %016" PRIx64 " vec %3u %-6s %s dest %u %s%s%s\n",
+			i, e, (unsigned)RTE_VECTOR(e), mode[RTE_DELIV_MODE(e)],
+			(e & RTE_DEST_LOGICAL) ? "logical " : "physical",
+			(unsigned)RTE_DEST(e), (e & RTE_TRIGGER_LEVEL) ? "level" : "edge",
+			(e & RTE_REMOTE_IRR) ? " remote-irr" : "",
+			(e & RTE_MASKED) ? " masked" : "");
+	}
+}
+
 static uint32_t ioapic_reg_read(struct ioapic_state *s, uint8_t index)
 {
 	int pin;

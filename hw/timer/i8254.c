@@ -540,6 +540,21 @@ int64_t pit_next_event_ns(struct pit_state *s)
 	return s->timer && timer_pending(s->timer) ? timer_expire_ns(s->timer) : -1;
 }
 
+void pit_print_info(struct pit_state *s, GString *out)
+{
+	int64_t now = clock_get_ns(CLOCK_VIRTUAL);
+	int c;
+
+	for (c = 0; c < PIT_CHANNELS; c++) {
+		pit_sync(s, c, now);
+		g_string_append_printf(out,
+			"pit counter %d: mode %d %s count %u value %u gate %d out %d%s\n",
+			c, s->mode[c], s->bcd[c] ? "bcd" : "bin", s->count[c],
+			pit_read_counter(s, c, now), s->gate[c], pit_get_out(s, c, now),
+			s->armed[c] ? "" : " (stopped)");
+	}
+}
+
 int pit_get_gate(struct pit_state *s, int c)
 {
 	if (c < 0 || c >= PIT_CHANNELS)

@@ -108,6 +108,13 @@ static void test_apic_state_survives_save_and_restore(void)
 	g_assert_cmphex(readl(APIC0 + TPR), ==, 0x20);
 	g_assert_cmphex(readl(APIC0 + LDR), ==, 0x04000000);
 	g_assert_cmpint(apic_timer_next_ns(apic[0]), ==, next);
+	{
+		g_autoptr(GString) info = g_string_new(NULL);
+
+		apic_print_info(apic[0], info);
+		g_assert_nonnull(strstr(info->str, "tpr 20"));
+		g_assert_nonnull(strstr(info->str, "LVT timer   00020031"));
+	}
 	teardown();
 }
 

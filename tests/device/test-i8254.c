@@ -91,6 +91,12 @@ static void test_pit_state_survives_save_and_restore(void)
 	save_reset_restore(DEVICE(pit));
 	g_assert_cmpint(read_count_latched(0), ==, 700);
 	g_assert_cmpint(pit_next_event_ns(pit), ==, t0 + tick_ns(1000));
+	{
+		g_autoptr(GString) info = g_string_new(NULL);
+
+		pit_print_info(pit, info);
+		g_assert_nonnull(strstr(info->str, "pit counter 0: mode 2 bin count 1000 value 700"));
+	}
 	teardown();
 }
 

@@ -74,6 +74,12 @@ static void test_pic_state_survives_save_and_restore(void)
 	save_reset_restore(DEVICE(pic));
 	g_assert_cmphex(inb(0x21), ==, 0x5a);
 	g_assert_cmphex(inb(0x4d1), ==, 0x08);
+	{
+		g_autoptr(GString) info = g_string_new(NULL);
+
+		pic_print_info(pic, info);
+		g_assert_nonnull(strstr(info->str, "pic master: irr=00 imr=5a"));
+	}
 	pic_set_irq(pic, 11, 1);
 	g_assert_cmpint(pic_get_interrupt(pic), ==, 0x73);
 	teardown();

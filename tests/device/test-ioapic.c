@@ -87,6 +87,12 @@ static void test_ioapic_state_survives_save_and_restore(void)
 	save_reset_restore(DEVICE(io));
 	g_assert_cmphex(io_read(0x10 + 14), ==, 0x37 | 1 << 15 | 1 << 14);
 	g_assert_cmphex(io_read(0x11 + 14), ==, 0x03000000);
+	{
+		g_autoptr(GString) info = g_string_new(NULL);
+
+		ioapic_print_info(io, info);
+		g_assert_nonnull(strstr(info->str, "pin  7: 030000000000c037 vec  55 fixed  physical dest 3 level remote-irr"));
+	}
 	teardown();
 }
 

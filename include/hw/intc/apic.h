@@ -122,6 +122,8 @@ void apic_mmio_write(struct apic_state *s, uint64_t offset, uint64_t value, unsi
 struct memory_region *apic_mmio_region(struct apic_state *s);
 /* Virtual time of the next timer interrupt, -1 if none is armed (monitor, tests). */
 int64_t apic_timer_next_ns(struct apic_state *s);
+/* `info lapic`: registers, LVT, timer and the pending/in-service vectors. */
+void apic_print_info(struct apic_state *s, GString *out);
 
 /* Inputs: the PIC's INTR to LINT0, and the LINT0/LINT1 pins (irq_handler_fn, n = 0/1). */
 void apic_deliver_pic_intr(struct apic_state *s, int level);

@@ -59,5 +59,7 @@ int pic_get_interrupt(struct pic_state *s);
 int pic_cpu_get_interrupt(void *opaque, struct x86_cpu *cpu);
 /* Is INTR asserted now? */
 bool pic_intr_pending(struct pic_state *s);
+/* `info pic`: both chips' registers, one line each. */
+void pic_print_info(struct pic_state *s, GString *out);
 
 #endif

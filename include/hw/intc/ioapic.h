@@ -42,5 +42,7 @@ void ioapic_set_irq(void *opaque, int n, int level);
 void ioapic_set_bus(struct ioapic_state *s, struct apic_bus *bus);
 void ioapic_set_msi_handler(struct ioapic_state *s, ioapic_msi_fn fn, void *opaque);
 void ioapic_eoi_broadcast(struct ioapic_state *s, uint8_t vector);
+/* `info ioapic`: the redirection table and input state. */
+void ioapic_print_info(struct ioapic_state *s, GString *out);
 
 #endif

@@ -43,5 +43,7 @@ int pit_get_gate(struct pit_state *s, int ch);
 int pit_get_out(struct pit_state *s, int ch, int64_t now_ns);
 /* Virtual time of counter 0's next timer event, -1 if none (monitor, tests). */
 int64_t pit_next_event_ns(struct pit_state *s);
+/* `info pit`: each counter's mode, count, gate and OUT now. */
+void pit_print_info(struct pit_state *s, GString *out);
 
 #endif
