@@ -160,8 +160,13 @@ void pic_set_irq(void *opaque, int n, int level)
 {
 	struct pic_state *s = opaque;
 
-	if (n < 0 || n > 15 || n == PIC_CASCADE_IRQ) {
+	if (n < 0 || n > 15) {
 		g_warning("i8259: input %d does not exist", n);
+		return;
+	}
+	if (n == PIC_CASCADE_IRQ) {
+		/* the slave holds IR2; a PIRQ routed to IRQ 2 goes nowhere */
+		guest_error("i8259: interrupt routed to IRQ 2, the cascade input");
 		return;
 	}
 	pic_chip_set_input(s, n >> 3, n & 7, level);
