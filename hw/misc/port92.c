@@ -87,4 +87,4 @@ DEFINE_DEVICE_TYPE(port92, TYPE_PORT92, TYPE_ISA_DEVICE, struct port92_state,
 		   .realize = port92_realize, .unrealize = port92_unrealize,
 		   .reset = port92_reset, .props = port92_props, .vmstate = port92_fields,
 		   .vmstate_version = 1, .desc = "system control port A (fast A20, fast reset)",
-		   .category = "misc", .no_user = true);
+		   .category = "misc");
