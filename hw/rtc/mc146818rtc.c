@@ -54,6 +54,8 @@
 #define REG_D_VRT	0x80
 
 #define RTC_HZ 32768
+/* Guest time is int64 ns since 1970: keep dates within 1685..2255. */
+#define RTC_MAX_SEC 9000000000LL
 /* UIP rises 244 us before the update (datasheet: tBUC, 8 cycles of 32 kHz). */
 #define RTC_UIP_NS (8 * NS_PER_SEC / RTC_HZ)
 
@@ -168,7 +170,14 @@ static int64_t rtc_time_from_cmos(const struct rtc_state *s)
 			   rtc_from_reg(s, s->cmos[RTC_YEAR]) - 1900,
 	};
 
-	return timegm(&tm);	/* normalises out-of-range fields */
+	int64_t sec = timegm(&tm);	/* normalises out-of-range fields */
+
+	/* junk (year 16665) must not overflow guest time in ns */
+	if (sec < -RTC_MAX_SEC || sec > RTC_MAX_SEC) {
+		guest_error("rtc: time registers hold an impossible date; clamped");
+		sec = CLAMP(sec, -RTC_MAX_SEC, RTC_MAX_SEC);
+	}
+	return sec;
 }
 
 /* ---- interrupts and timers ---- */
