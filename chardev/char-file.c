@@ -16,7 +16,7 @@ static bool file_open(struct chardev *chr, struct chardev_opts *opts, GError **e
 	int fd;
 
 	if (!path || !*path) {
-		g_set_error(errp, KEMU_ERROR, 0, "parameter 'path' is missing");
+		g_set_error(errp, KEMU_ERROR, 0, "Parameter 'path' is missing");
 		return false;
 	}
 	if (!chardev_opt_get_bool(opts, "append", false, &append, errp))

@@ -5,7 +5,7 @@
  * from every front end goes to the backend; input goes to the front end
  * with the focus. Ctrl-A starts an escape sequence (same keys as QEMU):
  *
- *	C-a h   help		C-a x   quit (quit handler, default exit(0))
+ *	C-a h   help		C-a x   quit (quit handler, default: exit status 0)
  *	C-a c   next front end	C-a b   send a break to the focused front end
  *	C-a s   (commit -snapshot disks: not modelled)
  *	C-a t   (console timestamps: not modelled)
@@ -16,6 +16,7 @@
 #include "kemu/common.h"
 #include "chardev/char.h"
 #include "chardev/chardev-internal.h"
+#include "system/runstate.h"
 
 #define MUX_MAX_FE 4
 #define MUX_BUF_SIZE 32
@@ -148,7 +149,7 @@ static bool mux_proc_byte(struct chardev_mux *d, uint8_t ch)
 		if (quit_handler)
 			quit_handler(quit_opaque);
 		else
-			exit(0);
+			runstate_request_exit(0);
 		break;
 	case 's':
 		mux_print(d, "kemu: C-a s (commit -snapshot disks) is not implemented\r\n");

@@ -258,7 +258,7 @@ static bool socket_open(struct chardev *chr, struct chardev_opts *opts, GError *
 		return false;
 	}
 	if (!path && !port) {
-		g_set_error(errp, KEMU_ERROR, 0, "parameter 'path' or 'port' is missing");
+		g_set_error(errp, KEMU_ERROR, 0, "Parameter 'path' or 'port' is missing");
 		return false;
 	}
 	if (s->server && s->reconnect_s) {

@@ -26,8 +26,6 @@ struct chardev_opts {
 	GPtrArray *items;	/* of struct chardev_opt *, later ones win */
 };
 
-static GPtrArray *chardevs;	/* registry, creation order; holds a reference */
-
 /* ---- options ---------------------------------------------------------- */
 
 static void chardev_opt_free(gpointer p)
@@ -107,7 +105,7 @@ bool chardev_opt_get_bool(struct chardev_opts *opts, const char *key, bool def,
 	if (!v)
 		return true;
 	if (!parse_on_off(v, out)) {
-		g_set_error(errp, KEMU_ERROR, 0, "parameter '%s' expects 'on' or 'off'", key);
+		g_set_error(errp, KEMU_ERROR, 0, "Parameter '%s' expects 'on' or 'off'", key);
 		return false;
 	}
 	return true;
@@ -122,7 +120,7 @@ bool chardev_opt_get_number(struct chardev_opts *opts, const char *key, uint64_t
 	if (!v)
 		return true;
 	if (!parse_uint64(v, out)) {
-		g_set_error(errp, KEMU_ERROR, 0, "parameter '%s' expects a number", key);
+		g_set_error(errp, KEMU_ERROR, 0, "Parameter '%s' expects a number", key);
 		return false;
 	}
 	return true;
@@ -201,7 +199,7 @@ static bool chardev_opts_check(struct chardev_opts *opts, const struct chardev_c
 			o->value = g_strdup("off");
 			continue;
 		}
-		g_set_error(errp, KEMU_ERROR, 0, "invalid parameter '%s'", o->key);
+		g_set_error(errp, KEMU_ERROR, 0, "Invalid parameter '%s'", o->key);
 		return false;
 	}
 	return true;
@@ -209,45 +207,62 @@ static bool chardev_opts_check(struct chardev_opts *opts, const struct chardev_c
 
 /* ---- registry and creation ---------------------------------------------- */
 
+/*
+ * The registry is the QOM container /chardevs (what qom-list shows), whose
+ * children are the chardevs by id, in creation order.
+ */
+static struct object *chardev_container(bool create)
+{
+	struct object *root = object_get_root();
+	struct object *c = object_get_child(root, "chardevs");
+
+	if (!c && create) {
+		c = object_new("container");
+		object_property_add_child(root, "chardevs", c);
+		object_unref(c);
+	}
+	return c;
+}
+
 struct chardev *chardev_find(const char *id)
 {
-	if (!chardevs || !id)
-		return NULL;
-	for (guint i = 0; i < chardevs->len; i++) {
-		struct chardev *chr = g_ptr_array_index(chardevs, i);
+	struct object *c = chardev_container(false);
+	struct object *obj;
 
-		if (chr->id && !strcmp(chr->id, id))
-			return chr;
-	}
-	return NULL;
+	if (!c || !id)
+		return NULL;
+	obj = object_get_child(c, id);
+	return obj ? (struct chardev *)object_dynamic_cast(obj, TYPE_CHARDEV) : NULL;
 }
 
 GPtrArray *chardev_list(void)
 {
+	struct object *c = chardev_container(false);
 	GPtrArray *list = g_ptr_array_new();
 
-	for (guint i = 0; chardevs && i < chardevs->len; i++)
-		g_ptr_array_add(list, g_ptr_array_index(chardevs, i));
+	for (guint i = 0; c && i < c->children->len; i++)
+		g_ptr_array_add(list, g_ptr_array_index(c->children, i));
 	return list;
 }
 
 void chardev_register(struct chardev *chr)
 {
-	if (!chardevs)
-		chardevs = g_ptr_array_new();
-	g_ptr_array_add(chardevs, chr);
+	object_property_add_child(chardev_container(true), chr->id, OBJECT(chr));
+	object_unref(OBJECT(chr));	/* the container holds it now */
 }
 
 void chardev_remove(struct chardev *chr)
 {
-	if (chardevs && g_ptr_array_remove(chardevs, chr))
-		object_unref(OBJECT(chr));
+	if (chr && OBJECT(chr)->parent == chardev_container(false))
+		object_unparent(OBJECT(chr));
 }
 
 void chardev_remove_all(void)
 {
-	while (chardevs && chardevs->len)
-		chardev_remove(g_ptr_array_index(chardevs, chardevs->len - 1));
+	struct object *c = chardev_container(false);
+
+	while (c && c->children->len)
+		object_unparent(g_ptr_array_index(c->children, c->children->len - 1));
 }
 
 static const struct chardev_class *chardev_class_for_backend(const char *backend)
@@ -280,7 +295,7 @@ static struct chardev *chardev_create(struct chardev_opts *opts, GError **errp)
 		return NULL;
 	id = chardev_opt_get(opts, "id");
 	if (!id || !*id) {
-		g_set_error(errp, KEMU_ERROR, 0, "parameter 'id' is missing");
+		g_set_error(errp, KEMU_ERROR, 0, "Parameter 'id' is missing");
 		return NULL;
 	}
 	if (chardev_find(id)) {

@@ -145,7 +145,7 @@ bool chardev_fe_is_open(const struct chardev_frontend *fe);
 bool chardev_is_mux(const struct chardev *chr);
 void chardev_mux_set_focus(struct chardev *chr, int tag);
 int chardev_mux_focus(const struct chardev *chr);
-/* Ctrl-A x: called on the main loop; default (NULL) is exit(0). */
+/* Ctrl-A x: called on the main loop; default (NULL) is runstate_request_exit(0). */
 void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
 
 /* Restore the terminal stdio changed (async-signal-safe; idempotent). */

@@ -157,17 +157,17 @@ static void test_chardev_opts_unknown_backend_is_named(void)
 
 static void test_chardev_opts_bad_input_is_refused(void)
 {
-	expect_error("null", "-chardev null: parameter 'id' is missing");
-	expect_error("null,id=a,colour=red", "-chardev null,id=a,colour=red: invalid parameter 'colour'");
+	expect_error("null", "-chardev null: Parameter 'id' is missing");
+	expect_error("null,id=a,colour=red", "-chardev null,id=a,colour=red: Invalid parameter 'colour'");
 	expect_error("id=a,null", "-chardev id=a,null: the backend name must come first");
 	expect_error("socket,id=s,path=/tmp/x,server=maybe",
-		     "-chardev socket,id=s,path=/tmp/x,server=maybe: parameter 'server' expects 'on' or 'off'");
-	expect_error("socket,id=s", "-chardev socket,id=s: parameter 'path' or 'port' is missing");
+		     "-chardev socket,id=s,path=/tmp/x,server=maybe: Parameter 'server' expects 'on' or 'off'");
+	expect_error("socket,id=s", "-chardev socket,id=s: Parameter 'path' or 'port' is missing");
 	expect_error("socket,id=s,path=/tmp/x,telnet=on", "-chardev socket,id=s,path=/tmp/x,telnet=on: telnet=on is not supported");
-	expect_error("file,id=f", "-chardev file,id=f: parameter 'path' is missing");
+	expect_error("file,id=f", "-chardev file,id=f: Parameter 'path' is missing");
 	expect_error("file,id=f,path=/nonexistent/dir/out",
 		     "-chardev file,id=f,path=/nonexistent/dir/out: could not open '/nonexistent/dir/out': No such file or directory");
-	expect_error("null,id=m,mux=perhaps", "-chardev null,id=m,mux=perhaps: parameter 'mux' expects 'on' or 'off'");
+	expect_error("null,id=m,mux=perhaps", "-chardev null,id=m,mux=perhaps: Parameter 'mux' expects 'on' or 'off'");
 	g_assert_null(chardev_find("a"));
 	g_assert_null(chardev_find("s"));
 }
@@ -193,6 +193,7 @@ static void test_chardev_opts_null_registers_by_id(void)
 	g_assert_cmpint(chardev_write_all(chr, (const uint8_t *)"abc", 3), ==, 3);
 	list = chardev_list();
 	g_assert_cmpint(list->len, ==, 1);
+	g_assert_true(object_resolve_path("/chardevs/n0") == OBJECT(chr));	/* qom-list sees it */
 	chardev_remove_all();
 }
 
@@ -444,6 +445,38 @@ static void test_chardev_socket_client_connects_to_server(void)
 	unlink(path);
 }
 
+static void test_chardev_socket_client_reconnects_until_server_appears(void)
+{
+	g_autofree char *path = tmp_path("late.sock");
+	g_autofree char *opts = g_strdup_printf("socket,id=cli,path=%s,reconnect=1", path);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	GError *err = NULL;
+	struct chardev *chr;
+	struct fe_rec r;
+	bool opened = false;
+	gint64 end;
+	int lfd;
+
+	chr = chardev_new_from_opts(opts, &err);	/* no server yet: not an error */
+	g_assert_no_error(err);
+	rec_attach(&r, chr);
+	g_assert_cmpint(r.opened, ==, 0);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+	g_assert_cmpint(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+	g_assert_cmpint(listen(lfd, 1), ==, 0);
+	end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (!opened && g_get_monotonic_time() < end) {
+		g_main_context_iteration(NULL, TRUE);
+		opened = r.opened > 0;
+	}
+	g_assert_true(opened);
+	rec_detach(&r);
+	chardev_remove_all();
+	close(lfd);
+	unlink(path);
+}
+
 static void test_chardev_pty_carries_both_directions(void)
 {
 	GError *err = NULL;
@@ -619,6 +652,7 @@ int main(int argc, char **argv)
 	T(socket_server_accepts_and_echoes);
 	T(socket_input_waits_while_frontend_is_full);
 	T(socket_client_connects_to_server);
+	T(socket_client_reconnects_until_server_appears);
 	T(pty_carries_both_directions);
 	T(stdio_only_once);
 	T(mux_focus_switching_and_escapes);
