@@ -11,6 +11,7 @@
 #include "chardev/char.h"
 #include "chardev/chardev-internal.h"
 
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <poll.h>
 #include <unistd.h>
@@ -170,7 +171,7 @@ static void chardev_opts_parse_items(struct chardev_opts *opts, GPtrArray *parts
 
 static bool chardev_key_known(const struct chardev_class *klass, const char *key)
 {
-	static const char *const common[] = { "id", "mux", NULL };
+	static const char *const common[] = { "id", "mux", "logfile", "logappend", NULL };
 
 	if (g_strv_contains(common, key))
 		return true;
@@ -280,6 +281,26 @@ static const struct chardev_class *chardev_class_for_backend(const char *backend
 	return (const struct chardev_class *)oc;
 }
 
+/* logfile=PATH[,logappend=on]: a copy of everything written goes there too. */
+static bool chardev_open_logfile(struct chardev *chr, struct chardev_opts *opts, GError **errp)
+{
+	const char *path = chardev_opt_get(opts, "logfile");
+	bool append;
+
+	if (!chardev_opt_get_bool(opts, "logappend", false, &append, errp))
+		return false;
+	if (!path)
+		return true;
+	chr->log_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC),
+			   0666);
+	if (chr->log_fd < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "could not open log file '%s': %s", path,
+			    g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 static struct chardev *chardev_create(struct chardev_opts *opts, GError **errp)
 {
 	const struct chardev_class *klass = chardev_class_for_backend(opts->backend);
@@ -309,7 +330,7 @@ static struct chardev *chardev_create(struct chardev_opts *opts, GError **errp)
 	chr->id = mux ? g_strdup_printf("%s-base", id) : g_strdup(id);
 	if (!chr->desc)
 		chr->desc = g_strdup(opts->backend);
-	if (!klass->open(chr, opts, errp)) {
+	if (!chardev_open_logfile(chr, opts, errp) || !klass->open(chr, opts, errp)) {
 		object_unref(OBJECT(chr));
 		return NULL;
 	}
@@ -395,6 +416,12 @@ struct chardev *chardev_new_from_legacy(const char *spec, const char *id, GError
 	} else if ((p = g_str_has_prefix(spec, "file:") ? spec + 5 : NULL)) {
 		opts = chardev_opts_new("file");
 		chardev_opts_set(opts, "path", p);
+	} else if ((p = g_str_has_prefix(spec, "pipe:") ? spec + 5 : NULL)) {
+		opts = chardev_opts_new("pipe");
+		chardev_opts_set(opts, "path", p);
+	} else if (g_str_has_prefix(spec, "/dev/")) {
+		opts = chardev_opts_new("serial");	/* a host serial port */
+		chardev_opts_set(opts, "path", spec);
 	} else if ((p = g_str_has_prefix(spec, "unix:") ? spec + 5 : NULL)) {
 		g_autoptr(GPtrArray) parts = split_commas(p);
 
@@ -556,6 +583,8 @@ int chardev_write_all(struct chardev *chr, const uint8_t *buf, int len)
 		ret = chardev_fd_write_all(chr->out_fd, buf, len, false);
 	else
 		ret = len;
+	if (chr->log_fd >= 0 && ret > 0)
+		chardev_fd_write_all(chr->log_fd, buf, ret, false);
 	g_mutex_unlock(&chr->write_lock);
 	return ret;
 }
@@ -657,6 +686,7 @@ static void chardev_instance_init(struct object *obj)
 
 	chr->in_fd = -1;
 	chr->out_fd = -1;
+	chr->log_fd = -1;
 	g_mutex_init(&chr->write_lock);
 }
 
@@ -665,6 +695,8 @@ static void chardev_instance_finalize(struct object *obj)
 	struct chardev *chr = CHARDEV(obj);
 
 	chardev_be_stop_input(chr);
+	if (chr->log_fd >= 0)
+		close(chr->log_fd);
 	g_mutex_clear(&chr->write_lock);
 	g_free(chr->id);
 	g_free(chr->desc);

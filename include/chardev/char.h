@@ -3,8 +3,8 @@
  * Character devices: the host side of serial ports, debug consoles and the
  * monitor.
  *
- * A struct chardev is a backend (stdio, file, pty, null, socket, mux) made
- * from "-chardev" options or the short "-serial" syntax:
+ * A struct chardev is a backend (stdio, file, pipe, pty, serial/tty, null,
+ * socket, mux) made from "-chardev" options or the short "-serial" syntax:
  *
  *	chr = chardev_new_from_opts("socket,id=c0,path=/tmp/s,server=on,wait=off", &err);
  *	chr = chardev_new_from_legacy("tcp::4444,server=on,wait=off", "serial0", &err);
@@ -80,6 +80,7 @@ struct chardev {
 	GMutex write_lock;		/* serialises writers; innermost lock */
 	int in_fd;			/* -1: no input */
 	int out_fd;			/* -1: output discarded */
+	int log_fd;			/* logfile=: copy of the output, -1: none */
 	guint in_watch;			/* glib source id of the input fd watch */
 	bool in_throttled;		/* watch removed because can_receive was 0 */
 	bool in_eof;			/* input reached end of file */
@@ -110,11 +111,13 @@ struct chardev_class {
 /*
  * "-chardev BACKEND,id=ID,opt=val,..." (QEMU syntax; ",," is a literal comma,
  * "server" alone means server=on, "nowait" means wait=off). The chardev is
- * registered under its id. Errors read "-chardev OPTS: <what is wrong>".
+ * registered under its id. Every backend takes id, mux=on|off and
+ * logfile=PATH[,logappend=on] (a copy of all output). Errors read
+ * "-chardev OPTS: <what is wrong>".
  */
 struct chardev *chardev_new_from_opts(const char *opts, GError **errp);
 /*
- * "-serial" syntax: stdio, null, pty, file:F, unix:PATH[,opts],
+ * "-serial" syntax: stdio, null, pty, file:F, pipe:P, /dev/TTY, unix:PATH[,opts],
  * tcp:[HOST]:PORT[,opts], mon:SPEC (a mux; mon:stdio also passes Ctrl-C to the
  * guest), chardev:ID (an existing chardev). "none" returns NULL without an
  * error. The new chardev is registered as id. Errors name the problem only

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,6 +36,21 @@ static void spin_a_little(void)
 {
 	for (int i = 0; i < 50; i++)
 		g_main_context_iteration(NULL, FALSE);
+}
+
+static void read_exactly(int fd, char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		g_assert_cmpint(poll(&pfd, 1, 5000), ==, 1);
+		n = read(fd, buf + done, len - done);
+		g_assert_cmpint(n, >, 0);
+		done += n;
+	}
 }
 
 /* ---- a recording front end ---- */
@@ -292,6 +308,85 @@ static void test_chardev_file_backend_writes_and_truncates_or_appends(void)
 	unlink(path);
 }
 
+static void test_chardev_logfile_copies_output(void)
+{
+	g_autofree char *log = tmp_path("copy.log");
+	g_autofree char *opts = g_strdup_printf("null,id=l,logfile=%s", log);
+	g_autofree char *contents = NULL;
+	GError *err = NULL;
+	struct chardev *chr = chardev_new_from_opts(opts, &err);
+
+	g_assert_no_error(err);
+	chardev_write_all(chr, (const uint8_t *)"seen", 4);
+	chardev_remove_all();
+	g_assert_true(g_file_get_contents(log, &contents, NULL, NULL));
+	g_assert_cmpstr(contents, ==, "seen");
+	unlink(log);
+	expect_error("null,id=l,logfile=/nonexistent/dir/log",
+		     "-chardev null,id=l,logfile=/nonexistent/dir/log: could not open log file "
+		     "'/nonexistent/dir/log': No such file or directory");
+}
+
+static void test_chardev_pipe_uses_in_and_out_fifos(void)
+{
+	g_autofree char *base = tmp_path("fifo");
+	g_autofree char *in = g_strdup_printf("%s.in", base);
+	g_autofree char *out = g_strdup_printf("%s.out", base);
+	g_autofree char *spec = g_strdup_printf("pipe:%s", base);
+	GError *err = NULL;
+	struct chardev *chr;
+	struct fe_rec r;
+	char buf[4] = { 0 };
+	int wfd, rfd;
+
+	g_assert_cmpint(mkfifo(in, 0600), ==, 0);
+	g_assert_cmpint(mkfifo(out, 0600), ==, 0);
+	rfd = open(out, O_RDONLY | O_NONBLOCK);		/* a reader, so the open for writing won't block */
+	chr = chardev_new_from_legacy(spec, "pp", &err);
+	g_assert_no_error(err);
+	rec_attach(&r, chr);
+	chardev_fe_write_all(&r.fe, (const uint8_t *)"abc", 3);
+	read_exactly(rfd, buf, 3);
+	g_assert_cmpstr(buf, ==, "abc");
+	wfd = open(in, O_WRONLY);
+	g_assert_cmpint(write(wfd, "xy", 2), ==, 2);
+	while (r.in->len < 2)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_cmpstr(r.in->str, ==, "xy");
+	rec_detach(&r);
+	chardev_remove_all();
+	close(wfd);
+	close(rfd);
+	unlink(in);
+	unlink(out);
+}
+
+static void test_chardev_host_tty_backend(void)
+{
+	GError *err = NULL;
+	struct chardev *chr;
+	struct fe_rec r;
+	char buf[3] = { 0 };
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	g_autofree char *spec = NULL;
+
+	g_assert_cmpint(master, >=, 0);
+	g_assert_cmpint(grantpt(master), ==, 0);
+	g_assert_cmpint(unlockpt(master), ==, 0);
+	spec = g_strdup(ptsname(master));
+	chr = chardev_new_from_legacy(spec, "tty0", &err);	/* "-serial /dev/pts/N" */
+	g_assert_no_error(err);
+	g_assert_true(g_str_has_prefix(chr->desc, "serial:/dev/"));
+	rec_attach(&r, chr);
+	chardev_fe_write_all(&r.fe, (const uint8_t *)"to", 2);
+	read_exactly(master, buf, 2);
+	g_assert_cmpstr(buf, ==, "to");
+	rec_detach(&r);
+	chardev_remove_all();
+	close(master);
+	expect_error("tty,id=t,path=/dev/null", "-chardev tty,id=t,path=/dev/null: '/dev/null' is not a terminal device");
+}
+
 static void test_chardev_second_frontend_is_refused_unless_mux(void)
 {
 	GError *err = NULL;
@@ -323,20 +418,6 @@ static int unix_connect(const char *path)
 	return fd;
 }
 
-static void read_exactly(int fd, char *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		g_assert_cmpint(poll(&pfd, 1, 5000), ==, 1);
-		n = read(fd, buf + done, len - done);
-		g_assert_cmpint(n, >, 0);
-		done += n;
-	}
-}
 
 static void test_chardev_socket_server_accepts_and_echoes(void)
 {
@@ -648,6 +729,9 @@ int main(int argc, char **argv)
 	T(opts_null_registers_by_id);
 	T(legacy_specs);
 	T(file_backend_writes_and_truncates_or_appends);
+	T(logfile_copies_output);
+	T(pipe_uses_in_and_out_fifos);
+	T(host_tty_backend);
 	T(second_frontend_is_refused_unless_mux);
 	T(socket_server_accepts_and_echoes);
 	T(socket_input_waits_while_frontend_is_full);
