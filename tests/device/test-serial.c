@@ -7,6 +7,11 @@
 #include "harness.h"
 #include "chardev/char.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #define COM1 0x3f8
 #define RBR (COM1 + 0)
 #define THR (COM1 + 0)
@@ -407,6 +412,67 @@ static void test_serial_second_frontend_on_one_chardev_is_refused(void)
 	teardown();
 }
 
+static GString *drain_rx(void)
+{
+	GString *got = g_string_new(NULL);
+
+	while (inb(LSR) & 0x01)
+		g_string_append_c(got, inb(RBR));
+	return got;
+}
+
+static void spin(void)
+{
+	for (int i = 0; i < 100; i++)
+		g_main_context_iteration(NULL, FALSE);
+}
+
+static void test_serial_socket_input_is_paced_by_the_fifo(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("kemu-serial-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "s", NULL);
+	g_autofree char *opts = g_strdup_printf("socket,id=sock,path=%s,server=on,wait=off", path);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct pollfd pfd;
+	GError *err = NULL;
+	GString *got;
+	char c = 0;
+	int fd;
+
+	harness_init();
+	g_assert_nonnull(chardev_new_from_opts(opts, &err));
+	g_assert_no_error(err);
+	dev = harness_device_new("isa-serial,index=0,chardev=sock");
+	harness_realize(dev);
+	outb(FCR, 0x01);
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+	g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+	g_assert_cmpint(write(fd, "0123456789abcdefghij", 20), ==, 20);
+	spin();
+	got = drain_rx();
+	g_assert_cmpstr(got->str, ==, "0123456789abcdef");	/* a full FIFO, nothing lost */
+	g_string_free(got, TRUE);
+	spin();
+	got = drain_rx();
+	g_assert_cmpstr(got->str, ==, "ghij");			/* the rest after the reads */
+	g_string_free(got, TRUE);
+	g_assert_cmphex(inb(LSR) & 0x02, ==, 0);		/* no overrun */
+
+	outb(THR, 'Z');
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	g_assert_cmpint(poll(&pfd, 1, 5000), ==, 1);
+	g_assert_cmpint(read(fd, &c, 1), ==, 1);
+	g_assert_cmpint(c, ==, 'Z');
+
+	close(fd);
+	device_unrealize(dev);
+	object_unref(OBJECT(dev));
+	chardev_remove_all();
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -433,5 +499,6 @@ int main(int argc, char **argv)
 	T(state_survives_save_and_load);
 	T(default_ports_follow_index);
 	T(second_frontend_on_one_chardev_is_refused);
+	T(socket_input_is_paced_by_the_fifo);
 	return g_test_run();
 }
