@@ -145,11 +145,12 @@ static bool mux_proc_byte(struct chardev_mux *d, uint8_t ch)
 		mux_print_help(d);
 		break;
 	case 'x':
-		mux_print(d, "kemu: terminated\r\n");
-		if (quit_handler)
-			quit_handler(quit_opaque);
-		else
+		if (quit_handler) {
+			quit_handler(quit_opaque);	/* it says goodbye itself */
+		} else {
+			mux_print(d, "kemu: terminated\r\n");
 			runstate_request_exit(0);
+		}
 		break;
 	case 's':
 		mux_print(d, "kemu: C-a s (commit -snapshot disks) is not implemented\r\n");
