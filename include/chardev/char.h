@@ -4,7 +4,7 @@
  * monitor.
  *
  * A struct chardev is a backend (stdio, file, pipe, pty, serial/tty, null,
- * socket, mux) made from "-chardev" options or the short "-serial" syntax:
+ * socket, ringbuf, mux) made from "-chardev" options or the short "-serial" syntax:
  *
  *	chr = chardev_new_from_opts("socket,id=c0,path=/tmp/s,server=on,wait=off", &err);
  *	chr = chardev_new_from_legacy("tcp::4444,server=on,wait=off", "serial0", &err);
@@ -150,6 +150,12 @@ void chardev_mux_set_focus(struct chardev *chr, int tag);
 int chardev_mux_focus(const struct chardev *chr);
 /* Ctrl-A x: called on the main loop; default (NULL) is runstate_request_exit(0). */
 void chardev_set_quit_handler(void (*fn)(void *opaque), void *opaque);
+
+/* ringbuf backend (QMP ringbuf-read/ringbuf-write): oldest-first output,
+ * and input handed to the front end (returns bytes it took). */
+bool chardev_is_ringbuf(const struct chardev *chr);
+GByteArray *chardev_ringbuf_read(struct chardev *chr, size_t max);
+int chardev_ringbuf_write(struct chardev *chr, const uint8_t *buf, int len);
 
 /* Restore the terminal stdio changed (async-signal-safe; idempotent). */
 void chardev_stdio_restore_terminal(void);

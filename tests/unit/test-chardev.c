@@ -387,6 +387,34 @@ static void test_chardev_host_tty_backend(void)
 	expect_error("tty,id=t,path=/dev/null", "-chardev tty,id=t,path=/dev/null: '/dev/null' is not a terminal device");
 }
 
+static void test_chardev_ringbuf_keeps_the_newest_bytes(void)
+{
+	GError *err = NULL;
+	struct chardev *chr = chardev_new_from_opts("ringbuf,id=rb,size=8", &err);
+	struct fe_rec r;
+	GByteArray *got;
+
+	g_assert_no_error(err);
+	g_assert_true(chardev_is_ringbuf(chr));
+	chardev_write_all(chr, (const uint8_t *)"0123456789", 10);
+	got = chardev_ringbuf_read(chr, 100);
+	g_assert_cmpmem(got->data, got->len, "23456789", 8);
+	g_byte_array_free(got, TRUE);
+	got = chardev_ringbuf_read(chr, 100);
+	g_assert_cmpint(got->len, ==, 0);
+	g_byte_array_free(got, TRUE);
+	rec_attach(&r, chr);
+	g_assert_cmpint(chardev_ringbuf_write(chr, (const uint8_t *)"in", 2), ==, 2);
+	g_assert_cmpstr(r.in->str, ==, "in");
+	rec_detach(&r);
+	chardev_remove_all();
+	chr = chardev_new_from_opts("memory,id=old", &err);	/* QEMU's old name */
+	g_assert_no_error(err);
+	g_assert_true(chardev_is_ringbuf(chr));
+	chardev_remove_all();
+	expect_error("ringbuf,id=rb,size=100", "-chardev ringbuf,id=rb,size=100: size 100: expects a power of two up to 64 MiB");
+}
+
 static void test_chardev_second_frontend_is_refused_unless_mux(void)
 {
 	GError *err = NULL;
@@ -732,6 +760,7 @@ int main(int argc, char **argv)
 	T(logfile_copies_output);
 	T(pipe_uses_in_and_out_fifos);
 	T(host_tty_backend);
+	T(ringbuf_keeps_the_newest_bytes);
 	T(second_frontend_is_refused_unless_mux);
 	T(socket_server_accepts_and_echoes);
 	T(socket_input_waits_while_frontend_is_full);
