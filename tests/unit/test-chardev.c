@@ -10,6 +10,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -488,6 +490,49 @@ static void test_chardev_socket_server_accepts_and_echoes(void)
 	chardev_remove_all();
 }
 
+static int free_tcp_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int port;
+
+	g_assert_cmpint(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sin, &len), ==, 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static void test_chardev_tcp_server_accepts_and_echoes(void)
+{
+	int port = free_tcp_port();
+	g_autofree char *spec = g_strdup_printf("tcp:127.0.0.1:%d,server=on,wait=off,nodelay=on", port);
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	GError *err = NULL;
+	struct chardev *chr = chardev_new_from_legacy(spec, "tcp0", &err);
+	struct fe_rec r;
+	char buf[5] = { 0 };
+	int fd;
+
+	g_assert_no_error(err);
+	rec_attach(&r, chr);
+	r.echo = true;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	g_assert_cmpint(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), ==, 0);
+	while (!r.opened)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_cmpint(write(fd, "tcp!", 4), ==, 4);
+	while (r.in->len < 4)
+		g_main_context_iteration(NULL, TRUE);
+	read_exactly(fd, buf, 4);
+	g_assert_cmpstr(buf, ==, "tcp!");
+	close(fd);
+	rec_detach(&r);
+	chardev_remove_all();
+}
+
 static void test_chardev_socket_input_waits_while_frontend_is_full(void)
 {
 	g_autofree char *path = tmp_path("full.sock");
@@ -763,6 +808,7 @@ int main(int argc, char **argv)
 	T(ringbuf_keeps_the_newest_bytes);
 	T(second_frontend_is_refused_unless_mux);
 	T(socket_server_accepts_and_echoes);
+	T(tcp_server_accepts_and_echoes);
 	T(socket_input_waits_while_frontend_is_full);
 	T(socket_client_connects_to_server);
 	T(socket_client_reconnects_until_server_appears);
