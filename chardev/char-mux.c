@@ -8,7 +8,7 @@
  *	C-a h   help		C-a x   quit (quit handler, default: exit status 0)
  *	C-a c   next front end	C-a b   send a break to the focused front end
  *	C-a s   (commit -snapshot disks: not modelled)
- *	C-a t   (console timestamps: not modelled)
+ *	C-a t   prefix output lines with the time since the toggle (as QEMU)
  *	C-a C-a a literal C-a
  *
  * Not here: the monitor itself.
@@ -31,6 +31,9 @@ struct chardev_mux {
 	int count;			/* slots used */
 	int focus;			/* -1: none */
 	bool got_escape;
+	bool timestamps;		/* C-a t: "[secs.msecs] " before each line */
+	bool linestart;
+	gint64 timestamps_start;	/* us */
 	/* input the focused front end could not take yet, per front end */
 	uint8_t buf[MUX_MAX_FE][MUX_BUF_SIZE];
 	unsigned buf_len[MUX_MAX_FE];
@@ -157,7 +160,11 @@ static bool mux_proc_byte(struct chardev_mux *d, uint8_t ch)
 		log_unimp("chardev mux: C-a s");
 		break;
 	case 't':
-		log_unimp("chardev mux: C-a t (timestamps)");
+		g_mutex_lock(&d->parent.write_lock);	/* mux_write reads these */
+		d->timestamps = !d->timestamps;
+		d->timestamps_start = g_get_monotonic_time();
+		d->linestart = true;
+		g_mutex_unlock(&d->parent.write_lock);
 		break;
 	case 'b':
 		mux_fe_event(d, d->focus, CHARDEV_EVENT_BREAK);
@@ -220,7 +227,29 @@ static const struct chardev_handlers mux_base_handlers = {
 
 static int mux_write(struct chardev *chr, const uint8_t *buf, int len)
 {
-	return chardev_write_all(CHARDEV_MUX(chr)->base, buf, len);
+	struct chardev_mux *d = CHARDEV_MUX(chr);
+	int start = 0;
+
+	if (!d->timestamps)
+		return chardev_write_all(d->base, buf, len);
+	for (int i = 0; i < len; i++) {
+		if (d->linestart) {
+			gint64 us = g_get_monotonic_time() - d->timestamps_start;
+			char stamp[40];
+			int n = snprintf(stamp, sizeof(stamp), "[%u.%03u] ",
+					 (unsigned)(us / G_USEC_PER_SEC),
+					 (unsigned)(us / 1000 % 1000));
+
+			chardev_write_all(d->base, buf + start, i - start);
+			chardev_write_all(d->base, (const uint8_t *)stamp, n);
+			start = i;
+			d->linestart = false;
+		}
+		if (buf[i] == '\n')
+			d->linestart = true;
+	}
+	chardev_write_all(d->base, buf + start, len - start);
+	return len;
 }
 
 static bool mux_fe_attach(struct chardev *chr, struct chardev_frontend *fe, GError **errp)

@@ -729,6 +729,13 @@ static void test_chardev_mux_focus_switching_and_escapes(void)
 	g_assert_nonnull(strstr(testbuf_out->str, "not implemented"));
 	g_assert_cmpstr(serial.in->str, ==, "ls\r\x01");
 
+	mux_input("\x01" "t");		/* C-a t: timestamps on */
+	g_string_truncate(testbuf_out, 0);
+	chardev_fe_write_all(&serial.fe, (const uint8_t *)"a\nb", 3);
+	g_assert_true(g_regex_match_simple("^\\[0\\.[0-9]{3}\\] a\n\\[0\\.[0-9]{3}\\] b$",
+					   testbuf_out->str, 0, 0));
+	mux_input("\x01" "t");		/* and off */
+
 	chardev_set_quit_handler(count_quit, NULL);
 	mux_input("\x01" "x");		/* C-a x: quit */
 	g_assert_cmpint(quits, ==, 1);
