@@ -104,6 +104,13 @@ static void plan_add_bytes(struct x86_boot_plan *plan, uint64_t addr, GByteArray
 	g_array_append_val(plan->blobs, b);
 }
 
+void x86_boot_plan_add_blob(struct x86_boot_plan *plan, uint64_t addr, const void *data,
+			    size_t len)
+{
+	plan_add(plan, addr, data, len);
+	g_array_sort(plan->blobs, blob_cmp);
+}
+
 void x86_boot_plan_free(struct x86_boot_plan *plan)
 {
 	if (!plan)

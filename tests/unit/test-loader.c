@@ -6,6 +6,8 @@
  */
 #include "kemu/common.h"
 #include "hw/i386/loader.h"
+#include "hw/i386/fw-tables.h"
+#include "hw/nvram/fw_cfg.h"
 
 #define RAM (256 * MiB)
 
@@ -515,6 +517,65 @@ static void test_load_files_reports_missing_file(void)
 	g_clear_error(&err);
 }
 
+/* ------------------------------------------------------------ board helpers */
+
+static void test_direct_boot_tables_land_in_the_reserved_bios_area(void)
+{
+	size_t len;
+	g_autofree uint8_t *k = make_bzimage(&bz64, &len);
+	struct x86_boot_config cfg = base_cfg(k, len);
+	struct x86_boot_plan *p = x86_boot_plan_build(&cfg, NULL);
+	struct pc_fw_tables_config fc = { .nr_cpus = 4, .below_4g = RAM, .serial_mask = 3 };
+	GError *err = NULL;
+
+	g_assert_true(pc_direct_tables_add(p, &fc, &err));
+	g_assert_no_error(err);
+	g_assert_cmpmem(blob_at(p, 0xe0000)->data, 8, "RSD PTR ", 8);
+	g_assert_cmpmem(blob_at(p, 0xe0040)->data, 4, "FACS", 4);
+	g_assert_cmpmem(blob_at(p, 0xf0000)->data, 4, "_MP_", 4);
+	g_assert_cmpmem(blob_at(p, 0xf8000)->data, 4, "_SM_", 4);
+	for (unsigned i = 1; i < p->blobs->len; i++) {
+		const struct x86_boot_blob *a = &g_array_index(p->blobs, struct x86_boot_blob, i - 1);
+		const struct x86_boot_blob *b = &g_array_index(p->blobs, struct x86_boot_blob, i);
+
+		g_assert_cmpuint(a->addr + a->len, <=, b->addr);	/* sorted, no overlap */
+		if (b->addr >= 0xa0000 && b->addr < 0x100000)
+			g_assert_cmpuint(e820_type_at(&e820, b->addr + b->len - 1), ==, E820_RESERVED);
+	}
+	x86_boot_plan_free(p);
+
+	/* 255 CPUs still fit */
+	fc.nr_cpus = 255;
+	p = x86_boot_plan_build(&cfg, NULL);
+	g_assert_true(pc_direct_tables_add(p, &fc, &err));
+	x86_boot_plan_free(p);
+}
+
+static void test_fw_cfg_populate_for_firmware_boot(void)
+{
+	struct fw_cfg_state fw;
+	struct pc_fw_tables_config fc = { .nr_cpus = 2, .max_cpus = 4, .below_4g = RAM };
+	const struct fw_cfg_entry *e;
+	uint8_t b[8];
+
+	fw_cfg_state_init(&fw, true);
+	pc_fw_cfg_populate(&fw, &fc, &e820, true);
+	fw_cfg_select(&fw, FW_CFG_RAM_SIZE);
+	for (int i = 0; i < 8; i++)
+		b[i] = fw_cfg_data_read(&fw);
+	g_assert_cmpuint(ldq_le_p(b), ==, RAM);
+	fw_cfg_select(&fw, FW_CFG_MAX_CPUS);
+	g_assert_cmpuint(fw_cfg_data_read(&fw), ==, 4);
+	e = fw_cfg_find_file(&fw, "etc/e820", NULL);
+	g_assert_cmpuint(e->len, ==, e820.nr * 20);
+	g_assert_nonnull(fw_cfg_find_file(&fw, "etc/acpi/tables", NULL));
+	g_assert_nonnull(fw_cfg_find_file(&fw, "etc/acpi/rsdp", NULL));
+	g_assert_nonnull(fw_cfg_find_file(&fw, "etc/table-loader", NULL));
+	g_assert_nonnull(fw_cfg_find_file(&fw, "etc/smbios/smbios-tables", NULL));
+	g_assert_nonnull(fw_cfg_find_file(&fw, "etc/smbios/smbios-anchor", NULL));
+	fw_cfg_state_destroy(&fw);
+}
+
 /* ------------------------------------------------------------ hostile files */
 
 static unsigned fuzz_ok, fuzz_err;
@@ -614,6 +675,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/loader/multiboot/split-modules", test_split_modules_like_qemu);
 	g_test_add_func("/loader/garbage", test_garbage_is_not_a_kernel);
 	g_test_add_func("/loader/missing-file", test_load_files_reports_missing_file);
+	g_test_add_func("/loader/direct-tables", test_direct_boot_tables_land_in_the_reserved_bios_area);
+	g_test_add_func("/loader/fw-cfg-populate", test_fw_cfg_populate_for_firmware_boot);
 	g_test_add_func("/loader/fuzz", test_truncated_and_corrupted_images_are_refused_cleanly);
 	return g_test_run();
 }

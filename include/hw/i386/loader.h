@@ -112,6 +112,9 @@ struct x86_boot_plan {
 struct x86_boot_plan *x86_boot_plan_build(const struct x86_boot_config *cfg,
 					   GError **errp);
 void x86_boot_plan_free(struct x86_boot_plan *plan);
+/* Add a copy of data (NULL: zeros) at addr; keeps the blobs sorted. */
+void x86_boot_plan_add_blob(struct x86_boot_plan *plan, uint64_t addr, const void *data,
+			    size_t len);
 
 /* Set registers, segments (flat, base 0), CR0/3/4, EFER, GDTR of env. */
 void x86_boot_entry_apply(const struct x86_boot_entry *e, CPUX86State *env);

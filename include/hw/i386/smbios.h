@@ -18,8 +18,8 @@
 
 #include "kemu/common.h"
 
-#define SMBIOS_DIRECT_ANCHOR_ADDR	0xf1000ULL
-#define SMBIOS_DIRECT_TABLES_ADDR	0xf1020ULL	/* up to 0x100000 */
+#define SMBIOS_DIRECT_ANCHOR_ADDR	0xf8000ULL
+#define SMBIOS_DIRECT_TABLES_ADDR	0xf8020ULL	/* up to 0x100000 */
 
 struct smbios_config {
 	unsigned nr_cpus;
