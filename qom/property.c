@@ -316,6 +316,25 @@ bool object_property_set_bool(struct object *obj, const char *name, bool value,
 	return object_property_parse(obj, name, value ? "on" : "off", errp);
 }
 
+bool object_property_set_ptr(struct object *obj, const char *name, void *ptr, GError **errp)
+{
+	const struct property *p = object_property_find(obj, name);
+
+	if (!p || (p->type != PROP_TYPE_CHARDEV && p->type != PROP_TYPE_LINK)) {
+		g_set_error(errp, KEMU_ERROR, 0, "Property '%s.%s' is not a chardev or link",
+			    object_get_typename(obj), name);
+		return false;
+	}
+	if (p->type == PROP_TYPE_LINK && ptr && p->link_type &&
+	    !object_dynamic_cast(ptr, p->link_type)) {
+		g_set_error(errp, KEMU_ERROR, 0, "Invalid parameter type for '%s', expected: %s",
+			    name, p->link_type);
+		return false;
+	}
+	*(void **)prop_ptr(obj, p) = ptr;
+	return true;
+}
+
 int64_t object_property_get_int(struct object *obj, const char *name, GError **errp)
 {
 	g_autofree char *s = object_property_print(obj, name, errp);

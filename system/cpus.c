@@ -15,6 +15,7 @@
 #include "hw/boards.h"
 #include "target/i386/cpu.h"
 
+__thread struct x86_cpu *current_cpu;
 static GCond cpu_state_cond;	/* a vCPU changed stopped/created state */
 static GCond cpu_work_cond;	/* a vCPU may have work (stop, interrupt) */
 static bool cpus_paused = true;
@@ -66,6 +67,7 @@ static gpointer vcpu_thread_fn(gpointer opaque)
 	struct machine_state *ms = cpu->machine;
 	const struct accel_ops *ops = ms->accel;
 
+	current_cpu = cpu;
 	bql_lock();
 	cpu->created = true;
 	g_cond_broadcast(&cpu_state_cond);

@@ -16,6 +16,7 @@
 #include "accel/accel.h"
 
 struct x86_cpu;
+struct chardev;
 
 struct machine_state {
 	struct object parent;
@@ -32,13 +33,16 @@ struct machine_state {
 	bool kernel_irqchip_set;	/* given on the command line */
 	char *kernel_boot;		/* "auto", "direct", "firmware" */
 	const struct accel_ops *accel;
+	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
+	struct chardev *debugcon_chr;	/* -debugcon */
 
 	/* what the board built */
 	struct memory_region sysmem;	/* root of the memory address space */
 	struct memory_region iomem;	/* root of the port address space */
 	struct memory_region ram;	/* all guest RAM, one memfd */
-	struct address_space as_mem;
-	struct address_space as_io;
+	struct address_space *as_mem;	/* the CPUs' view of memory */
+	struct address_space *as_io;	/* ports */
+	struct address_space address_space_memory, address_space_io;	/* their storage */
 	struct x86_cpu **cpus;
 	uint64_t below_4g_mem_size, above_4g_mem_size;
 	void *accel_state;		/* the accelerator's per-VM state */
@@ -63,6 +67,12 @@ struct machine_class {
 #define MACHINE(obj) OBJECT_CHECK(struct machine_state, (obj), TYPE_MACHINE)
 #define MACHINE_CLASS(k) OBJECT_CLASS_CHECK(struct machine_class, (k), TYPE_MACHINE)
 #define MACHINE_GET_CLASS(obj) OBJECT_GET_CLASS_CHECKED(struct machine_class, (obj), TYPE_MACHINE)
+
+/*
+ * Create the two empty address spaces (sysmem, iomem) before the
+ * accelerator starts listening to them; the board fills them in.
+ */
+void machine_memory_init(struct machine_state *ms);
 
 struct machine_state *machine_current(void);
 void machine_set_current(struct machine_state *ms);

@@ -14,6 +14,12 @@
 struct machine_state;
 struct x86_cpu;
 
+/*
+ * The vCPU whose thread this is (NULL on other threads): per-CPU MMIO such
+ * as the local APIC at 0xfee00000 answers for the CPU that accessed it.
+ */
+extern __thread struct x86_cpu *current_cpu;
+
 /* Create and start the vCPU threads (they begin paused if start_paused). */
 bool cpus_start(struct machine_state *ms, bool start_paused, GError **errp);
 void cpus_pause_all(void);

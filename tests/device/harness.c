@@ -4,11 +4,20 @@
  */
 #include "harness.h"
 #include "system/runstate.h"
+#include "hw/isa/isa.h"
 
 static struct memory_region io_root, mem_root, ram;
 static struct address_space as_io, as_mem;
+static struct irq_probe isa_irqs[ISA_NUM_IRQS];
 struct harness_runstate harness_runstate;
 static const struct runstate_handler harness_runstate_handler;
+
+static void probe_handler(void *opaque, int n, int level);
+
+static void harness_isa_irq_set(void *opaque, int n, int level)
+{
+	probe_handler(&isa_irqs[n], n, level);
+}
 
 void harness_init(void)
 {
@@ -27,6 +36,14 @@ void harness_init(void)
 	address_space_init(&as_mem, &mem_root, "memory", false);
 	memset(&harness_runstate, 0, sizeof(harness_runstate));
 	runstate_set_handler(&harness_runstate_handler);
+	memset(isa_irqs, 0, sizeof(isa_irqs));
+	isa_bus_init(&io_root, &as_mem, harness_isa_irq_set, NULL);
+}
+
+struct irq_probe *harness_isa_irq(int n)
+{
+	g_assert(n >= 0 && n < ISA_NUM_IRQS);
+	return &isa_irqs[n];
 }
 
 struct address_space *harness_io(void) { return &as_io; }

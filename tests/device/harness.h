@@ -60,6 +60,11 @@ struct irq_probe {
 	int lowers;	/* 1 -> 0 transitions */
 };
 void harness_irq_probe(struct irq_line *line, struct irq_probe *probe);
+/*
+ * ISA devices connect their interrupt to ISA IRQ n (isa_connect_irq); the
+ * harness records each of the 16 lines here.
+ */
+struct irq_probe *harness_isa_irq(int n);
 
 /* Requests a device made of the run state (exit, reset, poweroff), recorded. */
 struct harness_runstate {
