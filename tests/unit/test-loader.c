@@ -8,6 +8,7 @@
 #include "hw/i386/loader.h"
 #include "hw/i386/fw-tables.h"
 #include "hw/nvram/fw_cfg.h"
+#include <unistd.h>
 
 #define RAM (256 * MiB)
 
@@ -517,6 +518,34 @@ static void test_load_files_reports_missing_file(void)
 	g_clear_error(&err);
 }
 
+/* The host's Debian kernel, when there is one: a real bzImage end to end. */
+static void test_real_debian_bzimage_if_present(void)
+{
+	g_autoptr(GDir) d = g_dir_open("/boot", 0, NULL);
+	const char *name;
+	g_autofree char *path = NULL;
+	struct x86_boot_plan *p;
+	GError *err = NULL;
+
+	while (d && (name = g_dir_read_name(d)))
+		if (g_str_has_prefix(name, "vmlinuz-")) {
+			g_free(path);
+			path = g_build_filename("/boot", name, NULL);
+		}
+	if (!path || access(path, R_OK)) {
+		g_test_skip("no readable /boot/vmlinuz-* on this host");
+		return;
+	}
+	p = x86_boot_load_files(path, NULL, "console=ttyS0 panic=-1", RAM, &e820, 0xe0000, &err);
+	g_assert_no_error(err);
+	g_test_message("%s: %s, kernel at 0x%" PRIx64 "-0x%" PRIx64, path, p->kind_name,
+		       p->kernel_addr, p->kernel_end);
+	g_assert_cmpint(p->kind, ==, X86_BOOT_LINUX64);
+	g_assert_cmpuint(p->entry.rip, ==, p->kernel_addr + 0x200);
+	g_assert_cmpuint(p->kernel_addr % 0x200000, ==, 0);
+	x86_boot_plan_free(p);
+}
+
 /* ------------------------------------------------------------ board helpers */
 
 static void test_direct_boot_tables_land_in_the_reserved_bios_area(void)
@@ -675,6 +704,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/loader/multiboot/split-modules", test_split_modules_like_qemu);
 	g_test_add_func("/loader/garbage", test_garbage_is_not_a_kernel);
 	g_test_add_func("/loader/missing-file", test_load_files_reports_missing_file);
+	g_test_add_func("/loader/real-bzimage", test_real_debian_bzimage_if_present);
 	g_test_add_func("/loader/direct-tables", test_direct_boot_tables_land_in_the_reserved_bios_area);
 	g_test_add_func("/loader/fw-cfg-populate", test_fw_cfg_populate_for_firmware_boot);
 	g_test_add_func("/loader/fuzz", test_truncated_and_corrupted_images_are_refused_cleanly);
