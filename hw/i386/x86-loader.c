@@ -137,7 +137,7 @@ static void plan_add_gdt(struct x86_boot_plan *plan, bool long_mode)
 		0, 0,
 		long_mode ? 0x00af9b000000ffffULL : 0x00cf9b000000ffffULL,
 		0x00cf93000000ffffULL,
-		0x0080890000000067ULL,	/* 32-bit TSS, base 0, limit 0x67 */
+		0x00008b0000000067ULL,	/* busy 32-bit TSS, base 0, limit 0x67 (TR) */
 	};
 	uint8_t buf[sizeof(gdt)];
 
@@ -916,6 +916,9 @@ void x86_boot_entry_apply(const struct x86_boot_entry *e, CPUX86State *env)
 	env->cr[3] = e->cr3;
 	env->cr[4] = e->cr4;
 	env->efer = e->efer;
+	/* Every direct-boot protocol expects the A20 gate open (the board's
+	 * port 0x92 / i8042 state must agree). */
+	env->a20_mask = ~0ULL;
 }
 
 /* ------------------------------------------------------------------ */

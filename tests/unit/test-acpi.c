@@ -342,6 +342,58 @@ static void test_bios_linker_refuses_bad_commands(void)
 	g_assert_cmpuint(sum(data, 16), ==, 0);
 }
 
+/* ACPICA's disassembler must read every table without a complaint. */
+static void test_acpi_tables_disassemble_cleanly_with_iasl(void)
+{
+	g_autofree char *iasl = g_find_program_in_path("iasl");
+	g_autofree char *dir = NULL;
+	struct acpi_build_config cfg = ACPI_BUILD_CONFIG_PC(8, 3 * GiB);
+	struct acpi_tables t;
+	const char *names[] = { "dsdt", "facp", "apic", "rsdt", "xsdt", "facs" };
+	uint32_t offs[6];
+
+	if (!iasl) {
+		g_test_skip("iasl not installed (Debian package acpica-tools)");
+		return;
+	}
+	dir = g_dir_make_tmp("kemu-acpi-XXXXXX", NULL);
+	g_assert_nonnull(dir);
+	cfg.pci_hole64_start = 0x100000000ULL;
+	cfg.pci_hole64_size = 32 * GiB;
+	acpi_build(&cfg, &t);
+	g_assert_true(acpi_tables_place(&t, ACPI_DIRECT_RSDP_ADDR, ACPI_DIRECT_TABLES_ADDR, NULL));
+	offs[0] = t.dsdt; offs[1] = t.fadt; offs[2] = t.madt;
+	offs[3] = t.rsdt; offs[4] = t.xsdt; offs[5] = t.facs;
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+		g_autofree char *dat = g_strdup_printf("%s/%s.dat", dir, names[i]);
+		g_autofree char *dsl = g_strdup_printf("%s/%s.dsl", dir, names[i]);
+		g_autofree char *out = NULL, *err = NULL, *text = NULL;
+		const char *argv[] = { iasl, "-d", dat, NULL };
+		int status;
+
+		g_assert_true(g_file_set_contents(dat, (const char *)t.tables->data + offs[i],
+						  ldl_le_p(t.tables->data + offs[i] + 4), NULL));
+		g_assert_true(g_spawn_sync(dir, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+					   &out, &err, &status, NULL));
+		g_assert_true(g_spawn_check_wait_status(status, NULL));
+		g_assert_true(g_file_get_contents(dsl, &text, NULL, NULL));
+		g_assert_null(strstr(out, "Error"));
+		g_assert_null(strstr(text, "**** "));		/* iasl's complaints */
+		g_assert_null(strstr(text, "Invalid"));
+		if (i == 0) {
+			g_assert_nonnull(strstr(text, "EisaId (\"PNP0A03\")"));
+			g_assert_nonnull(strstr(text, "Name (\\_S5, Package (0x04)"));
+			g_assert_nonnull(strstr(text, "QWordMemory"));
+		}
+		if (i == 2)
+			g_assert_nonnull(strstr(text, "Local Apic ID : 07"));
+		remove(dat);
+		remove(dsl);
+	}
+	remove(dir);
+	acpi_tables_free(&t);
+}
+
 /* ------------------------------------------------------------ MP, SMBIOS */
 
 static void test_mptable_checksums_and_entries(void)
@@ -432,6 +484,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/acpi/dsdt", test_acpi_dsdt_contains_pci_root_isa_devices_and_s5);
 	g_test_add_func("/acpi/direct", test_acpi_direct_placement_links_and_checksums);
 	g_test_add_func("/acpi/table-loader", test_acpi_table_loader_as_firmware_runs_it);
+	g_test_add_func("/acpi/iasl", test_acpi_tables_disassemble_cleanly_with_iasl);
 	g_test_add_func("/acpi/linker-bad", test_bios_linker_refuses_bad_commands);
 	g_test_add_func("/fwtables/mptable", test_mptable_checksums_and_entries);
 	g_test_add_func("/fwtables/smbios", test_smbios_entry_point_and_structures);
