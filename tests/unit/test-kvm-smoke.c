@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KVM smoke test: a few bytes of real-mode code on /dev/kvm through the
+ * KVM accelerator's own VM and vCPU objects (no board): port writes
+ * (single and `rep outsb`), MMIO read and write to an address without
+ * RAM, a write to a read-only (ROM) memslot that must be ignored without
+ * hanging the guest, `hlt` (EXEC_HALTED with kernel-irqchip=off), and a
+ * kick from another thread. Prints "SKIP: no /dev/kvm" where it cannot run.
+ */
+#include "kemu/common.h"
+#include "kvm-test-util.h"
+
+static const uint8_t code_out_hlt[] = {
+	0xb0, 0x42,			/* mov al,0x42 */
+	0xe6, 0x80,			/* out 0x80,al */
+	0xba, 0xf8, 0x03,		/* mov dx,0x3f8 */
+	0xbe, 0x00, 0x20,		/* mov si,0x2000 */
+	0xb9, 0x04, 0x00,		/* mov cx,4 */
+	0xfc,				/* cld */
+	0xf3, 0x6e,			/* rep outsb */
+	0xf4,				/* hlt */
+};
+
+static void test_kvm_real_mode_out_and_string_out_then_hlt(void)
+{
+	struct kt_vm *vm;
+	int r;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x1000, code_out_hlt, sizeof(code_out_hlt));
+	memcpy(vm->ram + 0x2000, "kemu", 4);
+	kt_vm_set_real_mode(vm, 0x1000);
+	r = kvm_vcpu_exec(vm->v);
+	g_assert_cmpint(r, ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->pio_out->len, ==, 5);
+	g_assert_cmpuint(kt_pio_nth(vm, 0)->addr, ==, 0x80);
+	g_assert_cmpuint(kt_pio_nth(vm, 0)->value, ==, 0x42);
+	for (unsigned i = 0; i < 4; i++) {
+		g_assert_cmpuint(kt_pio_nth(vm, 1 + i)->addr, ==, 0x3f8);
+		g_assert_cmpuint(kt_pio_nth(vm, 1 + i)->value, ==, (uint8_t)"kemu"[i]);
+	}
+	/* state comes back: rip after hlt, cx consumed by rep */
+	g_assert_true(kvm_vcpu_get_state(vm->v, NULL));
+	g_assert_cmphex(vm->cpu.env.rip, ==, 0x1000 + sizeof(code_out_hlt));
+	g_assert_cmphex(vm->cpu.env.regs[R_ECX] & 0xffff, ==, 0);
+	kt_vm_free(vm);
+}
+
+static const uint8_t code_mmio[] = {
+	0xb8, 0x00, 0xa0,		/* mov ax,0xa000 */
+	0x8e, 0xd8,			/* mov ds,ax */
+	0xc6, 0x06, 0x10, 0x00, 0x55,	/* mov byte [0x10],0x55 */
+	0xa1, 0x20, 0x00,		/* mov ax,[0x20] */
+	0xe7, 0x81,			/* out 0x81,ax */
+	0xf4,
+};
+
+static void test_kvm_mmio_write_and_read_reach_the_handler(void)
+{
+	struct kt_vm *vm;
+	const struct kt_io *w, *rd;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	vm->mmio_read_value = 0x7766;
+	memcpy(vm->ram + 0x1000, code_mmio, sizeof(code_mmio));
+	kt_vm_set_real_mode(vm, 0x1000);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->mmio->len, ==, 2);
+	w = &g_array_index(vm->mmio, struct kt_io, 0);
+	rd = &g_array_index(vm->mmio, struct kt_io, 1);
+	g_assert_true(w->is_write);
+	g_assert_cmphex(w->addr, ==, 0xa0010);
+	g_assert_cmphex(w->value, ==, 0x55);
+	g_assert_cmpuint(w->size, ==, 1);
+	g_assert_false(rd->is_write);
+	g_assert_cmphex(rd->addr, ==, 0xa0020);
+	g_assert_cmpuint(rd->size, ==, 2);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 0x7766);
+	kt_vm_free(vm);
+}
+
+static const uint8_t code_rom_write[] = {
+	0xb8, 0x00, 0xc0,		/* mov ax,0xc000 */
+	0x8e, 0xd8,			/* mov ds,ax */
+	0xc6, 0x06, 0x00, 0x00, 0x11,	/* mov byte [0],0x11: ROM, ignored */
+	0xa0, 0x00, 0x00,		/* mov al,[0] */
+	0xe6, 0x82,			/* out 0x82,al */
+	0xf4,
+};
+
+static void test_kvm_write_to_readonly_slot_exits_and_guest_continues(void)
+{
+	struct kt_vm *vm;
+	uint8_t *rom;
+	g_autoptr(GError) err = NULL;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	if (!vm->s->readonly_mem) {
+		kt_vm_free(vm);
+		g_test_skip("SKIP: KVM has no KVM_CAP_READONLY_MEM");
+		return;
+	}
+	rom = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	memset(rom, 0xaa, 4096);
+	g_assert_true(kvm_set_user_memory(vm->s, 0xc0000, 4096, rom, true, &err));
+	memcpy(vm->ram + 0x1000, code_rom_write, sizeof(code_rom_write));
+	kt_vm_set_real_mode(vm, 0x1000);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->mmio->len, ==, 1);
+	g_assert_true(g_array_index(vm->mmio, struct kt_io, 0).is_write);
+	g_assert_cmphex(g_array_index(vm->mmio, struct kt_io, 0).addr, ==, 0xc0000);
+	g_assert_cmphex(rom[0], ==, 0xaa);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 0xaa);
+	kt_vm_free(vm);
+	munmap(rom, 4096);
+}
+
+static gpointer kick_thread(gpointer opaque)
+{
+	struct kvm_vcpu *v = opaque;
+
+	g_usleep(50 * 1000);
+	kvm_vcpu_kick(v);
+	return NULL;
+}
+
+static const uint8_t code_spin[] = { 0xeb, 0xfe };	/* jmp $ */
+
+static void test_kvm_kick_interrupts_a_spinning_guest(void)
+{
+	struct kt_vm *vm;
+	GThread *t;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x1000, code_spin, sizeof(code_spin));
+	kt_vm_set_real_mode(vm, 0x1000);
+	/* The first kick may land before the vCPU thread is known: kick until it returns. */
+	t = g_thread_new("kick", kick_thread, vm->v);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_INTERRUPTED);
+	g_thread_join(t);
+	g_assert_cmpint(vm->cpu.exit_request, ==, 0);
+	kt_vm_free(vm);
+}
+
+static void test_kvm_irqchip_modes_create(void)
+{
+	static const enum kernel_irqchip_mode modes[] = {
+		KERNEL_IRQCHIP_ON, KERNEL_IRQCHIP_SPLIT, KERNEL_IRQCHIP_OFF };
+
+	if (!kt_have_kvm())
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
+		g_autoptr(GError) err = NULL;
+		struct kvm_state *s = kvm_state_new(modes[i], &err);
+
+		if (!s)
+			g_test_message("irqchip mode %u: %s", i, err->message);
+		else if (modes[i] == KERNEL_IRQCHIP_ON)
+			g_assert_true(kvm_state_set_gsi(s, 4, 1, NULL));
+		kvm_state_free(s);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/kvm/smoke/real-mode-out-string-out-hlt",
+			test_kvm_real_mode_out_and_string_out_then_hlt);
+	g_test_add_func("/kvm/smoke/mmio-write-read", test_kvm_mmio_write_and_read_reach_the_handler);
+	g_test_add_func("/kvm/smoke/rom-write-ignored",
+			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
+	g_test_add_func("/kvm/smoke/kick", test_kvm_kick_interrupts_a_spinning_guest);
+	g_test_add_func("/kvm/smoke/irqchip-modes", test_kvm_irqchip_modes_create);
+	return g_test_run();
+}
