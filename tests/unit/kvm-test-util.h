@@ -9,6 +9,7 @@
 
 #include "kemu/common.h"
 #include "accel/kvm/kvm-int.h"
+#include "accel/kvm.h"
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
