@@ -15,6 +15,8 @@ packages=(
 	qemu-system-x86 qemu-utils
 	# debugging and the gdbstub tests
 	gdb
+	# test summaries (scripts/check.sh) and the functional runner
+	python3
 	# sanitizer runs
 	libclang-rt-14-dev
 )

@@ -126,6 +126,8 @@ bool object_property_set_int(struct object *obj, const char *name, int64_t value
 			     GError **errp);
 bool object_property_set_bool(struct object *obj, const char *name, bool value,
 			      GError **errp);
+/* Set a chardev or link property to an object the caller already has. */
+bool object_property_set_ptr(struct object *obj, const char *name, void *ptr, GError **errp);
 int64_t object_property_get_int(struct object *obj, const char *name, GError **errp);
 bool object_property_get_bool(struct object *obj, const char *name, GError **errp);
 /* Read-only informational property computed at run time (qom-list shows it). */

@@ -26,6 +26,9 @@ void main_loop_wakeup(void);
 void bql_lock(void);
 void bql_unlock(void);
 bool bql_locked(void);
+/* Wait on cond with the BQL released (it is held again on return). */
+void bql_cond_wait(GCond *cond);
+bool bql_cond_wait_until(GCond *cond, int64_t end_time_us);
 
 struct kemu_bh;
 typedef void (*bh_fn)(void *opaque);

@@ -4,7 +4,7 @@
  *
  * CLOCK_VIRTUAL is guest time: it runs while the VM runs and stops while it
  * is paused; under the test accelerator it moves only when a test calls
- * clock_step(). CLOCK_REALTIME is host monotonic time (UI refresh, monitor
+ * clock_step(). CLOCK_HOST_MONOTONIC is host monotonic time (UI refresh, monitor
  * timeouts). CLOCK_HOST is wall-clock time (the RTC's base).
  *
  *	s->periodic = timer_new_ns(CLOCK_VIRTUAL, rtc_periodic_tick, s);
@@ -20,7 +20,7 @@
 #include "kemu/common.h"
 
 enum clock_type {
-	CLOCK_REALTIME,
+	CLOCK_HOST_MONOTONIC,	/* host monotonic time (UI, timeouts) */
 	CLOCK_VIRTUAL,
 	CLOCK_HOST,
 	CLOCK_MAX

@@ -1,0 +1,46 @@
+# kemu: the two everyday entry points and a few helpers around meson.
+#   make demo    install dependencies, build, boot the demo guest (exits by itself)
+#   make check   install dependencies, build, run every test; ends with
+#                "N passed, N failed, N skipped"
+# Builds use -j2 (the project's machines have two cores).
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= 2
+
+.PHONY: all deps build demo check check-unit check-functional check-sanitize bench clean guests
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(JOBS)
+
+guests: build
+	bash tests/guests/build.sh $(BUILD)/tests/guests
+
+demo: deps build guests
+	bash scripts/demo.sh $(BUILD)
+
+check: deps build guests
+	bash scripts/check.sh $(BUILD) $(ASAN_BUILD)
+
+check-unit: build
+	meson test -C $(BUILD) --suite unit --suite device --print-errorlogs
+
+check-functional: build guests
+	bash tests/functional/run.sh --emulator $(BUILD)/kemu --guests $(BUILD)/tests/guests
+
+check-sanitize:
+	bash scripts/check.sh --sanitize-only $(BUILD) $(ASAN_BUILD)
+
+bench: deps build guests
+	bash bench/run-all.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The abstract machine type and the process's one machine. See hw/boards.h.
+ */
+#include "hw/boards.h"
+
+static struct machine_state *current_machine;
+
+struct machine_state *machine_current(void)
+{
+	return current_machine;
+}
+
+void machine_set_current(struct machine_state *ms)
+{
+	current_machine = ms;
+}
+
+void machine_add_device(struct machine_state *ms, const char *name, struct device *dev)
+{
+	struct object *parent = object_get_child(OBJECT(ms), "unattached");
+
+	if (!parent) {
+		parent = object_new("container");
+		object_property_add_child(OBJECT(ms), "unattached", parent);
+		object_unref(parent);
+	}
+	if (name && !object_get_child(parent, name))
+		object_property_add_child(parent, name, OBJECT(dev));
+	else
+		object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
+}
+
+static void machine_finalize(struct object *obj)
+{
+	struct machine_state *ms = MACHINE(obj);
+
+	g_free(ms->cpu_model);
+	g_free(ms->kernel);
+	g_free(ms->initrd);
+	g_free(ms->append);
+	g_free(ms->bios);
+	g_free(ms->name);
+	g_free(ms->kernel_boot);
+	g_free(ms->cpus);
+}
+
+static void register_machine_type(void)
+{
+	static const struct type_info info = {
+		.name = TYPE_MACHINE,
+		.parent = TYPE_OBJECT,
+		.instance_size = sizeof(struct machine_state),
+		.class_size = sizeof(struct machine_class),
+		.abstract = true,
+		.instance_finalize = machine_finalize,
+	};
+	type_register(&info);
+}
+type_init(register_machine_type)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The machine: the root of the device tree (/machine) and the one object
+ * that holds everything a running VM consists of. Boards (hw/i386/pc.c)
+ * subclass it; system/vl.c fills in the configuration from the command line,
+ * then calls the board's init, then starts the vCPUs.
+ *
+ * There is exactly one machine per process; machine_current() returns it.
+ * That pointer is the only global in kemu beyond logging.
+ */
+#ifndef HW_BOARDS_H
+#define HW_BOARDS_H
+
+#include "hw/device.h"
+#include "system/memory.h"
+#include "accel/accel.h"
+
+struct x86_cpu;
+struct chardev;
+
+struct machine_state {
+	struct object parent;
+
+	/* configuration (command line) */
+	uint64_t ram_size;
+	unsigned smp_cpus, smp_max_cpus, smp_sockets, smp_cores, smp_threads;
+	char *cpu_model;		/* "-cpu" string, features included */
+	char *kernel, *initrd, *append;
+	char *bios;
+	char *name;
+	bool no_reboot, no_shutdown;
+	enum kernel_irqchip_mode kernel_irqchip;
+	bool kernel_irqchip_set;	/* given on the command line */
+	char *kernel_boot;		/* "auto", "direct", "firmware" */
+	const struct accel_ops *accel;
+	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
+	struct chardev *debugcon_chr;	/* -debugcon */
+
+	/* what the board built */
+	struct memory_region sysmem;	/* root of the memory address space */
+	struct memory_region iomem;	/* root of the port address space */
+	struct memory_region ram;	/* all guest RAM, one memfd */
+	struct address_space as_mem;
+	struct address_space as_io;
+	struct x86_cpu **cpus;
+	uint64_t below_4g_mem_size, above_4g_mem_size;
+	void *accel_state;		/* the accelerator's per-VM state */
+	void *board;			/* board private state (struct pc_machine) */
+
+	/* GSI sink: the board's router (in-kernel irqchip or kemu's IOAPIC/PIC) */
+	void (*set_gsi)(struct machine_state *ms, int gsi, int level);
+};
+
+struct machine_class {
+	struct object_class parent;
+	const char *alias;		/* "pc" for "pc-i440fx-kemu" */
+	bool is_default;
+	unsigned max_cpus;
+	uint64_t default_ram_size;
+	bool (*init)(struct machine_state *ms, GError **errp);
+	/* system reset: devices, then CPUs */
+	void (*reset)(struct machine_state *ms);
+};
+
+#define TYPE_MACHINE "machine"
+#define MACHINE(obj) OBJECT_CHECK(struct machine_state, (obj), TYPE_MACHINE)
+#define MACHINE_CLASS(k) OBJECT_CLASS_CHECK(struct machine_class, (k), TYPE_MACHINE)
+#define MACHINE_GET_CLASS(obj) OBJECT_GET_CLASS_CHECKED(struct machine_class, (obj), TYPE_MACHINE)
+
+struct machine_state *machine_current(void);
+void machine_set_current(struct machine_state *ms);
+
+/* Attach a board-created device under /machine/unattached or a named path. */
+void machine_add_device(struct machine_state *ms, const char *name, struct device *dev);
+
+#endif
