@@ -20,10 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if __has_include("hw/boards.h")
 #include "hw/boards.h"
-#define HAVE_BOARDS_H 1
-#endif
 
 /* Where KVM puts the real-mode TSS and identity page table (VMX), as QEMU does. */
 #define KVM_TSS_ADDR		0xfeffd000ULL
@@ -455,27 +452,20 @@ bool kvm_irqchip_send_msi(uint64_t addr, uint32_t data, GError **errp)
 
 static bool kvm_accel_init(struct machine_state *ms, GError **errp)
 {
-#ifdef HAVE_BOARDS_H
 	struct kvm_state *s = kvm_state_new(ms->kernel_irqchip, errp);
 
 	if (!s)
 		return false;
-	s->as_mem = ms->as_mem;
-	s->as_io = ms->as_io;
+	s->as_mem = &ms->as_mem;
+	s->as_io = &ms->as_io;
 	s->listener = (struct memory_listener){
 		.region_add = kvm_region_add,
 		.region_del = kvm_region_del,
 		.opaque = s,
 	};
 	kvm_global = s;
-	memory_listener_register(&s->listener, ms->as_mem);
+	memory_listener_register(&s->listener, &ms->as_mem);
 	return true;
-#else
-	(void)kvm_region_add;
-	(void)kvm_region_del;
-	g_set_error(errp, KEMU_ERROR, 0, "kvm: this build has no machine (hw/boards.h)");
-	return false;
-#endif
 }
 
 static bool kvm_accel_vcpu_init(struct x86_cpu *cpu, GError **errp)

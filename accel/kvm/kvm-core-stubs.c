@@ -1,52 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * TEMPORARY: weak stand-ins for core and interpreter functions the KVM
- * accelerator calls, so that the accelerator and its tests link while the
- * core (branch main) and the interpreter (branch interp) are being written.
- * The real (strong) definitions win as soon as they are linked in; then
- * this file goes away. A stand-in that is reached at run time is a kemu
- * bug (a missing core piece), so it says which and aborts.
+ * TEMPORARY: weak stand-ins for the interpreter's and the CPU model's
+ * functions that the KVM accelerator calls, so that the accelerator and its
+ * tests link while those are being written (branches interp and main). The
+ * real (strong) definitions win as soon as they are linked in; then this
+ * file goes away. interp_emulate_one() answers "not in this build" (the
+ * VM then stops with a report, as QEMU would); the others are unreachable
+ * without their modules and abort if reached (a kemu bug, not a guest's).
  */
 #include "kemu/common.h"
-#include "accel/accel.h"
-#include "system/memory.h"
-#include "system/main-loop.h"
 #include "target/i386/cpu.h"
+#include "target/i386/cpuid.h"
+#include "target/i386/interp.h"
 
-#define MISSING(fn) g_error("kvm: core function %s is not linked in this build", fn)
-
-bool interp_emulate_one(struct x86_cpu *cpu, GError **errp);
-
-__attribute__((weak)) void bql_lock(void) { }
-__attribute__((weak)) void bql_unlock(void) { }
-__attribute__((weak)) void accel_register(const struct accel_ops *ops) { }
-
-__attribute__((weak)) memtx_result address_space_read_value(struct address_space *as,
-		uint64_t addr, unsigned size, uint64_t *value)
-{
-	MISSING("address_space_read_value");
-}
-
-__attribute__((weak)) memtx_result address_space_write_value(struct address_space *as,
-		uint64_t addr, unsigned size, uint64_t value)
-{
-	MISSING("address_space_write_value");
-}
-
-__attribute__((weak)) memtx_result address_space_rw(struct address_space *as, uint64_t addr,
-		void *buf, uint64_t len, bool is_write)
-{
-	MISSING("address_space_rw");
-}
-
-__attribute__((weak)) void memory_listener_register(struct memory_listener *l,
-		struct address_space *as)
-{
-	MISSING("memory_listener_register");
-}
+#define MISSING(fn) g_error("kvm: %s is not linked in this build", fn)
 
 __attribute__((weak)) bool interp_emulate_one(struct x86_cpu *cpu, GError **errp)
 {
 	g_set_error(errp, KEMU_ERROR, 0, "kemu's interpreter is not in this build");
 	return false;
+}
+
+__attribute__((weak)) void interp_cpu_set_memory(struct x86_cpu *cpu,
+		const struct interp_mem_ops *ops, void *opaque)
+{
+}
+
+__attribute__((weak)) void interp_cpu_destroy(struct x86_cpu *cpu)
+{
+}
+
+__attribute__((weak)) void x86_cpu_reset(struct x86_cpu *cpu)
+{
+	MISSING("x86_cpu_reset");
+}
+
+__attribute__((weak)) void x86_cpuid_foreach(const struct x86_cpuid *c, x86_cpuid_leaf_fn fn,
+		void *opaque)
+{
+	MISSING("x86_cpuid_foreach");
 }

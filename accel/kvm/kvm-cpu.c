@@ -25,12 +25,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if __has_include("target/i386/interp.h")
+#include "system/timer.h"
 #include "target/i386/interp.h"
-#else
-/* Declared by target/i386/interp.h on the interp branch. */
-bool interp_emulate_one(struct x86_cpu *cpu, GError **errp);
-#endif
 
 /* Fallbacks at one rip without any other exit in between: no progress. */
 #define KVM_FALLBACK_MAX_SAME_RIP 1000
@@ -320,6 +316,86 @@ void kvm_vcpu_mark_dirty(struct kvm_vcpu *v, enum kvm_put_level level)
 	v->env_valid = true;
 }
 
+/*
+ * Guest memory for the interpreter when it runs an instruction KVM gave up
+ * on: RAM straight from the memslots, everything else through the same
+ * exit handlers KVM_RUN's exits use.
+ */
+static uint8_t *kvm_interp_ram_ptr(void *opaque, uint64_t paddr, bool write)
+{
+	struct kvm_vcpu *v = opaque;
+	struct kvm_state *s = v->s;
+	uint8_t *p = NULL;
+
+	g_mutex_lock(&s->slots_lock);
+	for (unsigned i = 0; i < s->nr_slots; i++) {
+		struct kvm_slot *sl = &s->slots[i];
+
+		if (sl->used && paddr >= sl->gpa && paddr - sl->gpa < sl->size) {
+			if (!(write && (sl->flags & KVM_MEM_READONLY)))
+				p = sl->host + (paddr - sl->gpa);
+			break;
+		}
+	}
+	g_mutex_unlock(&s->slots_lock);
+	return p;
+}
+
+static void *kvm_io_opaque(struct kvm_vcpu *v)
+{
+	return v->io->opaque ? v->io->opaque : v->s;
+}
+
+static uint64_t kvm_interp_read(void *opaque, uint64_t paddr, unsigned size)
+{
+	struct kvm_vcpu *v = opaque;
+	uint8_t buf[8] = { 0 };
+
+	v->io->mmio(kvm_io_opaque(v), paddr, buf, size, false);
+	return ld_size(buf, size);
+}
+
+static void kvm_interp_write(void *opaque, uint64_t paddr, uint64_t value, unsigned size)
+{
+	struct kvm_vcpu *v = opaque;
+	uint8_t buf[8];
+
+	st_size(buf, size, value);
+	v->io->mmio(kvm_io_opaque(v), paddr, buf, size, true);
+}
+
+static uint64_t kvm_interp_io_read(void *opaque, uint16_t port, unsigned size)
+{
+	struct kvm_vcpu *v = opaque;
+	uint8_t buf[8] = { 0 };
+
+	v->io->pio(kvm_io_opaque(v), port, buf, size, 1, false);
+	return ld_size(buf, size);
+}
+
+static void kvm_interp_io_write(void *opaque, uint16_t port, uint64_t value, unsigned size)
+{
+	struct kvm_vcpu *v = opaque;
+	uint8_t buf[8];
+
+	st_size(buf, size, value);
+	v->io->pio(kvm_io_opaque(v), port, buf, size, 1, true);
+}
+
+static int64_t kvm_interp_clock_ns(void *opaque)
+{
+	return clock_get_ns(CLOCK_VIRTUAL);
+}
+
+static const struct interp_mem_ops kvm_interp_mem_ops = {
+	.ram_ptr = kvm_interp_ram_ptr,
+	.read = kvm_interp_read,
+	.write = kvm_interp_write,
+	.io_read = kvm_interp_io_read,
+	.io_write = kvm_interp_io_write,
+	.clock_ns = kvm_interp_clock_ns,
+};
+
 /* Which of kvm_msr_indices this KVM lets the vCPU read. */
 static void kvm_vcpu_probe_msrs(struct kvm_vcpu *v)
 {
@@ -368,6 +444,7 @@ struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError *
 	if (!kvm_vcpu_setup_cpuid(v, errp))
 		goto err;
 	kvm_vcpu_probe_msrs(v);
+	interp_cpu_set_memory(cpu, &kvm_interp_mem_ops, v);
 	/* env starts as KVM's own reset state; run control may reset and put it. */
 	if (!kvm_vcpu_get_state(v, errp))
 		goto err;
@@ -383,6 +460,8 @@ void kvm_vcpu_free(struct kvm_vcpu *v)
 		return;
 	if (v->run)
 		munmap(v->run, v->s->run_mmap_size);
+	if (v->cpu->interp)
+		interp_cpu_destroy(v->cpu);
 	if (v->fd >= 0)
 		close(v->fd);
 	g_free(v);
@@ -762,6 +841,44 @@ static void kvm_vcpu_inject(struct kvm_vcpu *v)
 	run->request_interrupt_window = !!(req & CPU_INTERRUPT_HARD);
 }
 
+/*
+ * kernel-irqchip=off: kemu's LAPIC sends INIT and SIPI as interrupt_request
+ * bits (SDM vol. 3A §10.4.7.3, §8.4.4). Returns true if the vCPU should
+ * wait for a SIPI instead of running.
+ */
+static bool kvm_vcpu_init_sipi(struct kvm_vcpu *v)
+{
+	struct x86_cpu *cpu = v->cpu;
+	CPUX86State *env = &cpu->env;
+	int req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_SEQ_CST);
+	g_autoptr(GError) err = NULL;
+
+	if (!(req & (CPU_INTERRUPT_INIT | CPU_INTERRUPT_SIPI)))
+		return env->wait_for_sipi;
+	if (!kvm_vcpu_get_state(v, &err)) {
+		g_warning("%s", err->message);
+		return true;
+	}
+	if (req & CPU_INTERRUPT_INIT) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
+		x86_cpu_reset(cpu);
+		env->wait_for_sipi = true;
+		kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
+	}
+	if (req & CPU_INTERRUPT_SIPI) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
+		if (env->wait_for_sipi) {
+			env->segs[R_CS].selector = env->sipi_vector << 8;
+			env->segs[R_CS].base = (uint64_t)env->sipi_vector << 12;
+			env->rip = 0;
+			env->wait_for_sipi = false;
+			env->halted = false;
+			kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
+		}
+	}
+	return env->wait_for_sipi;
+}
+
 int kvm_vcpu_exec(struct kvm_vcpu *v)
 {
 	struct x86_cpu *cpu = v->cpu;
@@ -769,6 +886,15 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 
 	if (!__atomic_load_n(&v->thread_valid, __ATOMIC_SEQ_CST))
 		kvm_vcpu_thread_setup(v);
+	if (v->s->irqchip == KERNEL_IRQCHIP_OFF) {
+		if (kvm_vcpu_init_sipi(v)) {
+			cpu->env.halted = true;
+			return EXEC_HALTED;
+		}
+	}
+	/* Run control calls us when there is work to do. */
+	if (v->s->irqchip == KERNEL_IRQCHIP_OFF)
+		cpu->env.halted = false;
 
 	for (;;) {
 		int r;
@@ -783,6 +909,13 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 			if (!kvm_vcpu_put_state(v, v->dirty_level, &err))
 				return kvm_vcpu_fatal(v, err->message);
 		}
+		/*
+		 * With an in-kernel LAPIC, halted and wait-for-SIPI live in
+		 * KVM's mp_state (put above): run control must keep calling
+		 * us so that KVM_RUN is there for KVM to wake the vCPU.
+		 */
+		if (v->s->irqchip != KERNEL_IRQCHIP_OFF)
+			cpu->env.halted = cpu->env.wait_for_sipi = false;
 		if (v->s->irqchip != KERNEL_IRQCHIP_ON)
 			kvm_vcpu_inject(v);
 
@@ -800,20 +933,25 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 		case KVM_EXIT_IO:
 			v->same_rip_fallbacks = 0;
 			if (run->io.size == 1 || run->io.size == 2 || run->io.size == 4)
-				v->io->pio(v->io->opaque ? v->io->opaque : v->s, run->io.port,
+				v->io->pio(kvm_io_opaque(v), run->io.port,
 					   (uint8_t *)run + run->io.data_offset, run->io.size,
 					   run->io.count, run->io.direction == KVM_EXIT_IO_OUT);
 			break;
 		case KVM_EXIT_MMIO:
 			v->same_rip_fallbacks = 0;
 			if (run->mmio.len >= 1 && run->mmio.len <= 8)
-				v->io->mmio(v->io->opaque ? v->io->opaque : v->s, run->mmio.phys_addr,
+				v->io->mmio(kvm_io_opaque(v), run->mmio.phys_addr,
 					    run->mmio.data, run->mmio.len, run->mmio.is_write);
 			break;
 		case KVM_EXIT_IRQ_WINDOW_OPEN:
 		case KVM_EXIT_INTR:
 			break;
 		case KVM_EXIT_HLT:
+			/* run control checks IF before it sleeps; env is not synced */
+			if (run->if_flag)
+				cpu->env.rflags |= X86_EFLAGS_IF;
+			else
+				cpu->env.rflags &= ~(uint64_t)X86_EFLAGS_IF;
 			return EXEC_HALTED;
 		case KVM_EXIT_SHUTDOWN:
 			return EXEC_SHUTDOWN;

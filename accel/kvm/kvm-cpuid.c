@@ -15,12 +15,9 @@
 #include "accel/kvm/kvm-int.h"
 #include <sys/ioctl.h>
 
-#if __has_include("target/i386/cpuid.h")
 #include "target/i386/cpuid.h"
-#define HAVE_X86_CPUID 1
-#endif
 
-static G_GNUC_UNUSED struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub)
+static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub)
 {
 	for (unsigned i = 0; i < c->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &c->entries[i];
@@ -44,7 +41,6 @@ static void cpuid_set_apic_id(struct kvm_cpuid2 *c, uint32_t apic_id)
 	}
 }
 
-#ifdef HAVE_X86_CPUID
 /* Feature words checked against KVM; reg: 0 eax, 1 ebx, 2 ecx, 3 edx. */
 struct cpuid_feature_word {
 	uint32_t leaf, sub;
@@ -96,56 +92,17 @@ static uint32_t *entry_reg(struct kvm_cpuid_entry2 *e, int reg)
 	}
 }
 
-static void model_add(GArray *a, const struct x86_cpuid *model, uint32_t leaf, uint32_t sub,
-		      bool indexed)
+static void model_leaf(void *opaque, uint32_t leaf, uint32_t subleaf, bool significant,
+		       const uint32_t regs[4])
 {
-	uint32_t out[4];
-	struct kvm_cpuid_entry2 e = { .function = leaf, .index = sub };
+	GArray *a = opaque;
+	struct kvm_cpuid_entry2 e = {
+		.function = leaf, .index = significant ? subleaf : 0,
+		.flags = significant ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX : 0,
+		.eax = regs[0], .ebx = regs[1], .ecx = regs[2], .edx = regs[3],
+	};
 
-	x86_cpuid_lookup(model, leaf, sub, out);
-	e.eax = out[0];
-	e.ebx = out[1];
-	e.ecx = out[2];
-	e.edx = out[3];
-	if (indexed)
-		e.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
 	g_array_append_val(a, e);
-}
-
-static void model_add_range(GArray *a, const struct x86_cpuid *model, uint32_t base)
-{
-	uint32_t out[4], max;
-
-	x86_cpuid_lookup(model, base, 0, out);
-	max = MIN(out[0], base + 0x40);
-	for (uint32_t leaf = base; leaf <= max; leaf++) {
-		switch (leaf) {
-		case 4:
-		case 0xb:
-		case 0x1f:
-			for (uint32_t sub = 0; sub < 64; sub++) {
-				x86_cpuid_lookup(model, leaf, sub, out);
-				model_add(a, model, leaf, sub, true);
-				if (leaf == 4 ? !(out[0] & 0x1f) : !((out[2] >> 8) & 0xff))
-					break;
-			}
-			break;
-		case 7:
-		case 0xd:
-		case 0x14:
-			x86_cpuid_lookup(model, leaf, 0, out);
-			for (uint32_t sub = 0; sub <= (leaf == 0xd ? 63 : MIN(out[0], 63u)); sub++) {
-				uint32_t o[4];
-
-				x86_cpuid_lookup(model, leaf, sub, o);
-				if (sub < 2 || o[0] || o[1] || o[2] || o[3])
-					model_add(a, model, leaf, sub, true);
-			}
-			break;
-		default:
-			model_add(a, model, leaf, 0, false);
-		}
-	}
 }
 
 static struct kvm_cpuid2 *cpuid_from_model(struct kvm_vcpu *v, GError **errp)
@@ -155,8 +112,7 @@ static struct kvm_cpuid2 *cpuid_from_model(struct kvm_vcpu *v, GError **errp)
 	g_autoptr(GString) missing = g_string_new(NULL);
 	struct kvm_cpuid2 *c;
 
-	model_add_range(a, v->cpu->cpuid, 0);
-	model_add_range(a, v->cpu->cpuid, 0x80000000);
+	x86_cpuid_foreach(v->cpu->cpuid, model_leaf, a);
 	for (unsigned i = 0; i < sup->nent; i++)	/* KVM's own leaves */
 		if ((sup->entries[i].function & 0xffffff00) == 0x40000000)
 			g_array_append_val(a, sup->entries[i]);
@@ -195,7 +151,6 @@ static struct kvm_cpuid2 *cpuid_from_model(struct kvm_vcpu *v, GError **errp)
 	}
 	return c;
 }
-#endif
 
 bool kvm_vcpu_setup_cpuid(struct kvm_vcpu *v, GError **errp)
 {
@@ -204,13 +159,11 @@ bool kvm_vcpu_setup_cpuid(struct kvm_vcpu *v, GError **errp)
 	const char *model = v->cpu->model;
 	bool passthrough = !model || !strcmp(model, "host") || !strcmp(model, "max");
 
-#ifdef HAVE_X86_CPUID
 	if (!passthrough && v->cpu->cpuid) {
 		c = cpuid_from_model(v, errp);
 		if (!c)
 			return false;
 	}
-#endif
 	if (!c) {
 		size_t sz = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
 
