@@ -235,5 +235,5 @@ int main(int argc, char **argv)
 			test_kvm_fallback_iret_in_32bit_nonpaged_pm_resumes);
 	g_test_add_func("/kvm/pvm-fallback/no-emulator-fatal",
 			test_kvm_emulation_failure_without_emulator_is_fatal_not_a_hang);
-	return g_test_run();
+	return kt_test_result(g_test_run());
 }

@@ -179,5 +179,5 @@ int main(int argc, char **argv)
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
 	g_test_add_func("/kvm/smoke/kick", test_kvm_kick_interrupts_a_spinning_guest);
 	g_test_add_func("/kvm/smoke/irqchip-modes", test_kvm_irqchip_modes_create);
-	return g_test_run();
+	return kt_test_result(g_test_run());
 }
