@@ -169,9 +169,30 @@ static void test_kvm_irqchip_modes_create(void)
 	}
 }
 
+/* Without /dev/kvm: QEMU's two lines; with it: available. */
+static void test_kvm_available_says_why_not(void)
+{
+	const struct accel_ops *ops = accel_find("kvm");
+	g_autoptr(GError) err = NULL;
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	g_assert_nonnull(ops);
+	if (fd >= 0) {
+		close(fd);
+		g_assert_true(ops->available(&err));
+		g_assert_no_error(err);
+		return;
+	}
+	g_assert_false(ops->available(&err));
+	g_assert_cmpstr(err->message, ==,
+			"Could not access KVM kernel module: No such file or directory\n"
+			"failed to initialize kvm: No such file or directory");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/kvm/smoke/available", test_kvm_available_says_why_not);
 	g_test_add_func("/kvm/smoke/real-mode-out-string-out-hlt",
 			test_kvm_real_mode_out_and_string_out_then_hlt);
 	g_test_add_func("/kvm/smoke/mmio-write-read", test_kvm_mmio_write_and_read_reach_the_handler);
