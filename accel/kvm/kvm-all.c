@@ -407,6 +407,19 @@ static void kvm_region_del(struct memory_listener *l, const struct flat_range *f
 		kvm_del_user_memory(s, gpa, size);
 }
 
+void kvm_state_attach(struct kvm_state *s, struct address_space *as_mem,
+		      struct address_space *as_io)
+{
+	s->as_mem = as_mem;
+	s->as_io = as_io;
+	s->listener = (struct memory_listener){
+		.region_add = kvm_region_add,
+		.region_del = kvm_region_del,
+		.opaque = s,
+	};
+	memory_listener_register(&s->listener, as_mem);
+}
+
 /* ---- interrupts ---- */
 
 bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp)
@@ -456,15 +469,8 @@ static bool kvm_accel_init(struct machine_state *ms, GError **errp)
 
 	if (!s)
 		return false;
-	s->as_mem = &ms->as_mem;
-	s->as_io = &ms->as_io;
-	s->listener = (struct memory_listener){
-		.region_add = kvm_region_add,
-		.region_del = kvm_region_del,
-		.opaque = s,
-	};
 	kvm_global = s;
-	memory_listener_register(&s->listener, &ms->as_mem);
+	kvm_state_attach(s, &ms->as_mem, &ms->as_io);
 	return true;
 }
 

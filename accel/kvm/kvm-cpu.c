@@ -28,7 +28,7 @@
 #include "system/timer.h"
 #include "target/i386/interp.h"
 
-/* Fallbacks at one rip without any other exit in between: no progress. */
+/* Successive fallbacks that changed no register: no progress. */
 #define KVM_FALLBACK_MAX_SAME_RIP 1000
 
 /* ---- default exit dispatch: the machine's address spaces ---- */
@@ -168,18 +168,25 @@ static bool kvm_vcpu_put_msrs(struct kvm_vcpu *v, enum kvm_put_level level, GErr
 	return true;
 }
 
-static bool kvm_vcpu_ioctl_get(struct kvm_vcpu *v, GError **errp)
+static bool kvm_vcpu_ioctl_get(struct kvm_vcpu *v, unsigned parts, GError **errp)
 {
 	CPUX86State *env = &v->cpu->env;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	if (!vcpu_ioctl(v, KVM_GET_REGS, &regs, "KVM_GET_REGS", errp) ||
-	    !vcpu_ioctl(v, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS", errp))
-		return false;
-	env_from_kvm_regs(env, &regs);
-	env_from_kvm_sregs(env, &sregs);
-	if (v->s->has_xsave) {
+	if (parts & KVM_STATE_REGS) {
+		if (!vcpu_ioctl(v, KVM_GET_REGS, &regs, "KVM_GET_REGS", errp))
+			return false;
+		env_from_kvm_regs(env, &regs);
+	}
+	if (parts & KVM_STATE_SREGS) {
+		if (!vcpu_ioctl(v, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS", errp))
+			return false;
+		env_from_kvm_sregs(env, &sregs);
+	}
+	if (!(parts & KVM_STATE_FPU)) {
+		/* nothing */
+	} else if (v->s->has_xsave) {
 		g_autofree struct kvm_xsave *xs = g_malloc0(sizeof(*xs));
 
 		if (!vcpu_ioctl(v, KVM_GET_XSAVE, xs, "KVM_GET_XSAVE", errp))
@@ -192,7 +199,7 @@ static bool kvm_vcpu_ioctl_get(struct kvm_vcpu *v, GError **errp)
 			return false;
 		env_from_kvm_fpu(env, &fpu);
 	}
-	if (v->s->has_xcrs) {
+	if ((parts & KVM_STATE_FPU) && v->s->has_xcrs) {
 		struct kvm_xcrs xcrs;
 
 		if (!vcpu_ioctl(v, KVM_GET_XCRS, &xcrs, "KVM_GET_XCRS", errp))
@@ -201,23 +208,23 @@ static bool kvm_vcpu_ioctl_get(struct kvm_vcpu *v, GError **errp)
 			if (xcrs.xcrs[i].xcr == 0)
 				env->xcr0 = xcrs.xcrs[i].value;
 	}
-	if (!kvm_vcpu_get_msrs(v, errp))
+	if ((parts & KVM_STATE_MSRS) && !kvm_vcpu_get_msrs(v, errp))
 		return false;
-	if (v->s->has_vcpu_events) {
+	if ((parts & KVM_STATE_EVENTS) && v->s->has_vcpu_events) {
 		struct kvm_vcpu_events ev;
 
 		if (!vcpu_ioctl(v, KVM_GET_VCPU_EVENTS, &ev, "KVM_GET_VCPU_EVENTS", errp))
 			return false;
 		env_from_kvm_vcpu_events(env, &ev);
 	}
-	if (v->s->has_debugregs) {
+	if ((parts & KVM_STATE_DEBUG) && v->s->has_debugregs) {
 		struct kvm_debugregs dr;
 
 		if (!vcpu_ioctl(v, KVM_GET_DEBUGREGS, &dr, "KVM_GET_DEBUGREGS", errp))
 			return false;
 		env_from_kvm_debugregs(env, &dr);
 	}
-	if (v->s->irqchip != KERNEL_IRQCHIP_OFF) {
+	if ((parts & KVM_STATE_MP) && v->s->irqchip != KERNEL_IRQCHIP_OFF) {
 		struct kvm_mp_state mp;
 
 		if (!vcpu_ioctl(v, KVM_GET_MP_STATE, &mp, "KVM_GET_MP_STATE", errp))
@@ -227,16 +234,21 @@ static bool kvm_vcpu_ioctl_get(struct kvm_vcpu *v, GError **errp)
 	return true;
 }
 
-static bool kvm_vcpu_ioctl_put(struct kvm_vcpu *v, enum kvm_put_level level, GError **errp)
+static bool kvm_vcpu_ioctl_put(struct kvm_vcpu *v, unsigned parts, enum kvm_put_level level,
+			       GError **errp)
 {
 	const CPUX86State *env = &v->cpu->env;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	kvm_regs_from_env(&regs, env);
-	if (!vcpu_ioctl(v, KVM_SET_REGS, &regs, "KVM_SET_REGS", errp))
-		return false;
-	if (v->s->has_xsave) {
+	if (parts & KVM_STATE_REGS) {
+		kvm_regs_from_env(&regs, env);
+		if (!vcpu_ioctl(v, KVM_SET_REGS, &regs, "KVM_SET_REGS", errp))
+			return false;
+	}
+	if (!(parts & KVM_STATE_FPU)) {
+		/* nothing */
+	} else if (v->s->has_xsave) {
 		g_autofree struct kvm_xsave *xs = g_malloc0(sizeof(*xs));
 
 		kvm_xsave_from_env(xs->region, env);
@@ -249,32 +261,34 @@ static bool kvm_vcpu_ioctl_put(struct kvm_vcpu *v, enum kvm_put_level level, GEr
 		if (!vcpu_ioctl(v, KVM_SET_FPU, &fpu, "KVM_SET_FPU", errp))
 			return false;
 	}
-	if (v->s->has_xcrs) {
+	if ((parts & KVM_STATE_FPU) && v->s->has_xcrs) {
 		struct kvm_xcrs xcrs = { .nr_xcrs = 1, .xcrs[0] = { .xcr = 0, .value = env->xcr0 } };
 
 		/* XCR0 bit 0 is always set; 0 means "never configured". */
 		if (env->xcr0 && !vcpu_ioctl(v, KVM_SET_XCRS, &xcrs, "KVM_SET_XCRS", errp))
 			return false;
 	}
-	kvm_sregs_from_env(&sregs, env);
-	if (!vcpu_ioctl(v, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS", errp))
+	if (parts & KVM_STATE_SREGS) {
+		kvm_sregs_from_env(&sregs, env);
+		if (!vcpu_ioctl(v, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS", errp))
+			return false;
+	}
+	if ((parts & KVM_STATE_MSRS) && !kvm_vcpu_put_msrs(v, level, errp))
 		return false;
-	if (!kvm_vcpu_put_msrs(v, level, errp))
-		return false;
-	if (v->s->irqchip != KERNEL_IRQCHIP_OFF) {
+	if ((parts & KVM_STATE_MP) && v->s->irqchip != KERNEL_IRQCHIP_OFF) {
 		struct kvm_mp_state mp = { .mp_state = kvm_mp_state_from_env(env) };
 
 		if (!vcpu_ioctl(v, KVM_SET_MP_STATE, &mp, "KVM_SET_MP_STATE", errp))
 			return false;
 	}
-	if (v->s->has_vcpu_events) {
+	if ((parts & KVM_STATE_EVENTS) && v->s->has_vcpu_events) {
 		struct kvm_vcpu_events ev;
 
 		kvm_vcpu_events_from_env(&ev, env);
 		if (!vcpu_ioctl(v, KVM_SET_VCPU_EVENTS, &ev, "KVM_SET_VCPU_EVENTS", errp))
 			return false;
 	}
-	if (v->s->has_debugregs) {
+	if ((parts & KVM_STATE_DEBUG) && v->s->has_debugregs) {
 		struct kvm_debugregs dr;
 
 		kvm_debugregs_from_env(&dr, env);
@@ -289,31 +303,43 @@ static const struct kvm_vcpu_state_ops kvm_ioctl_state_ops = {
 	.put = kvm_vcpu_ioctl_put,
 };
 
+bool kvm_vcpu_get_state_parts(struct kvm_vcpu *v, unsigned parts, GError **errp)
+{
+	unsigned missing = parts & ~v->env_valid;
+
+	if (!missing)
+		return true;
+	if (!v->state_ops->get(v, missing, errp))
+		return false;
+	v->env_valid |= missing;
+	return true;
+}
+
 bool kvm_vcpu_get_state(struct kvm_vcpu *v, GError **errp)
 {
-	if (v->env_valid)
-		return true;
-	if (!v->state_ops->get(v, errp))
-		return false;
-	v->env_valid = true;
-	return true;
+	return kvm_vcpu_get_state_parts(v, KVM_STATE_ALL, errp);
 }
 
-bool kvm_vcpu_put_state(struct kvm_vcpu *v, enum kvm_put_level level, GError **errp)
+bool kvm_vcpu_put_state_parts(struct kvm_vcpu *v, unsigned parts, enum kvm_put_level level,
+			      GError **errp)
 {
-	if (!v->state_ops->put(v, level, errp))
+	/* a part never fetched holds stale values: writing it would corrupt KVM's */
+	parts &= v->env_valid;
+	if (parts && !v->state_ops->put(v, parts, level, errp))
 		return false;
-	v->env_dirty = false;
-	v->env_valid = true;
+	v->env_dirty &= ~parts;
 	return true;
 }
 
+/*
+ * Whoever changed cpu->env read it first (kvm_vcpu_get_state), so every
+ * valid part may have changed.
+ */
 void kvm_vcpu_mark_dirty(struct kvm_vcpu *v, enum kvm_put_level level)
 {
 	if (!v->env_dirty || level > v->dirty_level)
 		v->dirty_level = level;
-	v->env_dirty = true;
-	v->env_valid = true;
+	v->env_dirty |= v->env_valid;
 }
 
 /*
@@ -589,7 +615,6 @@ static int kvm_vcpu_fatal(struct kvm_vcpu *v, const char *what)
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
 
-	v->env_valid = false;
 	if (!kvm_vcpu_get_state(v, &err))
 		g_string_append_printf(out, "(registers not available: %s)\n", err->message);
 	g_string_append_printf(out, "kemu: vCPU %d: %s; VM stopped\n", v->cpu->cpu_index, what);
@@ -749,6 +774,41 @@ char *kvm_insn_name(const uint8_t *b, unsigned len, bool code64)
 	return g_strdup_printf("%02x", op);
 }
 
+/*
+ * The parts of the vCPU state an instruction can read or change, so that a
+ * fallback moves only those (each part is an ioctl each way). Instructions
+ * kemu does not classify move everything.
+ */
+unsigned kvm_insn_state_parts(const uint8_t *b, unsigned len, bool code64)
+{
+	const unsigned base = KVM_STATE_REGS | KVM_STATE_SREGS;
+	unsigned i = 0;
+	uint8_t op, op2;
+
+	while (i < len && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 || b[i] == 0xf2 ||
+			   b[i] == 0xf3 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
+			   b[i] == 0x26 || b[i] == 0x64 || b[i] == 0x65 ||
+			   (code64 && (b[i] & 0xf0) == 0x40)))
+		i++;
+	if (i >= len)
+		return KVM_STATE_ALL;
+	op = b[i];
+	if (op == 0xcf || op == 0xcd || op == 0xcc || op == 0xce)
+		return base;				/* iret, int n, int3, into */
+	if (op == 0x9b || (op >= 0xd8 && op <= 0xdf))
+		return base | KVM_STATE_FPU;		/* x87 */
+	if (op != 0x0f || i + 1 >= len)
+		return KVM_STATE_ALL;
+	op2 = b[i + 1];
+	if (op2 == 0xc7 || op2 == 0x1e)
+		return base;				/* cmpxchg8b/16b, rdssp */
+	if (op2 == 0xae || op2 == 0x01 || op2 == 0x38 || op2 == 0x3a ||
+	    (op2 >= 0x10 && op2 <= 0x17) || (op2 >= 0x28 && op2 <= 0x2f) ||
+	    (op2 >= 0x50 && op2 <= 0x7f) || (op2 >= 0xc2 && op2 <= 0xc6) || op2 >= 0xd0)
+		return base | KVM_STATE_FPU;		/* SSE, xsave family, xgetbv/xsetbv */
+	return KVM_STATE_ALL;
+}
+
 bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 {
 	CPUX86State *env = &v->cpu->env;
@@ -756,26 +816,20 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	uint8_t insn[15];
 	unsigned n;
 	uint16_t cs;
-	uint64_t rip;
+	uint64_t rip, flags, before[16];
+	unsigned parts;
 
-	v->env_valid = false;
-	if (!kvm_vcpu_get_state(v, errp))
+	if (!kvm_vcpu_get_state_parts(v, KVM_STATE_REGS | KVM_STATE_SREGS, errp))
 		return false;
 	n = kvm_vcpu_fetch_insn(v, insn);
 	name = kvm_insn_name(insn, n, kvm_vcpu_code64(env));
+	parts = kvm_insn_state_parts(insn, n, kvm_vcpu_code64(env));
+	if (!kvm_vcpu_get_state_parts(v, parts, errp))
+		return false;
 	cs = env->segs[R_CS].selector;
 	rip = env->rip;
-	if (rip == v->last_fallback_rip) {
-		if (++v->same_rip_fallbacks >= KVM_FALLBACK_MAX_SAME_RIP) {
-			g_set_error(errp, KEMU_ERROR, 0,
-				    "%s at %04x:%" PRIx64 ": %u fallbacks without progress",
-				    name, cs, rip, v->same_rip_fallbacks);
-			return false;
-		}
-	} else {
-		v->last_fallback_rip = rip;
-		v->same_rip_fallbacks = 0;
-	}
+	memcpy(before, env->regs, sizeof(before));
+	flags = env->rflags;
 	if (!v->emulate) {
 		g_set_error(errp, KEMU_ERROR, 0, "%s at %04x:%" PRIx64 ": no userspace emulator",
 			    name, cs, rip);
@@ -785,7 +839,22 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 		g_prefix_error(errp, "%s at %04x:%" PRIx64 ": ", name, cs, rip);
 		return false;
 	}
-	if (!kvm_vcpu_put_state(v, KVM_PUT_RUNTIME, errp)) {
+	/*
+	 * An emulator that "succeeds" without changing anything would have
+	 * KVM fail on the same instruction forever: stop after a while.
+	 */
+	if (env->rip == rip && env->segs[R_CS].selector == cs && env->rflags == flags &&
+	    !memcmp(before, env->regs, sizeof(before)) && !env->halted) {
+		if (++v->same_rip_fallbacks >= KVM_FALLBACK_MAX_SAME_RIP) {
+			g_set_error(errp, KEMU_ERROR, 0,
+				    "%s at %04x:%" PRIx64 ": %u fallbacks without progress",
+				    name, cs, rip, v->same_rip_fallbacks);
+			return false;
+		}
+	} else {
+		v->same_rip_fallbacks = 0;
+	}
+	if (!kvm_vcpu_put_state_parts(v, parts, KVM_PUT_RUNTIME, errp)) {
 		g_prefix_error(errp, "after emulating %s at %04x:%" PRIx64 ": ", name, cs, rip);
 		return false;
 	}
@@ -906,7 +975,7 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 		if (v->env_dirty) {
 			g_autoptr(GError) err = NULL;
 
-			if (!kvm_vcpu_put_state(v, v->dirty_level, &err))
+			if (!kvm_vcpu_put_state_parts(v, v->env_dirty, v->dirty_level, &err))
 				return kvm_vcpu_fatal(v, err->message);
 		}
 		/*
@@ -921,7 +990,7 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 
 		r = ioctl(v->fd, KVM_RUN, 0);
 		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
-		v->env_valid = false;
+		v->env_valid = 0;
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -70,15 +70,29 @@ struct kvm_io_handlers {
 	void *opaque;
 };
 
-/* Get/put the vCPU state into/from cpu->env; the default does the ioctls. */
+/*
+ * Get/put the vCPU state into/from cpu->env, by parts (each part costs an
+ * ioctl or two: ~5 us each under PVM, so the fallback moves only what the
+ * instruction can touch). The default ops do the ioctls.
+ */
 struct kvm_vcpu;
+enum {
+	KVM_STATE_REGS = 1 << 0,	/* kvm_regs */
+	KVM_STATE_SREGS = 1 << 1,	/* kvm_sregs */
+	KVM_STATE_FPU = 1 << 2,		/* kvm_xsave (or kvm_fpu) and XCR0 */
+	KVM_STATE_MSRS = 1 << 3,
+	KVM_STATE_EVENTS = 1 << 4,	/* kvm_vcpu_events */
+	KVM_STATE_DEBUG = 1 << 5,	/* kvm_debugregs */
+	KVM_STATE_MP = 1 << 6,		/* mp_state (in-kernel LAPIC only) */
+	KVM_STATE_ALL = (1 << 7) - 1,
+};
 enum kvm_put_level {
 	KVM_PUT_RUNTIME,	/* what an instruction can change; not the TSC */
 	KVM_PUT_FULL,		/* everything: after reset, gdb, loadvm */
 };
 struct kvm_vcpu_state_ops {
-	bool (*get)(struct kvm_vcpu *v, GError **errp);
-	bool (*put)(struct kvm_vcpu *v, enum kvm_put_level level, GError **errp);
+	bool (*get)(struct kvm_vcpu *v, unsigned parts, GError **errp);
+	bool (*put)(struct kvm_vcpu *v, unsigned parts, enum kvm_put_level level, GError **errp);
 };
 
 /* Execute one instruction at env->rip in userspace (interp_emulate_one). */
@@ -91,8 +105,8 @@ struct kvm_vcpu {
 	struct kvm_run *run;
 	pthread_t thread;		/* valid once kvm_vcpu_exec ran */
 	int thread_valid;		/* atomic */
-	bool env_valid;			/* cpu->env matches KVM's state */
-	bool env_dirty;			/* cpu->env changed: put before KVM_RUN */
+	unsigned env_valid;		/* KVM_STATE_* parts of cpu->env that match KVM */
+	unsigned env_dirty;		/* parts changed in env: put before KVM_RUN */
 	enum kvm_put_level dirty_level;
 
 	const struct kvm_io_handlers *io;
@@ -101,14 +115,16 @@ struct kvm_vcpu {
 
 	uint64_t nr_exits;
 	uint64_t nr_fallbacks;
-	uint64_t last_fallback_rip;	/* to catch a fallback that makes no progress */
-	unsigned same_rip_fallbacks;
+	unsigned same_rip_fallbacks;	/* successive fallbacks that changed nothing */
 };
 
 /* kvm-all.c */
 struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp);
 void kvm_state_free(struct kvm_state *s);
 bool kvm_check_extension(struct kvm_state *s, long cap);
+/* Memslots follow as_mem's RAM/ROM; exits go to as_mem/as_io (under the BQL). */
+void kvm_state_attach(struct kvm_state *s, struct address_space *as_mem,
+		      struct address_space *as_io);
 bool kvm_set_user_memory(struct kvm_state *s, uint64_t gpa, uint64_t size,
 			 void *host, bool readonly, GError **errp);
 bool kvm_del_user_memory(struct kvm_state *s, uint64_t gpa, uint64_t size);
@@ -119,8 +135,12 @@ bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp);
 /* kvm-cpu.c */
 struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError **errp);
 void kvm_vcpu_free(struct kvm_vcpu *v);
+/* Fill cpu->env (the parts not already valid). */
 bool kvm_vcpu_get_state(struct kvm_vcpu *v, GError **errp);
-bool kvm_vcpu_put_state(struct kvm_vcpu *v, enum kvm_put_level level, GError **errp);
+bool kvm_vcpu_get_state_parts(struct kvm_vcpu *v, unsigned parts, GError **errp);
+/* Write the valid parts among `parts` of cpu->env to KVM. */
+bool kvm_vcpu_put_state_parts(struct kvm_vcpu *v, unsigned parts, enum kvm_put_level level,
+			      GError **errp);
 /* cpu->env was changed: write it to KVM before the next KVM_RUN. */
 void kvm_vcpu_mark_dirty(struct kvm_vcpu *v, enum kvm_put_level level);
 int kvm_vcpu_exec(struct kvm_vcpu *v);
@@ -133,6 +153,8 @@ void kvm_vcpu_kick(struct kvm_vcpu *v);
 bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp);
 /* Registers and instruction bytes, for fatal reports. */
 void kvm_vcpu_format_state(struct kvm_vcpu *v, GString *out);
+/* KVM_STATE_* parts the instruction at bytes[0..len) may read or change. */
+unsigned kvm_insn_state_parts(const uint8_t *bytes, unsigned len, bool code64);
 /* Short name of the instruction at bytes[0..len): "fninit", "iret", or hex. */
 char *kvm_insn_name(const uint8_t *bytes, unsigned len, bool code64);
 void kvm_emul_count(const char *mnemonic);

@@ -158,7 +158,7 @@ static void test_kvm_fallback_x87_in_real_mode_resumes(void)
 			       stats);
 	}
 	/* the FPU state after fninit survives the get/put round trips */
-	vm->v->env_valid = false;
+	vm->v->env_valid = 0;
 	g_assert_true(kvm_vcpu_get_state(vm->v, NULL));
 	g_assert_cmphex(vm->cpu.env.fpu_control, ==, 0x37f);
 	g_assert_cmphex(vm->cpu.env.fpu_tag, ==, 0xffff);
