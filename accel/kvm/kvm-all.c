@@ -210,6 +210,9 @@ struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp)
 	s->has_debugregs = kvm_check_extension(s, KVM_CAP_DEBUGREGS);
 	s->has_signal_msi = kvm_check_extension(s, KVM_CAP_SIGNAL_MSI);
 	s->has_immediate_exit = true;
+	s->sync_regs = (kvm_check_extension_int(s, KVM_CAP_SYNC_REGS) &
+			(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
+		       (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
 	s->nr_slots = kvm_check_extension_int(s, KVM_CAP_NR_MEMSLOTS);
 	if (s->nr_slots == 0)
 		s->nr_slots = 32;

@@ -8,6 +8,7 @@
  */
 #include "kemu/common.h"
 #include "accel/kvm/kvm-cpu-state.h"
+#include "accel/kvm/kvm-int.h"
 
 void kvm_regs_from_env(struct kvm_regs *r, const CPUX86State *env)
 {
@@ -461,4 +462,37 @@ void env_from_kvm_mp_state(CPUX86State *env, uint32_t mp_state)
 {
 	env->wait_for_sipi = mp_state == KVM_MP_STATE_INIT_RECEIVED;
 	env->halted = mp_state == KVM_MP_STATE_HALTED;
+}
+
+/* ---- which parts changed ---- */
+
+#define RANGE_DIFFERS(a, b, first, end)						\
+	(memcmp((const char *)(a) + offsetof(CPUX86State, first),		\
+		(const char *)(b) + offsetof(CPUX86State, first),		\
+		offsetof(CPUX86State, end) - offsetof(CPUX86State, first)) != 0)
+#define FIELD_DIFFERS(a, b, f) (memcmp(&(a)->f, &(b)->f, sizeof((a)->f)) != 0)
+
+unsigned kvm_env_changed_parts(const CPUX86State *a, const CPUX86State *b)
+{
+	unsigned parts = 0;
+
+	if (RANGE_DIFFERS(a, b, regs, segs))
+		parts |= KVM_STATE_REGS;
+	if (RANGE_DIFFERS(a, b, segs, dr) || FIELD_DIFFERS(a, b, efer) ||
+	    FIELD_DIFFERS(a, b, apic_base) || FIELD_DIFFERS(a, b, injected_irq))
+		parts |= KVM_STATE_SREGS;
+	if (FIELD_DIFFERS(a, b, dr))
+		parts |= KVM_STATE_DEBUG;
+	if (FIELD_DIFFERS(a, b, xcr0) || RANGE_DIFFERS(a, b, fpu_control, apic_base))
+		parts |= KVM_STATE_FPU;
+	if (RANGE_DIFFERS(a, b, sysenter_cs, halted))
+		parts |= KVM_STATE_MSRS;
+	if (FIELD_DIFFERS(a, b, interrupt_shadow) || FIELD_DIFFERS(a, b, nmi_pending) ||
+	    FIELD_DIFFERS(a, b, nmi_masked) || FIELD_DIFFERS(a, b, exception_pending) ||
+	    FIELD_DIFFERS(a, b, exception_nr) || FIELD_DIFFERS(a, b, exception_has_error_code) ||
+	    FIELD_DIFFERS(a, b, exception_error_code) || FIELD_DIFFERS(a, b, injected_irq))
+		parts |= KVM_STATE_EVENTS;
+	if (FIELD_DIFFERS(a, b, halted) || FIELD_DIFFERS(a, b, wait_for_sipi))
+		parts |= KVM_STATE_MP;
+	return parts;
 }

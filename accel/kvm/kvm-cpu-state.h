@@ -67,6 +67,12 @@ void env_from_kvm_vcpu_events(CPUX86State *env, const struct kvm_vcpu_events *ev
 void kvm_debugregs_from_env(struct kvm_debugregs *dr, const CPUX86State *env);
 void env_from_kvm_debugregs(CPUX86State *env, const struct kvm_debugregs *dr);
 
+/*
+ * KVM_STATE_* parts (accel/kvm/kvm-int.h) in which a and b differ: after
+ * an emulated instruction, only those need to go back to KVM.
+ */
+unsigned kvm_env_changed_parts(const CPUX86State *a, const CPUX86State *b);
+
 uint32_t kvm_mp_state_from_env(const CPUX86State *env);
 void env_from_kvm_mp_state(CPUX86State *env, uint32_t mp_state);
 

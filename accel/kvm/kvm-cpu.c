@@ -241,7 +241,17 @@ static bool kvm_vcpu_ioctl_put(struct kvm_vcpu *v, unsigned parts, enum kvm_put_
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	if (parts & KVM_STATE_REGS) {
+	/*
+	 * On the vCPU thread, right before KVM_RUN, registers can travel in
+	 * kvm_run (KVM_CAP_SYNC_REGS) instead of costing an ioctl each;
+	 * KVM loads them on entry.
+	 */
+	bool sync = v->s->sync_regs && v->thread_valid && pthread_equal(v->thread, pthread_self());
+
+	if ((parts & KVM_STATE_REGS) && sync) {
+		kvm_regs_from_env(&v->run->s.regs.regs, env);
+		v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	} else if (parts & KVM_STATE_REGS) {
 		kvm_regs_from_env(&regs, env);
 		if (!vcpu_ioctl(v, KVM_SET_REGS, &regs, "KVM_SET_REGS", errp))
 			return false;
@@ -268,7 +278,10 @@ static bool kvm_vcpu_ioctl_put(struct kvm_vcpu *v, unsigned parts, enum kvm_put_
 		if (env->xcr0 && !vcpu_ioctl(v, KVM_SET_XCRS, &xcrs, "KVM_SET_XCRS", errp))
 			return false;
 	}
-	if (parts & KVM_STATE_SREGS) {
+	if ((parts & KVM_STATE_SREGS) && sync) {
+		kvm_sregs_from_env(&v->run->s.regs.sregs, env);
+		v->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	} else if (parts & KVM_STATE_SREGS) {
 		kvm_sregs_from_env(&sregs, env);
 		if (!vcpu_ioctl(v, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS", errp))
 			return false;
@@ -816,8 +829,9 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	uint8_t insn[15];
 	unsigned n;
 	uint16_t cs;
-	uint64_t rip, flags, before[16];
-	unsigned parts;
+	uint64_t rip;
+	unsigned parts, changed;
+	CPUX86State before;
 
 	if (!kvm_vcpu_get_state_parts(v, KVM_STATE_REGS | KVM_STATE_SREGS, errp))
 		return false;
@@ -828,8 +842,7 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 		return false;
 	cs = env->segs[R_CS].selector;
 	rip = env->rip;
-	memcpy(before, env->regs, sizeof(before));
-	flags = env->rflags;
+	before = *env;
 	if (!v->emulate) {
 		g_set_error(errp, KEMU_ERROR, 0, "%s at %04x:%" PRIx64 ": no userspace emulator",
 			    name, cs, rip);
@@ -843,8 +856,8 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	 * An emulator that "succeeds" without changing anything would have
 	 * KVM fail on the same instruction forever: stop after a while.
 	 */
-	if (env->rip == rip && env->segs[R_CS].selector == cs && env->rflags == flags &&
-	    !memcmp(before, env->regs, sizeof(before)) && !env->halted) {
+	changed = kvm_env_changed_parts(&before, env);
+	if (!changed) {
 		if (++v->same_rip_fallbacks >= KVM_FALLBACK_MAX_SAME_RIP) {
 			g_set_error(errp, KEMU_ERROR, 0,
 				    "%s at %04x:%" PRIx64 ": %u fallbacks without progress",
@@ -854,7 +867,13 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	} else {
 		v->same_rip_fallbacks = 0;
 	}
-	if (!kvm_vcpu_put_state_parts(v, parts, KVM_PUT_RUNTIME, errp)) {
+	if (changed & ~parts) {
+		g_set_error(errp, KEMU_ERROR, 0, "%s at %04x:%" PRIx64 ": the emulator changed "
+			    "state parts 0x%x that were not fetched (0x%x): kemu bug", name, cs, rip,
+			    changed, parts);
+		return false;
+	}
+	if (!kvm_vcpu_put_state_parts(v, changed, KVM_PUT_RUNTIME, errp)) {
 		g_prefix_error(errp, "after emulating %s at %04x:%" PRIx64 ": ", name, cs, rip);
 		return false;
 	}

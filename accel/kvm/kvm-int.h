@@ -48,6 +48,7 @@ struct kvm_state {
 	bool readonly_mem;
 	bool has_xsave, has_xcrs, has_vcpu_events, has_debugregs;
 	bool has_signal_msi, has_immediate_exit, has_insn_bytes;
+	bool sync_regs;			/* KVM_CAP_SYNC_REGS: put regs/sregs via kvm_run */
 
 	GMutex slots_lock;		/* protects slots[] */
 	struct kvm_slot *slots;

@@ -289,6 +289,44 @@ static void test_kvm_debugregs_and_mp_state_round_trip(void)
 	g_assert_false(b.wait_for_sipi || b.halted);
 }
 
+static void test_kvm_env_changed_parts_names_each_part(void)
+{
+	CPUX86State a = { 0 }, b;
+
+	a.injected_irq = -1;
+	b = a;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, 0);
+	b.rip++;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_REGS);
+	b = a;
+	b.segs[R_CS].selector = 8;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_SREGS);
+	b = a;
+	b.cr[0] |= CR0_PE;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_SREGS);
+	b = a;
+	b.fpu_status = 0x3800;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_FPU);
+	b = a;
+	b.xmm[15].b[15] = 1;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_FPU);
+	b = a;
+	b.xcr0 = 7;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_FPU);
+	b = a;
+	b.lstar = 0xffffffff81000000ULL;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_MSRS);
+	b = a;
+	b.dr[7] = 0x400;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_DEBUG);
+	b = a;
+	b.interrupt_shadow = 1;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_EVENTS);
+	b = a;
+	b.halted = true;
+	g_assert_cmphex(kvm_env_changed_parts(&a, &b), ==, KVM_STATE_MP);
+}
+
 static void check_name(const char *bytes_hex, bool code64, const char *want)
 {
 	uint8_t b[15];
@@ -340,6 +378,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/kvm/state/msrs", test_kvm_msrs_round_trip_every_listed_index);
 	g_test_add_func("/kvm/state/events", test_kvm_vcpu_events_round_trip_and_shadow_encoding);
 	g_test_add_func("/kvm/state/debugregs-mp-state", test_kvm_debugregs_and_mp_state_round_trip);
+	g_test_add_func("/kvm/state/changed-parts", test_kvm_env_changed_parts_names_each_part);
 	g_test_add_func("/kvm/fallback/names", test_kvm_fallback_names_for_known_failures);
 	return g_test_run();
 }
