@@ -345,14 +345,14 @@ bool kvm_vcpu_put_state_parts(struct kvm_vcpu *v, unsigned parts, enum kvm_put_l
 }
 
 /*
- * Whoever changed cpu->env read it first (kvm_vcpu_get_state), so every
- * valid part may have changed.
+ * cpu->env as a whole is now what the vCPU must be (reset, gdb, loadvm,
+ * or changes after kvm_vcpu_get_state): all of it goes to KVM.
  */
 void kvm_vcpu_mark_dirty(struct kvm_vcpu *v, enum kvm_put_level level)
 {
 	if (!v->env_dirty || level > v->dirty_level)
 		v->dirty_level = level;
-	v->env_dirty |= v->env_valid;
+	v->env_valid = v->env_dirty = KVM_STATE_ALL;
 }
 
 /*

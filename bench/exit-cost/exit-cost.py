@@ -8,6 +8,9 @@ on them): nanoseconds per KVM exit for
          not copied) running the firmware image itself (-m fw)
   qemu   Debian's qemu-system-x86_64 -accel kvm -machine pc -bios IMAGE
   kemu   build/kemu with the same command line
+  kemu-accel  kemu's KVM accelerator and memory core alone, in-process like
+         the floor (kemu-accel-exits.c, built against build/libkemu-core.a):
+         what kemu's exit path costs before the CLI and board exist
 
 on the same tiny guest: a 64 KiB firmware image (written by kvm-exit-floor
 -b) that does N port writes (16-bit real mode, `out dx,al` to 0x3333) or N
@@ -46,13 +49,38 @@ def compile_floor(src, outdir):
     return exe
 
 
+def compile_accel_helper(build, outdir):
+    """kemu-accel-exits.c against build/libkemu-core.a: kemu's KVM accelerator alone."""
+    lib = os.path.join(build, "libkemu-core.a")
+    if not os.path.exists(lib):
+        return None
+    exe = os.path.join(outdir, "kemu-accel-exits")
+    glib = subprocess.run(["pkg-config", "--cflags", "--libs", "glib-2.0"], check=True,
+                          capture_output=True, text=True).stdout.split()
+    subprocess.run(["cc", "-O2", "-D_GNU_SOURCE", "-I" + os.path.join(ROOT, "include"),
+                    "-I" + ROOT, "-I" + build, os.path.join(HERE, "kemu-accel-exits.c"),
+                    "-o", exe, "-Wl,--whole-archive", lib, "-Wl,--no-whole-archive"] + glib +
+                   ["-lpthread", "-lm"], check=True)
+    return exe
+
+
+def summary_median(out, what):
+    m = re.search(r"median ([0-9.]+) ns/iter", out)
+    if not m:
+        raise RuntimeError("%s: no SUMMARY line:\n%s" % (what, out))
+    return float(m.group(1))
+
+
+def accel_ns(exe, image, n, runs):
+    out = subprocess.run([exe, "-b", image, "-n", str(n), "-r", str(runs)],
+                         check=True, capture_output=True, text=True).stdout
+    return summary_median(out, "kemu-accel-exits")
+
+
 def floor_ns(exe, kind, n, runs):
     out = subprocess.run([exe, "-m", "fw", "-e", kind, "-n", str(n), "-r", str(runs)],
                          check=True, capture_output=True, text=True).stdout
-    m = re.search(r"median ([0-9.]+) ns/iter", out)
-    if not m:
-        raise RuntimeError("kvm-exit-floor: no SUMMARY line:\n" + out)
-    return float(m.group(1))
+    return summary_median(out, "kvm-exit-floor")
 
 
 def vmm_cmd(binary, image):
@@ -105,7 +133,7 @@ def main():
     ap.add_argument("--floor-src",
                     default=os.path.join(ROOT, "..", "shared", "tools", "kvm-exit-floor.c"))
     ap.add_argument("--qemu", default=shutil.which("qemu-system-x86_64") or "")
-    ap.add_argument("--only", default="floor,qemu,kemu")
+    ap.add_argument("--only", default="floor,accel,qemu,kemu")
     args = ap.parse_args()
     only = set(args.only.split(","))
 
@@ -127,10 +155,13 @@ def main():
                 patch_exit_value(img)
                 images[(kind, n)] = img
         kemu = os.path.join(args.build, "kemu")
+        accel = compile_accel_helper(args.build, tmp) if "accel" in only else None
         for kind in KINDS:
             row = results.setdefault(kind, {})
             if "floor" in only:
                 row["floor"] = floor_ns(floor, kind, args.n, args.runs)
+            if accel:
+                row["accel"] = accel_ns(accel, images[(kind, args.n)], args.n, args.runs)
             for name, binary in (("qemu", args.qemu), ("kemu", kemu)):
                 if name not in only:
                     continue
@@ -145,8 +176,9 @@ def main():
 
     print("exit cost, ns per exit (median of %d runs, N=%d; guest: firmware image from "
           "kvm-exit-floor -b)" % (args.runs, args.n))
-    print("%-5s %12s %12s %12s %11s %11s" % ("exit", "floor", "qemu", "kemu",
-                                            "qemu/floor", "kemu/floor"))
+    print("%-5s %12s %12s %12s %12s %11s %11s %11s" % (
+        "exit", "floor", "kemu-accel", "qemu", "kemu", "accel/floor", "qemu/floor",
+        "kemu/floor"))
 
     def fmt(v):
         return "%12.1f" % v if isinstance(v, float) else "%12s" % v
@@ -159,9 +191,13 @@ def main():
     for kind in KINDS:
         r = results.get(kind, {})
         f = r.get("floor", "-")
-        print("%-5s %s %s %s %s %s" % (kind, fmt(f), fmt(r.get("qemu", "-")),
-                                       fmt(r.get("kemu", "-")), ratio(r.get("qemu"), f),
-                                       ratio(r.get("kemu"), f)))
+        print("%-5s %s %s %s %s %s %s %s" % (
+            kind, fmt(f), fmt(r.get("accel", "-")), fmt(r.get("qemu", "-")),
+            fmt(r.get("kemu", "-")), ratio(r.get("accel"), f), ratio(r.get("qemu"), f),
+            ratio(r.get("kemu"), f)))
+    print("floor: kvm-exit-floor -m fw (in-process loop); kemu-accel: kemu's accelerator "
+          "and memory core in-process (kemu-accel-exits.c);\nqemu/kemu: whole processes, "
+          "(t(N) - t(0)) / N")
     return 0
 
 
