@@ -9,6 +9,7 @@
  */
 #include "kemu/common.h"
 #include "kvm-test-util.h"
+#include "system/main-loop.h"
 
 static const uint8_t code_out_hlt[] = {
 	0xb0, 0x42,			/* mov al,0x42 */
@@ -169,6 +170,94 @@ static void test_kvm_irqchip_modes_create(void)
 	}
 }
 
+/*
+ * The accelerator's own exit path (not the test handlers): memslots from
+ * the memory listener, port and MMIO exits through the BQL into kemu's
+ * memory core, a ROM write dropped there.
+ */
+static GArray *core_port_writes;
+
+static uint64_t core_io_read(void *opaque, uint64_t offset, unsigned size)
+{
+	return 0x1234 + offset;
+}
+
+static void core_io_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+	g_assert_true(bql_locked());
+	g_array_append_val(core_port_writes, value);
+}
+
+static const struct memory_region_ops core_io_ops = {
+	.read = core_io_read,
+	.write = core_io_write,
+};
+
+static const uint8_t code_core[] = {
+	0xb8, 0x00, 0xc0,		/* mov ax,0xc000 */
+	0x8e, 0xd8,			/* mov ds,ax */
+	0xc6, 0x06, 0x00, 0x00, 0x11,	/* mov byte [0],0x11: ROM: dropped by the core */
+	0xa0, 0x00, 0x00,		/* mov al,[0] */
+	0xe6, 0x80,			/* out 0x80,al: 0xaa */
+	0xb8, 0x00, 0xa0,		/* mov ax,0xa000 */
+	0x8e, 0xd8,			/* mov ds,ax */
+	0xa1, 0x02, 0x00,		/* mov ax,[2]: MMIO read, offset 2 */
+	0xe7, 0x80,			/* out 0x80,ax: 0x1236 */
+	0xa3, 0x04, 0x00,		/* mov [4],ax: MMIO write */
+	0xf4,
+};
+
+static void test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact(void)
+{
+	static struct memory_region sysmem, io, ram, rom, mmio, port;
+	static struct address_space as_mem, as_io;
+	static struct x86_cpu cpu;
+	g_autoptr(GError) err = NULL;
+	struct kvm_state *s;
+	struct kvm_vcpu *v;
+	uint8_t *ramp, *romp;
+
+	if (!kt_have_kvm())
+		return;
+	core_port_writes = g_array_new(false, true, sizeof(uint64_t));
+	memory_region_init_container(&sysmem, NULL, "system", UINT64_MAX);
+	memory_region_init_container(&io, NULL, "io", 65536);
+	g_assert_true(memory_region_init_ram(&ram, NULL, "ram", 640 * KiB, &err));
+	g_assert_true(memory_region_init_rom(&rom, NULL, "rom", 64 * KiB, &err));
+	memory_region_init_io(&mmio, NULL, &core_io_ops, NULL, "mmio", 4096);
+	memory_region_init_io(&port, NULL, &core_io_ops, NULL, "port80", 1);
+	memory_region_add_subregion(&sysmem, 0, &ram);
+	memory_region_add_subregion(&sysmem, 0xa0000, &mmio);
+	memory_region_add_subregion(&sysmem, 0xc0000, &rom);
+	memory_region_add_subregion(&io, 0x80, &port);
+	address_space_init(&as_mem, &sysmem, "memory", false);
+	address_space_init(&as_io, &io, "I/O", true);
+	ramp = memory_region_get_ram_ptr(&ram);
+	romp = memory_region_get_ram_ptr(&rom);
+	memset(romp, 0xaa, 64 * KiB);
+	memcpy(ramp + 0x1000, code_core, sizeof(code_core));
+
+	s = kvm_state_new(KERNEL_IRQCHIP_OFF, &err);
+	g_assert_no_error(err);
+	kvm_state_attach(s, &as_mem, &as_io);
+	v = kvm_vcpu_new(s, &cpu, &err);
+	g_assert_no_error(err);
+	cpu.env.segs[R_CS].selector = 0;
+	cpu.env.segs[R_CS].base = 0;
+	cpu.env.rip = 0x1000;
+	kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
+	g_assert_cmpint(kvm_vcpu_exec(v), ==, EXEC_HALTED);
+	g_assert_cmpuint(core_port_writes->len, ==, 3);
+	g_assert_cmphex(g_array_index(core_port_writes, uint64_t, 0), ==, 0xaa);
+	g_assert_cmphex(g_array_index(core_port_writes, uint64_t, 1), ==, 0x1236);
+	g_assert_cmphex(g_array_index(core_port_writes, uint64_t, 2), ==, 0x1236);
+	g_assert_cmphex(romp[0], ==, 0xaa);
+	kvm_vcpu_free(v);
+	memory_listener_unregister(&s->listener, &as_mem);
+	kvm_state_free(s);
+	g_array_free(core_port_writes, true);
+}
+
 /* Without /dev/kvm: QEMU's two lines; with it: available. */
 static void test_kvm_available_says_why_not(void)
 {
@@ -198,6 +287,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kvm/smoke/mmio-write-read", test_kvm_mmio_write_and_read_reach_the_handler);
 	g_test_add_func("/kvm/smoke/rom-write-ignored",
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
+	g_test_add_func("/kvm/smoke/memory-core",
+			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
 	g_test_add_func("/kvm/smoke/kick", test_kvm_kick_interrupts_a_spinning_guest);
 	g_test_add_func("/kvm/smoke/irqchip-modes", test_kvm_irqchip_modes_create);
 	return kt_test_result(g_test_run());
