@@ -226,6 +226,84 @@ static void test_kvm_emulation_failure_without_emulator_is_fatal_not_a_hang(void
 	kt_vm_free(vm);
 }
 
+/*
+ * Survey (informational, asserts only that nothing hangs): which of the
+ * instructions known to trouble KVM emulators stop this host's KVM, in
+ * real mode and in flat 32-bit protected mode without paging. The test
+ * emulator just skips the instruction (its length is in EBP). Run with -v
+ * to see the table; docs/kvm-pvm-notes.md has the result for PVM.
+ */
+static unsigned survey_calls;
+
+static bool emulate_skip(struct x86_cpu *cpu, GError **errp)
+{
+	CPUX86State *env = &cpu->env;
+
+	if (survey_calls++ > 3) {
+		g_set_error(errp, KEMU_ERROR, 0, "survey: more than one failure");
+		return false;
+	}
+	env->rip += env->regs[R_EBP];
+	return true;
+}
+
+static void test_kvm_survey_which_instructions_stop_kvm(void)
+{
+	static const struct { const char *name; uint8_t b[6]; unsigned len; bool pm_only; } t[] = {
+		{ "fninit", { 0xdb, 0xe3 }, 2 },
+		{ "fwait", { 0x9b }, 1 },
+		{ "fnstsw ax", { 0xdf, 0xe0 }, 2 },
+		{ "fld1", { 0xd9, 0xe8 }, 2 },
+		{ "int 0x20", { 0xcd, 0x20 }, 2, true },
+		{ "iret", { 0xcf }, 1, true },
+		{ "xrstor [esi]", { 0x0f, 0xae, 0x2e }, 3, true },
+		{ "rdsspd eax", { 0xf3, 0x0f, 0x1e, 0xc8 }, 4 },
+		{ "cmpxchg8b [esi]", { 0x0f, 0xc7, 0x0e }, 3, true },
+	};
+	g_autoptr(GString) table = g_string_new("instruction       real mode   pm32 non-paged\n");
+
+	if (!kt_have_kvm())
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(t); i++) {
+		g_string_append_printf(table, "%-17s", t[i].name);
+		for (int pm = 0; pm < 2; pm++) {
+			struct kt_vm *vm;
+			uint8_t *p;
+			int r;
+
+			if (!pm && t[i].pm_only) {
+				g_string_append_printf(table, " %-11s", "-");
+				continue;
+			}
+			vm = cur_vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+			vm->v->emulate = emulate_skip;
+			survey_calls = 0;
+			p = vm->ram + 0x1000;
+			memcpy(p, t[i].b, t[i].len);
+			p[t[i].len] = 0xe6;		/* out 0x84,al */
+			p[t[i].len + 1] = 0x84;
+			p[t[i].len + 2] = 0xf4;		/* hlt */
+			if (pm)
+				kt_vm_set_pm32(vm, 0x1000);
+			else
+				kt_vm_set_real_mode(vm, 0x1000);
+			vm->cpu.env.regs[R_EBP] = t[i].len;
+			vm->cpu.env.regs[R_ESI] = 0x3000;
+			/* iret pops EIP, CS, EFLAGS: give it a frame that returns to the out */
+			stl_le_p(vm->ram + 0x8000, 0x1000 + t[i].len);
+			stl_le_p(vm->ram + 0x8004, 8);
+			stl_le_p(vm->ram + 0x8008, 2);
+			r = kvm_vcpu_exec(vm->v);
+			g_assert_true(r == EXEC_HALTED || r == EXEC_FATAL || r == EXEC_SHUTDOWN);
+			g_string_append_printf(table, " %-11s",
+					       survey_calls ? "FAILS" : r == EXEC_HALTED ? "runs" : "other");
+			kt_vm_free(vm);
+		}
+		g_string_append_c(table, '\n');
+	}
+	g_test_message("%s", table->str);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -235,5 +313,6 @@ int main(int argc, char **argv)
 			test_kvm_fallback_iret_in_32bit_nonpaged_pm_resumes);
 	g_test_add_func("/kvm/pvm-fallback/no-emulator-fatal",
 			test_kvm_emulation_failure_without_emulator_is_fatal_not_a_hang);
+	g_test_add_func("/kvm/pvm-fallback/survey", test_kvm_survey_which_instructions_stop_kvm);
 	return kt_test_result(g_test_run());
 }
