@@ -31,8 +31,8 @@ struct x86_cpu;
 
 /*
  * Guest physical memory and ports, as the interpreter sees them. ram_ptr
- * returns a host pointer valid for the rest of the 4 KiB page containing
- * paddr, or NULL if that page is not plain RAM (for writes: not writable
+ * returns a host pointer to the start of the 4 KiB page containing paddr,
+ * or NULL if that page is not plain RAM (for writes: not writable
  * RAM); everything else goes through read/write, one access of 1/2/4/8
  * bytes at a time. Callbacks other than ram_ptr may take the BQL.
  */
