@@ -473,7 +473,7 @@ static bool kvm_accel_init(struct machine_state *ms, GError **errp)
 	if (!s)
 		return false;
 	kvm_global = s;
-	kvm_state_attach(s, &ms->as_mem, &ms->as_io);
+	kvm_state_attach(s, ms->as_mem, ms->as_io);
 	return true;
 }
 

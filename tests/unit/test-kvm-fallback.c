@@ -85,8 +85,10 @@ static struct fake_vcpu *fake_vcpu_new(kvm_emulate_fn emulate)
 	run->emulation_failure.flags = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
 	run->emulation_failure.insn_size = 15;
 	memcpy(run->emulation_failure.insn_bytes, rec_insn, 15);
-	/* the stack the guest built: EIP, CS, EFLAGS */
+	/* the GDT the guest loaded (null, flat code 8, flat data 0x10) and its stack: EIP, CS, EFLAGS */
 	memset(ram, 0, sizeof(ram));
+	stq_le_p(ram + 0x508, 0x00cf9b000000ffffULL);
+	stq_le_p(ram + 0x510, 0x00cf93000000ffffULL);
 	memcpy(ram + 0x100d, rec_insn, sizeof(rec_insn));
 	stl_le_p(ram + 0x7ff4, 0x1020);
 	stl_le_p(ram + 0x7ff8, 0x8);

@@ -14,6 +14,7 @@
  */
 #include "kemu/common.h"
 #include "kvm-test-util.h"
+#include "target/i386/interp.h"
 #include <time.h>
 
 static struct kt_vm *cur_vm;
@@ -227,6 +228,51 @@ static void test_kvm_emulation_failure_without_emulator_is_fatal_not_a_hang(void
 }
 
 /*
+ * The same guests with kemu's interpreter as the emulator, as the
+ * accelerator runs by default: KVM stops, interp_emulate_one() executes the
+ * instruction on cpu->env (guest memory through the memslots), KVM resumes.
+ */
+static void test_kvm_fallback_x87_with_kemu_interpreter(void)
+{
+	struct kt_vm *vm;
+	g_autofree char *stats = NULL;
+
+	if (!kt_have_kvm())
+		return;
+	vm = cur_vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	g_assert_true(vm->v->emulate == interp_emulate_one);
+	memcpy(vm->ram + 0x1000, code_x87, sizeof(code_x87));
+	kt_vm_set_real_mode(vm, 0x1000);
+	kvm_emul_stats_reset();
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->pio_out->len, ==, 2);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 0);	/* fnstsw ax after fninit */
+	g_assert_cmphex(kt_pio_nth(vm, 1)->value, ==, 0x1100);
+	stats = kvm_emul_stats_format();
+	g_test_message("fallbacks through kemu's interpreter:\n%s", stats);
+	kt_vm_free(vm);
+}
+
+static void test_kvm_fallback_iret_with_kemu_interpreter(void)
+{
+	struct kt_vm *vm;
+
+	if (!kt_have_kvm())
+		return;
+	vm = cur_vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x1000, code_iret32, sizeof(code_iret32));
+	memcpy(vm->ram + 0x1020, code_iret32_target, sizeof(code_iret32_target));
+	kt_vm_set_pm32(vm, 0x1000);
+	kvm_emul_stats_reset();
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->pio_out->len, ==, 1);
+	g_assert_cmpuint(kt_pio_nth(vm, 0)->addr, ==, 0x84);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 0x1111);
+	g_assert_true(vm->v->nr_fallbacks <= 1);
+	kt_vm_free(vm);
+}
+
+/*
  * Survey (informational, asserts only that nothing hangs): which of the
  * instructions known to trouble KVM emulators stop this host's KVM, in
  * real mode and in flat 32-bit protected mode without paging. The test
@@ -313,6 +359,10 @@ int main(int argc, char **argv)
 			test_kvm_fallback_iret_in_32bit_nonpaged_pm_resumes);
 	g_test_add_func("/kvm/pvm-fallback/no-emulator-fatal",
 			test_kvm_emulation_failure_without_emulator_is_fatal_not_a_hang);
+	g_test_add_func("/kvm/pvm-fallback/x87-real-mode-interp",
+			test_kvm_fallback_x87_with_kemu_interpreter);
+	g_test_add_func("/kvm/pvm-fallback/iret-pm32-nonpaged-interp",
+			test_kvm_fallback_iret_with_kemu_interpreter);
 	g_test_add_func("/kvm/pvm-fallback/survey", test_kvm_survey_which_instructions_stop_kvm);
 	return kt_test_result(g_test_run());
 }
