@@ -130,11 +130,20 @@ static void pop(struct interp_cpu *s)
 
 static uint16_t host_cw;
 
+/*
+ * Load the guest's control word (all exceptions masked) and a clean status
+ * word (condition codes 0, no exceptions) into the host FPU, so that bits an
+ * instruction leaves "undefined" do not leak from earlier host operations.
+ */
 static void fpu_enter(CPUX86State *env)
 {
-	uint16_t cw = env->fpu_control | 0x3f;
-	asm volatile("fnstcw %0" : "=m"(host_cw));
-	asm volatile("fnclex\n\tfldcw %0" : : "m"(cw) : "memory");
+	uint32_t fenv[7];
+	asm volatile("fnstenv %0" : "=m"(fenv) : : "memory");
+	host_cw = fenv[0];
+	fenv[0] = (fenv[0] & 0xffff0000) | env->fpu_control | 0x3f;
+	/* keep TOP; condition codes are the guest's, so "unchanged" bits stay so */
+	fenv[1] = (fenv[1] & 0xffff3800u) | (env->fpu_status & SW_CC);
+	asm volatile("fldenv %0" : : "m"(fenv) : "memory");
 }
 
 static unsigned fpu_leave(void)
@@ -190,7 +199,6 @@ static void compare(struct interp_cpu *s, f80 a, f80 b, bool quiet, bool to_efla
 		if (sw & SW_C2) f |= X86_EFLAGS_PF;
 		if (sw & SW_C3) f |= X86_EFLAGS_ZF;
 		env->rflags = (env->rflags & ~(STATUS_FLAGS)) | f;
-		env->fpu_status &= ~SW_C1;
 	} else {
 		env->fpu_status = (env->fpu_status & ~SW_CC) | (sw & (SW_C0 | SW_C2 | SW_C3));
 	}
@@ -315,6 +323,18 @@ static void store_mem(struct interp_cpu *s, struct x86_insn *i, int kind, f80 v)
 	}
 }
 
+/* fld/fild from memory: on stack overflow the operand is not even converted */
+static void push_load(struct interp_cpu *s, struct x86_insn *i, int kind)
+{
+	CPUX86State *env = s->env;
+	if (!empty(env, 7)) {
+		x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), 1);	/* still faults like a load */
+		push(s, 0);
+		return;
+	}
+	push(s, load_mem(s, i, kind));
+}
+
 /* ---- host-run special functions: ST0 [, ST1] in, results back ---- */
 
 struct special { uint8_t modrm; int nin; int delta; };
@@ -381,13 +401,8 @@ static void run_special(struct interp_cpu *s, uint8_t modrm, int nin, int delta)
 		asm volatile("fstpt %0" : "=m"(out[k]) : : "memory");
 	fpu_flags(env, fpu_leave() & 0x3f);
 	/* condition codes the instruction defines come from the host; others stay */
-	unsigned ccmask = SW_C1;
-	switch (modrm) {
-	case 0xf5: case 0xf8: case 0xe5: ccmask = SW_CC; break;
-	case 0xf2: case 0xfb: case 0xfe: case 0xff: ccmask = SW_C1 | SW_C2; break;
-	}
-	env->fpu_status = (env->fpu_status & ~ccmask) | (sw & ccmask);
-	if ((ccmask & SW_C2) && (sw & SW_C2) && modrm != 0xe5 && modrm != 0xf5 && modrm != 0xf8)
+	env->fpu_status = (env->fpu_status & ~SW_CC) | (sw & SW_CC);
+	if ((modrm == 0xf2 || modrm == 0xfb || modrm == 0xfe || modrm == 0xff) && (sw & SW_C2))
 		return;		/* operand out of range: nothing changes */
 	if (modrm == 0xe5) {
 		/* fxam of an empty register: C3=1 C0=1 */
@@ -541,7 +556,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 		}
 		case 1:
 			switch (sub) {
-			case 0: push(s, load_mem(s, i, 0)); return;
+			case 0: push_load(s, i, 0); return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -555,7 +570,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 			break;
 		case 3:
 			switch (sub) {
-			case 0: push(s, load_mem(s, i, 1)); return;
+			case 0: push_load(s, i, 1); return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -563,7 +578,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 				if (sub == 3)
 					pop(s);
 				return;
-			case 5: push(s, load_mem(s, i, 5)); return;
+			case 5: push_load(s, i, 5); return;
 			case 7:
 				if (!get(s, 0, &a))
 					return;
@@ -574,7 +589,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 			break;
 		case 5:
 			switch (sub) {
-			case 0: push(s, load_mem(s, i, 2)); return;
+			case 0: push_load(s, i, 2); return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -588,7 +603,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 			break;
 		case 7:
 			switch (sub) {
-			case 0: push(s, load_mem(s, i, 3)); return;
+			case 0: push_load(s, i, 3); return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -596,7 +611,7 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 				if (sub == 3)
 					pop(s);
 				return;
-			case 5: push(s, load_mem(s, i, 4)); return;
+			case 5: push_load(s, i, 4); return;
 			case 7:
 				if (!get(s, 0, &a))
 					return;
@@ -649,18 +664,22 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 			return;
 		}
 		if (operands_ok(s, rm, 0, rm)) {
+			/* DC/DE E0-FF: the mnemonic's "r" is swapped (Intel SDM opcode map) */
 			get(s, rm, &a);
 			get(s, 0, &b);
-			set_reg(env, rm, from_host(arith(s, sub, a, b)));
+			set_reg(env, rm, from_host(arith(s, sub >= 4 ? sub ^ 1 : sub, a, b)));
 		}
 		if (op == 6)
 			pop(s);
 		return;
 	case 1:
 		if (sub == 0) {	/* fld st(i) */
+			bool uf = empty(env, rm);
 			if (!get(s, rm, &a))
 				return;
 			push(s, a);
+			if (uf)		/* underflow wins over overflow for C1 */
+				env->fpu_status &= ~SW_C1;
 			return;
 		}
 		if (sub == 1) {	/* fxch */

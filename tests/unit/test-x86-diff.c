@@ -681,8 +681,8 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 		uint64_t rip0 = env->rip;
 		x86_step(s);
 		if (getenv("KEMU_DIFF_TRACE"))
-			fprintf(stderr, "  after %" PRIx64 ": fsw %04x st0 %04x:%016" PRIx64 "\n", rip0,
-				env->fpu_status, env->st[(env->fpu_status >> 11) & 7].sign_exponent,
+			fprintf(stderr, "  after %" PRIx64 ": fsw %04x ftw %04x st0 %04x:%016" PRIx64 "\n", rip0,
+				env->fpu_status, env->fpu_tag, env->st[(env->fpu_status >> 11) & 7].sign_exponent,
 				env->st[(env->fpu_status >> 11) & 7].mantissa);
 		if (caught_vec >= 0)
 			break;
@@ -858,10 +858,36 @@ static void test_x86_diff_random_sequences_match_host(void)
 			failures++;
 			continue;
 		}
-		if (nat->out.sig)
+		if (nat->out.sig) {
 			faults++;
+			if (getenv("KEMU_DIFF_SHOW_FAULTS"))
+			{
+				char text[128];
+				uint64_t off = nat->out.rip - CODE_ADDR;
+				x86_disas(tc->code.b + off, tc->code.n - off, 64, 0, text, sizeof(text));
+				fprintf(stderr, "case %" PRIu64 ": signal %d at +%#" PRIx64 " %s\n", case_seed,
+					nat->out.sig, off, text);
+			}
+		}
 		/* the native RSP at the end is the one the epilogue saw */
 		run_interp(tc, emu, m);
+		if (getenv("KEMU_DIFF_TRACE")) {
+			/* native state after each prefix of the sequence */
+			struct test_case *t2 = g_new0(struct test_case, 1);
+			struct result *r2 = g_new0(struct result, 1);
+			unsigned off = 0;
+			while (off < tc->code.n) {
+				char text[128];
+				int len = x86_disas(tc->code.b + off, tc->code.n - off, 64, 0, text, sizeof(text));
+				off += len > 0 ? len : 1;
+				*t2 = *tc;
+				t2->code.n = off;
+				run_native(t2, r2);
+				fprintf(stderr, "  native after %#x: fsw %04x ftw %02x\n", off, lduw_le_p(r2->fx + 2), r2->fx[4]);
+			}
+			g_free(t2);
+			g_free(r2);
+		}
 		if (!compare(tc, nat, emu)) {
 			fprintf(stderr, "MISMATCH: KEMU_DIFF_SEED=%" PRIu64 " KEMU_DIFF_CASES=1\n", case_seed);
 			failures++;
