@@ -53,7 +53,7 @@ G_NORETURN void x86_raise(struct interp_cpu *s, int vec, uint32_t err)
 	s->exc_vec = vec;
 	s->exc_err = err;
 	g_assert(s->jmp_valid);
-	longjmp(s->jmp, 1);
+	_longjmp(s->jmp, 1);
 }
 
 G_NORETURN void x86_raise_ud(struct interp_cpu *s)
@@ -250,6 +250,13 @@ bool x86_canonical(uint64_t a)
 
 /* ---- the loop ---- */
 
+static void log_insn(struct interp_cpu *s, struct x86_insn *i, const uint8_t *bytes)
+{
+	char text[128];
+	x86_disas(bytes, i->len, s->code_bits, s->env->rip, text, sizeof(text));
+	kemu_log("%04x:%08" PRIx64 "  %s\n", s->env->segs[R_CS].selector, s->env->rip, text);
+}
+
 static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
@@ -258,6 +265,7 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	uint64_t lin;
 	unsigned have;
 	enum decode_status st;
+	uint64_t lim = 15;
 
 	if (s->code_bits == 64) {
 		lin = rip;
@@ -268,16 +276,30 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		if (rip > cs->limit)
 			x86_raise_gp(s, 0);
 		lin = (cs->base + rip) & 0xffffffff;
-	}
-	uint64_t lim = 15;
-	if (s->code_bits != 64) {
-		uint64_t room = (uint64_t)env->segs[R_CS].limit - (rip & 0xffffffff) + 1;
+		uint64_t room = (uint64_t)cs->limit - rip + 1;
 		if (room < lim)
 			lim = room;
 	}
 	unsigned first = 0x1000 - (lin & 0xfff);
 	if (first > lim)
 		first = lim;
+
+	/* fast path: decode straight from the host page */
+	struct tlb_entry *e = &s->tlb_code[s->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
+		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
+		st = x86_decode(p, first, s->code_bits, i);
+		if (G_LIKELY(st == DECODE_OK)) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, i, p);
+			return;
+		}
+		if (st == DECODE_UD)
+			x86_raise_ud(s);
+		if (st == DECODE_GP)
+			x86_raise_gp(s, 0);
+	}
+
 	have = x86_fetch(s, lin, buf, first);
 	st = x86_decode(buf, have, s->code_bits, i);
 	if (st == DECODE_MORE) {
@@ -292,11 +314,8 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		x86_raise_ud(s);
 	if (st == DECODE_GP)
 		x86_raise_gp(s, 0);
-	if (log_enabled(LOG_IN_ASM)) {
-		char text[128];
-		x86_disas(buf, i->len, s->code_bits, env->rip, text, sizeof(text));
-		kemu_log("%04x:%08" PRIx64 "  %s\n", env->segs[R_CS].selector, env->rip, text);
-	}
+	if (log_enabled(LOG_IN_ASM))
+		log_insn(s, i, buf);
 }
 
 static void exec_one(struct interp_cpu *s)
@@ -325,7 +344,7 @@ int x86_step(struct interp_cpu *s)
 {
 	s->delivering = -1;
 	s->jmp_valid = true;
-	if (setjmp(s->jmp)) {
+	if (_setjmp(s->jmp)) {
 		handle_exception(s);
 		goto out;
 	}
@@ -339,6 +358,47 @@ out:
 	return -1;
 }
 
+/*
+ * Run up to n instructions, until something needs the outer loop. One
+ * setjmp covers the whole batch; an exception lands here, is delivered, and
+ * the batch goes on.
+ */
+static int run_batch(struct interp_cpu *s, int n)
+{
+	struct x86_cpu *cpu = s->cpu;
+	CPUX86State *env = s->env;
+	volatile int left = n;
+
+	s->delivering = -1;
+	s->jmp_valid = true;
+	if (_setjmp(s->jmp)) {
+		handle_exception(s);
+		if (s->shutdown) {
+			s->shutdown = false;
+			s->jmp_valid = false;
+			return EXEC_SHUTDOWN;
+		}
+		left--;
+	}
+	while (left > 0) {
+		exec_one(s);
+		left--;
+		if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
+			s->a20_env = env->a20_mask;
+			x86_tlb_flush(s, true);
+		}
+		if (G_UNLIKELY(s->halted_now)) {
+			s->halted_now = false;
+			break;
+		}
+		if (G_UNLIKELY(__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
+			       __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED)))
+			break;
+	}
+	s->jmp_valid = false;
+	return -1;
+}
+
 static bool interrupts_enabled(struct interp_cpu *s)
 {
 	return (s->env->rflags & X86_EFLAGS_IF) && !s->env->interrupt_shadow;
@@ -348,7 +408,7 @@ static void deliver_external(struct interp_cpu *s, int vec, bool nmi)
 {
 	s->jmp_valid = true;
 	s->delivering = nmi ? EXCP_NMI : 0x100;
-	if (setjmp(s->jmp)) {
+	if (_setjmp(s->jmp)) {
 		handle_exception(s);
 	} else {
 		x86_update_mode(s);
@@ -440,23 +500,9 @@ int interp_exec(struct x86_cpu *cpu)
 		}
 		if (env->halted || env->wait_for_sipi)
 			return EXEC_HALTED;
-		/* a batch between checks keeps the loop tight */
-		for (int n = 0; n < 256; n++) {
-			r = x86_step(s);
-			if (r >= 0)
-				return r;
-			if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
-				s->a20_env = env->a20_mask;
-				x86_tlb_flush(s, true);
-			}
-			if (s->halted_now) {
-				s->halted_now = false;
-				break;
-			}
-			if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
-			    __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
-				break;
-		}
+		r = run_batch(s, 4096);
+		if (r >= 0)
+			return r;
 	}
 }
 

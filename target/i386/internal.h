@@ -69,7 +69,7 @@ enum decode_status x86_decode(const uint8_t *buf, unsigned avail, int mode,
 			      struct x86_insn *i);
 
 /* Software TLB, one per privilege class (index 0 supervisor, 1 user). */
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID 1ULL	/* tag bit that never matches an aligned page */
 struct tlb_entry {
@@ -85,7 +85,8 @@ struct interp_cpu {
 	const struct interp_mem_ops *mem;
 	void *mem_opaque;
 
-	struct tlb_entry tlb[2][TLB_SIZE];
+	struct tlb_entry tlb[2][TLB_SIZE];	/* data, by privilege */
+	struct tlb_entry tlb_code[2][TLB_SIZE];	/* instruction fetch */
 	uint64_t a20;
 	uint64_t a20_env;	/* env->a20_mask when the TLB was last flushed */
 	bool tlb_has_large;
