@@ -13,6 +13,7 @@
 #include "kemu/common.h"
 #include "target/i386/internal.h"
 #include "accel/accel.h"
+#include "hw/intc/apic.h"
 
 x86_handler x86_handlers[NR_OPS];
 
@@ -445,7 +446,8 @@ static int check_requests(struct interp_cpu *s)
 	if (req & CPU_INTERRUPT_SIPI) {
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
 		if (env->wait_for_sipi) {
-			uint8_t v = env->sipi_vector;
+			uint8_t v = cpu->apic ? apic_get_sipi_vector((struct apic_state *)cpu->apic)
+					      : env->sipi_vector;
 			env->wait_for_sipi = false;
 			env->halted = false;
 			env->segs[R_CS].selector = v << 8;
