@@ -285,11 +285,36 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	if (first > lim)
 		first = lim;
 
-	/* fast path: decode straight from the host page */
+	/* fast path: decode straight from the host page, or reuse a decode */
 	struct tlb_entry *e = &s->tlb_code[s->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
 	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
 		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
-		st = x86_decode(p, first, s->code_bits, i);
+		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
+			uintptr_t key = (uintptr_t)p | (s->code_bits >> 4);
+			struct icache_entry *ic = &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) &
+							     ((1 << ICACHE_BITS) - 1)];
+			uint64_t w0, w1;
+			memcpy(&w0, p, 8);
+			memcpy(&w1, p + 8, 8);
+			if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
+				*i = ic->insn;
+				if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+					log_insn(s, i, p);
+				return;
+			}
+			st = x86_decode(p, first, s->code_bits, i);
+			if (st == DECODE_OK) {
+				unsigned n = i->len;
+				ic->key = key;
+				ic->m0 = n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+				ic->m1 = n <= 8 ? 0 : n >= 16 ? ~0ULL : (1ULL << (8 * (n - 8))) - 1;
+				ic->b0 = w0 & ic->m0;
+				ic->b1 = w1 & ic->m1;
+				ic->insn = *i;
+			}
+		} else {
+			st = x86_decode(p, first, s->code_bits, i);
+		}
 		if (G_LIKELY(st == DECODE_OK)) {
 			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
 				log_insn(s, i, p);
@@ -324,7 +349,6 @@ static void exec_one(struct interp_cpu *s)
 	CPUX86State *env = s->env;
 	struct x86_insn insn;
 
-	x86_update_mode(s);
 	fetch_decode(s, &insn);
 	s->insn = &insn;
 	uint64_t next = env->rip + insn.len;
@@ -349,6 +373,7 @@ int x86_step(struct interp_cpu *s)
 		handle_exception(s);
 		goto out;
 	}
+	x86_update_mode(s);
 	exec_one(s);
 out:
 	s->jmp_valid = false;
@@ -372,8 +397,10 @@ static int run_batch(struct interp_cpu *s, int n)
 
 	s->delivering = -1;
 	s->jmp_valid = true;
+	x86_update_mode(s);
 	if (_setjmp(s->jmp)) {
 		handle_exception(s);
+		x86_update_mode(s);
 		if (s->shutdown) {
 			s->shutdown = false;
 			s->jmp_valid = false;
@@ -538,6 +565,7 @@ struct interp_cpu *interp_get(struct x86_cpu *cpu)
 		struct interp_cpu *s = g_new0(struct interp_cpu, 1);
 		s->cpu = cpu;
 		s->env = &cpu->env;
+		s->icache = g_new0(struct icache_entry, 1 << ICACHE_BITS);
 		s->delivering = -1;
 		cpu->interp = s;
 		x86_handlers_init();
@@ -562,6 +590,8 @@ void interp_tlb_flush(struct x86_cpu *cpu)
 
 void interp_cpu_destroy(struct x86_cpu *cpu)
 {
+	if (cpu->interp)
+		g_free(cpu->interp->icache);
 	g_free(cpu->interp);
 	cpu->interp = NULL;
 }

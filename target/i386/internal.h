@@ -79,7 +79,22 @@ struct tlb_entry {
 	bool global;
 };
 
+/*
+ * Decoded-instruction cache, keyed by host address of the instruction bytes
+ * and code size. An entry is used only if the bytes in memory still equal
+ * the bytes it was decoded from, so self-modifying code, DMA into code
+ * pages and other vCPUs' writes need no invalidation at all.
+ */
+#define ICACHE_BITS 14
+struct icache_entry {
+	uintptr_t key;		/* host address | code_bits >> 4 */
+	uint64_t m0, m1;	/* masks of the instruction's bytes */
+	uint64_t b0, b1;	/* its bytes */
+	struct x86_insn insn;
+};
+
 struct interp_cpu {
+	struct icache_entry *icache;
 	struct x86_cpu *cpu;
 	CPUX86State *env;
 	const struct interp_mem_ops *mem;

@@ -568,6 +568,7 @@ static void op_msr(struct interp_cpu *s, struct x86_insn *i)
 			log_unimp("x86: wrmsr %#x <- %#" PRIx64, idx, v);
 			x86_raise_gp(s, 0);
 		}
+		x86_update_mode(s);
 	} else {
 		uint64_t v;
 		if (!x86_msr_read(s, idx, &v)) {
