@@ -138,12 +138,6 @@ void x86_update_mode(struct interp_cpu *s)
 	}
 }
 
-int x86_stack_size(struct interp_cpu *s)
-{
-	if (s->code_bits == 64)
-		return 8;
-	return s->env->segs[R_SS].flags & SEG_DB ? 4 : 2;
-}
 
 /* ---- operands ---- */
 
@@ -244,10 +238,6 @@ void x86_jump_checked(struct interp_cpu *s, uint64_t target, unsigned opsize)
 	s->next_rip = target;
 }
 
-bool x86_canonical(uint64_t a)
-{
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
-}
 
 /* ---- the loop ---- */
 
@@ -258,7 +248,7 @@ static void log_insn(struct interp_cpu *s, struct x86_insn *i, const uint8_t *by
 	kemu_log("%04x:%08" PRIx64 "  %s\n", s->env->segs[R_CS].selector, s->env->rip, text);
 }
 
-static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
+static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
 	uint8_t buf[16];
@@ -297,10 +287,9 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 			memcpy(&w0, p, 8);
 			memcpy(&w1, p + 8, 8);
 			if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
-				*i = ic->insn;
 				if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
-					log_insn(s, i, p);
-				return;
+					log_insn(s, &ic->insn, p);
+				return &ic->insn;
 			}
 			st = x86_decode(p, first, s->code_bits, i);
 			if (st == DECODE_OK) {
@@ -318,7 +307,7 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		if (G_LIKELY(st == DECODE_OK)) {
 			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
 				log_insn(s, i, p);
-			return;
+			return i;
 		}
 		if (st == DECODE_UD)
 			x86_raise_ud(s);
@@ -342,23 +331,24 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		x86_raise_gp(s, 0);
 	if (log_enabled(LOG_IN_ASM))
 		log_insn(s, i, buf);
+	return i;
 }
 
 static void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
-	struct x86_insn insn;
+	struct x86_insn local;
+	struct x86_insn *insn = fetch_decode(s, &local);
 
-	fetch_decode(s, &insn);
-	s->insn = &insn;
-	uint64_t next = env->rip + insn.len;
+	s->insn = insn;
+	uint64_t next = env->rip + insn->len;
 	if (s->code_bits != 64)
-		next &= s->code_bits == 16 ? 0xffffffff : 0xffffffff;
+		next &= 0xffffffff;
 	s->next_rip = next;
 	s->shadow_next = 0;
-	if (insn.lock && !insn.mem)
+	if (G_UNLIKELY(insn->lock && !insn->mem))
 		x86_raise_ud(s);
-	x86_handlers[insn.op](s, &insn);
+	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;
 	env->interrupt_shadow = s->shadow_next;
 	s->insn_count++;

@@ -472,13 +472,13 @@ uint64_t x86_seg_linear(struct interp_cpu *s, int seg, uint64_t off, unsigned si
 	return (sc->base + off) & 0xffffffff;
 }
 
-uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
+uint64_t x86_mem_read_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
 {
 	uint64_t lin = x86_seg_linear(s, seg, off, size, false);
 	return lin_read(s, lin, size, ACC_READ, s->cpl == 3);
 }
 
-void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
+void x86_mem_write_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
 {
 	uint64_t lin = x86_seg_linear(s, seg, off, size, true);
 	lin_write(s, lin, size, v, s->cpl == 3);
