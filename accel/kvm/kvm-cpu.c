@@ -832,11 +832,25 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	uint64_t rip;
 	unsigned parts, changed;
 	CPUX86State before;
+	char disas[80];
+	int mode_bits;
 
 	if (!kvm_vcpu_get_state_parts(v, KVM_STATE_REGS | KVM_STATE_SREGS, errp))
 		return false;
 	n = kvm_vcpu_fetch_insn(v, insn);
 	name = kvm_insn_name(insn, n, kvm_vcpu_code64(env));
+	mode_bits = kvm_vcpu_code64(env) ? 64 :
+		    (env->cr[0] & CR0_PE) && (env->segs[R_CS].flags & SEG_DB) ? 32 : 16;
+	if (n && x86_disas(insn, n, mode_bits, env->rip, disas, sizeof(disas)) > 0) {
+		/* kemu's disassembler names what kvm_insn_name only knows as bytes */
+		if (g_ascii_isxdigit(name[0]) && g_ascii_isxdigit(name[1]) && !name[2] &&
+		    disas[0] != '(') {
+			g_free(name);
+			name = g_strndup(disas, strcspn(disas, " \t"));
+		}
+	} else {
+		g_strlcpy(disas, "(bad)", sizeof(disas));
+	}
 	parts = kvm_insn_state_parts(insn, n, kvm_vcpu_code64(env));
 	if (!kvm_vcpu_get_state_parts(v, parts, errp))
 		return false;
@@ -885,7 +899,7 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 		for (unsigned i = 0; i < n && i < 8; i++)
 			g_string_append_printf(bytes, " %02x", insn[i]);
 		kemu_log("emul: vCPU %d %04x:%016" PRIx64 " %s [%s ] -> %04x:%016" PRIx64 "\n",
-			 v->cpu->cpu_index, cs, rip, name, bytes->str,
+			 v->cpu->cpu_index, cs, rip, disas[0] == '(' ? name : disas, bytes->str,
 			 env->segs[R_CS].selector, env->rip);
 	}
 	return true;
