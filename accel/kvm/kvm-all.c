@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hw/boards.h"
+#include "target/i386/cpuid.h"
 
 /* Where KVM puts the real-mode TSS and identity page table (VMX), as QEMU does. */
 #define KVM_TSS_ADDR		0xfeffd000ULL
@@ -477,9 +478,28 @@ static bool kvm_accel_init(struct machine_state *ms, GError **errp)
 	return true;
 }
 
+/* "-cpu host" and "-cpu max" (with or without ",+feat"): what KVM supports. */
+static bool kvm_cpu_model_is_host(const char *model)
+{
+	size_t n = strcspn(model, ",");
+
+	return (n == 4 && !strncmp(model, "host", 4)) || (n == 3 && !strncmp(model, "max", 3));
+}
+
 static bool kvm_accel_vcpu_init(struct x86_cpu *cpu, GError **errp)
 {
-	struct kvm_vcpu *v = kvm_vcpu_new(kvm_global, cpu, errp);
+	struct machine_state *ms = cpu->machine;
+	const char *model = cpu->model ? cpu->model : ms && ms->cpu_model ? ms->cpu_model :
+			    "qemu64";
+	struct kvm_vcpu *v;
+
+	if (!cpu->cpuid && !kvm_cpu_model_is_host(model)) {
+		cpu->cpuid = x86_cpuid_new(model, errp);
+		if (!cpu->cpuid)
+			return false;
+		x86_cpuid_set_topology(cpu->cpuid, cpu->apic_id, ms ? ms->smp_cpus : 1);
+	}
+	v = kvm_vcpu_new(kvm_global, cpu, errp);
 
 	if (!v)
 		return false;

@@ -144,8 +144,8 @@ static struct kvm_cpuid2 *cpuid_from_model(struct kvm_vcpu *v, GError **errp)
 	}
 	if (missing->len) {
 		g_set_error(errp, KEMU_ERROR, 0,
-			    "-cpu %s: the host's KVM cannot provide: %s", v->cpu->model,
-			    missing->str);
+			    "-cpu %s: the host's KVM cannot provide: %s",
+			    v->cpu->model ? v->cpu->model : "(model)", missing->str);
 		g_free(c);
 		return NULL;
 	}
@@ -156,19 +156,14 @@ bool kvm_vcpu_setup_cpuid(struct kvm_vcpu *v, GError **errp)
 {
 	struct kvm_cpuid2 *sup = v->s->supported_cpuid;
 	g_autofree struct kvm_cpuid2 *c = NULL;
-	const char *model = v->cpu->model;
-	bool passthrough = !model || !strcmp(model, "host") || !strcmp(model, "max");
 
-	if (!passthrough && v->cpu->cpuid) {
+	/* A model's table (cpu->cpuid), or everything KVM has (host, max). */
+	if (v->cpu->cpuid) {
 		c = cpuid_from_model(v, errp);
 		if (!c)
 			return false;
-	}
-	if (!c) {
-		size_t sz = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
-
-		(void)passthrough;
-		c = g_memdup2(sup, sz);
+	} else {
+		c = g_memdup2(sup, sizeof(*sup) + sup->nent * sizeof(sup->entries[0]));
 	}
 	cpuid_set_apic_id(c, v->cpu->apic_id);
 	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0) {

@@ -10,6 +10,7 @@
 #include "kemu/common.h"
 #include "kvm-test-util.h"
 #include "system/main-loop.h"
+#include "target/i386/cpuid.h"
 
 static const uint8_t code_out_hlt[] = {
 	0xb0, 0x42,			/* mov al,0x42 */
@@ -258,6 +259,44 @@ static void test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact(void)
 	g_array_free(core_port_writes, true);
 }
 
+/* -cpu qemu64 under KVM: the model's leaves, checked against what KVM supports. */
+static void test_kvm_cpu_model_qemu64_is_accepted_and_missing_features_named(void)
+{
+	g_autoptr(GError) err = NULL;
+	struct kvm_state *s;
+	struct x86_cpu cpu = { 0 };
+	struct kvm_vcpu *v;
+	uint32_t regs[4];
+
+	if (!kt_have_kvm())
+		return;
+	s = kvm_state_new(KERNEL_IRQCHIP_OFF, &err);
+	g_assert_no_error(err);
+	cpu.model = (char *)"qemu64";
+	cpu.cpuid = x86_cpuid_new("qemu64", &err);
+	g_assert_no_error(err);
+	v = kvm_vcpu_new(s, &cpu, &err);
+	g_assert_no_error(err);
+	kvm_vcpu_free(v);
+
+	/* SVM (leaf 0x80000001 ECX bit 2): no nested virtualisation here */
+	x86_cpuid_lookup(cpu.cpuid, 0x80000001, 0, regs);
+	regs[2] |= 1u << 2;
+	x86_cpuid_set_leaf(cpu.cpuid, 0x80000001, 0, regs);
+	cpu.apic_id = 1;		/* KVM keeps vCPU 0 until the VM goes */
+	v = kvm_vcpu_new(s, &cpu, &err);
+	if (v) {
+		g_test_message("this host's KVM offers SVM to guests: nothing to refuse");
+		kvm_vcpu_free(v);
+	} else {
+		g_test_message("%s", err->message);
+		g_assert_nonnull(strstr(err->message, "svm (leaf 0x80000001.0 ecx bit 2)"));
+		g_test_message("%s", err->message);
+	}
+	x86_cpuid_free(cpu.cpuid);
+	kvm_state_free(s);
+}
+
 /* Without /dev/kvm: QEMU's two lines; with it: available. */
 static void test_kvm_available_says_why_not(void)
 {
@@ -289,6 +328,8 @@ int main(int argc, char **argv)
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
 	g_test_add_func("/kvm/smoke/memory-core",
 			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
+	g_test_add_func("/kvm/smoke/cpu-model",
+			test_kvm_cpu_model_qemu64_is_accepted_and_missing_features_named);
 	g_test_add_func("/kvm/smoke/kick", test_kvm_kick_interrupts_a_spinning_guest);
 	g_test_add_func("/kvm/smoke/irqchip-modes", test_kvm_irqchip_modes_create);
 	return kt_test_result(g_test_run());
