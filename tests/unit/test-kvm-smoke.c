@@ -259,6 +259,80 @@ static void test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact(void)
 	g_array_free(core_port_writes, true);
 }
 
+/*
+ * kernel-irqchip=on, two vCPUs: the BSP (flat 32-bit) wakes the AP with
+ * INIT and SIPI through the in-kernel LAPIC's ICR (SDM vol. 3A §10.6.1,
+ * §8.4.4.1); the AP starts in real mode at vector 2 (0x2000). The AP must
+ * wait inside KVM_RUN for its SIPI, not run from the reset vector.
+ */
+static const uint8_t code_bsp_sipi[] = {
+	0xc7, 0x05, 0xf0, 0x00, 0xe0, 0xfe, 0xff, 0x01, 0x00, 0x00, /* SVR = 0x1ff: enable */
+	0xc7, 0x05, 0x10, 0x03, 0xe0, 0xfe, 0x00, 0x00, 0x00, 0x01, /* ICR high: APIC 1 */
+	0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe, 0x00, 0x45, 0x00, 0x00, /* ICR: INIT */
+	0xc7, 0x05, 0x00, 0x03, 0xe0, 0xfe, 0x02, 0x46, 0x00, 0x00, /* ICR: SIPI vector 2 */
+	0xb0, 0x11, 0xe6, 0x84,		/* out 0x84,0x11 */
+	0xeb, 0xfe,			/* jmp $ */
+};
+static const uint8_t code_ap[] = {
+	0xb0, 0x22, 0xe6, 0x85,		/* out 0x85,0x22 */
+	0xeb, 0xfe,			/* jmp $ */
+};
+
+static gpointer vcpu_thread(gpointer opaque)
+{
+	return GINT_TO_POINTER(kvm_vcpu_exec(opaque));
+}
+
+static void test_kvm_in_kernel_lapic_init_sipi_starts_the_ap(void)
+{
+	g_autoptr(GError) err = NULL;
+	struct x86_cpu ap = { .cpu_index = 1, .apic_id = 1 };
+	struct kvm_vcpu *apv;
+	struct kt_vm *vm;
+	GThread *t0, *t1;
+	bool bsp_done = false, ap_done = false;
+	int64_t deadline;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_ON);
+	apv = kvm_vcpu_new(vm->s, &ap, &err);
+	g_assert_no_error(err);
+	g_assert_true(ap.env.wait_for_sipi);	/* KVM's AP waits for INIT/SIPI */
+	apv->io = vm->v->io;
+	memcpy(vm->ram + 0x1000, code_bsp_sipi, sizeof(code_bsp_sipi));
+	memcpy(vm->ram + 0x2000, code_ap, sizeof(code_ap));
+	kt_vm_set_pm32(vm, 0x1000);
+	t1 = g_thread_new("ap", vcpu_thread, apv);
+	t0 = g_thread_new("bsp", vcpu_thread, vm->v);
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	while (!(bsp_done && ap_done) && g_get_monotonic_time() < deadline) {
+		g_usleep(1000);
+		g_mutex_lock(&vm->lock);
+		for (unsigned i = 0; i < vm->pio_out->len; i++) {
+			const struct kt_io *io = &g_array_index(vm->pio_out, struct kt_io, i);
+
+			bsp_done |= io->addr == 0x84 && io->value == 0x11;
+			ap_done |= io->addr == 0x85 && io->value == 0x22;
+		}
+		g_mutex_unlock(&vm->lock);
+	}
+	/* both spin in jmp $ now: kick until each thread has returned */
+	while (__atomic_load_n(&vm->v->thread_valid, __ATOMIC_SEQ_CST) == 0 ||
+	       __atomic_load_n(&apv->thread_valid, __ATOMIC_SEQ_CST) == 0)
+		g_usleep(1000);
+	kvm_vcpu_kick(vm->v);
+	kvm_vcpu_kick(apv);
+	g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(t0)), ==, EXEC_INTERRUPTED);
+	g_assert_cmpint(GPOINTER_TO_INT(g_thread_join(t1)), ==, EXEC_INTERRUPTED);
+	g_assert_true(bsp_done);
+	g_assert_true(ap_done);
+	g_assert_true(kvm_vcpu_get_state(apv, NULL));
+	g_assert_cmphex(ap.env.segs[R_CS].selector, ==, 0x200);
+	kvm_vcpu_free(apv);
+	kt_vm_free(vm);
+}
+
 /* KVM accepts the power-on state kemu's CPU model builds (SDM vol. 3A table 9-1). */
 static void test_kvm_accepts_x86_cpu_reset_state(void)
 {
@@ -352,6 +426,8 @@ int main(int argc, char **argv)
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
 	g_test_add_func("/kvm/smoke/memory-core",
 			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
+	g_test_add_func("/kvm/smoke/irqchip-on-init-sipi",
+			test_kvm_in_kernel_lapic_init_sipi_starts_the_ap);
 	g_test_add_func("/kvm/smoke/x86-cpu-reset-state",
 			test_kvm_accepts_x86_cpu_reset_state);
 	g_test_add_func("/kvm/smoke/cpu-model",
