@@ -333,6 +333,56 @@ static void test_kvm_in_kernel_lapic_init_sipi_starts_the_ap(void)
 	kt_vm_free(vm);
 }
 
+/*
+ * kernel-irqchip=off: hlt leaves KVM_RUN (EXEC_HALTED); an interrupt kemu's
+ * PIC raises (CPU_INTERRUPT_HARD, vector from irq_source) is injected with
+ * KVM_INTERRUPT when the guest can take it, through the real-mode IVT.
+ */
+static const uint8_t code_sti_hlt[] = {
+	0xfb,				/* sti */
+	0xf4,				/* hlt */
+	0xb0, 0x84, 0xe6, 0x84,		/* out 0x84,0x84 */
+	0xf4,
+};
+static const uint8_t code_isr[] = {
+	0xb0, 0x86, 0xe6, 0x86,		/* out 0x86,0x86 */
+	0xcf,				/* iret */
+};
+static int pic_acks;
+
+static int fake_pic_get_interrupt(void *opaque, struct x86_cpu *cpu)
+{
+	pic_acks++;
+	return 0x20;
+}
+
+static void test_kvm_irqchip_off_hlt_then_injected_interrupt(void)
+{
+	struct kt_vm *vm;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x1000, code_sti_hlt, sizeof(code_sti_hlt));
+	memcpy(vm->ram + 0x3000, code_isr, sizeof(code_isr));
+	stw_le_p(vm->ram + 0x20 * 4, 0x3000);	/* IVT[0x20] = 0000:3000 */
+	stw_le_p(vm->ram + 0x20 * 4 + 2, 0);
+	kt_vm_set_real_mode(vm, 0x1000);
+	vm->cpu.irq_source.get_interrupt = fake_pic_get_interrupt;
+	pic_acks = 0;
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->pio_out->len, ==, 0);
+	g_assert_true(vm->cpu.env.rflags & X86_EFLAGS_IF);	/* run control checks it */
+	__atomic_fetch_or(&vm->cpu.interrupt_request, CPU_INTERRUPT_HARD, __ATOMIC_SEQ_CST);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpint(pic_acks, ==, 1);
+	g_assert_cmpuint(vm->pio_out->len, ==, 2);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->addr, ==, 0x86);
+	g_assert_cmphex(kt_pio_nth(vm, 1)->addr, ==, 0x84);
+	g_assert_false(vm->cpu.interrupt_request & CPU_INTERRUPT_HARD);
+	kt_vm_free(vm);
+}
+
 /* KVM accepts the power-on state kemu's CPU model builds (SDM vol. 3A table 9-1). */
 static void test_kvm_accepts_x86_cpu_reset_state(void)
 {
@@ -426,6 +476,8 @@ int main(int argc, char **argv)
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
 	g_test_add_func("/kvm/smoke/memory-core",
 			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
+	g_test_add_func("/kvm/smoke/irqchip-off-interrupt",
+			test_kvm_irqchip_off_hlt_then_injected_interrupt);
 	g_test_add_func("/kvm/smoke/irqchip-on-init-sipi",
 			test_kvm_in_kernel_lapic_init_sipi_starts_the_ap);
 	g_test_add_func("/kvm/smoke/x86-cpu-reset-state",
