@@ -651,6 +651,15 @@ static int kvm_vcpu_internal_error(struct kvm_vcpu *v)
 
 		if (kvm_vcpu_handle_emulation_failure(v, &err))
 			return -1;	/* resumed */
+		/*
+		 * The instruction triple-faulted in the interpreter: that is a
+		 * shutdown, as KVM_EXIT_SHUTDOWN would have been (the
+		 * interpreter says so only in its message, hence strstr).
+		 */
+		if (strstr(err->message, "triple fault")) {
+			log_mask(LOG_RESET, "kvm: vCPU %d: %s\n", v->cpu->cpu_index, err->message);
+			return EXEC_SHUTDOWN;
+		}
 		g_string_append_printf(what, "\n  emulation failure: %s", err->message);
 	}
 	return kvm_vcpu_fatal(v, what->str);

@@ -383,6 +383,32 @@ static void test_kvm_irqchip_off_hlt_then_injected_interrupt(void)
 	kt_vm_free(vm);
 }
 
+/*
+ * A triple fault (32-bit protected mode, IDT limit 0, then int3) ends in
+ * EXEC_SHUTDOWN, not a hang: from KVM (KVM_EXIT_SHUTDOWN) or, where KVM
+ * gives up on int3 (PVM), from kemu's interpreter in the fallback.
+ */
+static const uint8_t code_triple_fault[] = {
+	0x0f, 0x01, 0x1d, 0x00, 0x20, 0x00, 0x00,	/* lidt [0x2000]: limit 0 */
+	0xcc,				/* int3 -> #GP -> #DF -> shutdown */
+	0xb0, 0x99, 0xe6, 0x84, 0xf4,	/* never */
+};
+
+static void test_kvm_triple_fault_is_shutdown(void)
+{
+	struct kt_vm *vm;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x1000, code_triple_fault, sizeof(code_triple_fault));
+	memset(vm->ram + 0x2000, 0, 6);
+	kt_vm_set_pm32(vm, 0x1000);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_SHUTDOWN);
+	g_assert_cmpuint(vm->pio_out->len, ==, 0);
+	kt_vm_free(vm);
+}
+
 /* KVM accepts the power-on state kemu's CPU model builds (SDM vol. 3A table 9-1). */
 static void test_kvm_accepts_x86_cpu_reset_state(void)
 {
@@ -476,6 +502,7 @@ int main(int argc, char **argv)
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
 	g_test_add_func("/kvm/smoke/memory-core",
 			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
+	g_test_add_func("/kvm/smoke/triple-fault", test_kvm_triple_fault_is_shutdown);
 	g_test_add_func("/kvm/smoke/irqchip-off-interrupt",
 			test_kvm_irqchip_off_hlt_then_injected_interrupt);
 	g_test_add_func("/kvm/smoke/irqchip-on-init-sipi",
