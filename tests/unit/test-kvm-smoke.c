@@ -123,6 +123,43 @@ static void test_kvm_write_to_readonly_slot_exits_and_guest_continues(void)
 	munmap(rom, 4096);
 }
 
+/* String writes into ROM (firmware copying itself): each an exit, none lost or hung. */
+static const uint8_t code_rom_rep_stos[] = {
+	0xb8, 0x00, 0xc0,		/* mov ax,0xc000 */
+	0x8e, 0xc0,			/* mov es,ax */
+	0x31, 0xff,			/* xor di,di */
+	0xb9, 0x10, 0x00,		/* mov cx,16 */
+	0xb0, 0x5a,			/* mov al,0x5a */
+	0xfc,				/* cld */
+	0xf3, 0xaa,			/* rep stosb: into ROM */
+	0x89, 0xf8,			/* mov ax,di */
+	0xe7, 0x84,			/* out 0x84,ax: 16 */
+	0xf4,
+};
+
+static void test_kvm_rep_stos_into_readonly_slot_completes(void)
+{
+	struct kt_vm *vm;
+	uint8_t *rom;
+	g_autoptr(GError) err = NULL;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	rom = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	memset(rom, 0xaa, 4096);
+	g_assert_true(kvm_set_user_memory(vm->s, 0xc0000, 4096, rom, true, &err));
+	memcpy(vm->ram + 0x1000, code_rom_rep_stos, sizeof(code_rom_rep_stos));
+	kt_vm_set_real_mode(vm, 0x1000);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	g_assert_cmpuint(vm->mmio->len, ==, 16);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 16);
+	g_assert_cmphex(rom[0], ==, 0xaa);
+	g_assert_cmphex(rom[15], ==, 0xaa);
+	kt_vm_free(vm);
+	munmap(rom, 4096);
+}
+
 static gpointer kick_thread(gpointer opaque)
 {
 	struct kvm_vcpu *v = opaque;
@@ -500,6 +537,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/kvm/smoke/mmio-write-read", test_kvm_mmio_write_and_read_reach_the_handler);
 	g_test_add_func("/kvm/smoke/rom-write-ignored",
 			test_kvm_write_to_readonly_slot_exits_and_guest_continues);
+	g_test_add_func("/kvm/smoke/rom-rep-stos", test_kvm_rep_stos_into_readonly_slot_completes);
 	g_test_add_func("/kvm/smoke/memory-core",
 			test_kvm_exits_reach_kemu_memory_core_and_rom_stays_intact);
 	g_test_add_func("/kvm/smoke/triple-fault", test_kvm_triple_fault_is_shutdown);
