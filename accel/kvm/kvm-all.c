@@ -56,10 +56,12 @@ static int kvm_open_dev(GError **errp)
 
 	if (fd < 0) {
 		int e = errno;
-		/* QEMU's two lines, word for word */
-		g_set_error(errp, KEMU_ERROR, 0,
-			    "Could not access KVM kernel module: %s\n"
-			    "failed to initialize kvm: %s", g_strerror(e), g_strerror(e));
+		/*
+		 * QEMU's first line, word for word; the command line adds
+		 * QEMU's second, "failed to initialize kvm: <reason>".
+		 */
+		g_set_error(errp, KEMU_ERROR, 0, "Could not access KVM kernel module: %s",
+			    g_strerror(e));
 		return -1;
 	}
 	return fd;
