@@ -971,9 +971,13 @@ static bool kvm_vcpu_init_sipi(struct kvm_vcpu *v)
 		return true;
 	}
 	if (req & CPU_INTERRUPT_INIT) {
+		/* INIT keeps IA32_APIC_BASE; only an AP then waits for SIPI (as interp does) */
+		uint64_t apic_base = env->apic_base;
+
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
 		x86_cpu_reset(cpu);
-		env->wait_for_sipi = true;
+		env->apic_base = apic_base;
+		env->wait_for_sipi = env->halted = !(apic_base & MSR_IA32_APICBASE_BSP);
 		kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
 	}
 	if (req & CPU_INTERRUPT_SIPI) {

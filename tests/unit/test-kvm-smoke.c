@@ -446,6 +446,34 @@ static void test_kvm_triple_fault_is_shutdown(void)
 	kt_vm_free(vm);
 }
 
+/*
+ * kernel-irqchip=off: kemu's LAPIC delivers INIT and SIPI as
+ * interrupt_request bits with env.sipi_vector; the AP waits (EXEC_HALTED)
+ * until SIPI, then starts in real mode at vector << 12.
+ */
+static void test_kvm_irqchip_off_init_sipi_from_kemu_lapic(void)
+{
+	struct kt_vm *vm;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_OFF);
+	memcpy(vm->ram + 0x2000, code_ap, sizeof(code_ap) - 2);
+	vm->ram[0x2000 + sizeof(code_ap) - 2] = 0xf4;	/* hlt instead of jmp $ */
+	vm->cpu.cpu_index = 1;
+	vm->cpu.apic_id = 1;
+	__atomic_fetch_or(&vm->cpu.interrupt_request, CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);	/* waits for SIPI */
+	g_assert_true(vm->cpu.env.wait_for_sipi);
+	g_assert_cmpuint(vm->pio_out->len, ==, 0);
+	vm->cpu.env.sipi_vector = 2;
+	__atomic_fetch_or(&vm->cpu.interrupt_request, CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);	/* the AP's hlt */
+	g_assert_cmpuint(vm->pio_out->len, ==, 1);
+	g_assert_cmphex(kt_pio_nth(vm, 0)->addr, ==, 0x85);
+	kt_vm_free(vm);
+}
+
 /* KVM accepts the power-on state kemu's CPU model builds (SDM vol. 3A table 9-1). */
 static void test_kvm_accepts_x86_cpu_reset_state(void)
 {
@@ -542,6 +570,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kvm/smoke/triple-fault", test_kvm_triple_fault_is_shutdown);
 	g_test_add_func("/kvm/smoke/irqchip-off-interrupt",
 			test_kvm_irqchip_off_hlt_then_injected_interrupt);
+	g_test_add_func("/kvm/smoke/irqchip-off-init-sipi",
+			test_kvm_irqchip_off_init_sipi_from_kemu_lapic);
 	g_test_add_func("/kvm/smoke/irqchip-on-init-sipi",
 			test_kvm_in_kernel_lapic_init_sipi_starts_the_ap);
 	g_test_add_func("/kvm/smoke/x86-cpu-reset-state",
