@@ -462,6 +462,8 @@ static void test_kvm_irqchip_off_init_sipi_from_kemu_lapic(void)
 	vm->ram[0x2000 + sizeof(code_ap) - 2] = 0xf4;	/* hlt instead of jmp $ */
 	vm->cpu.cpu_index = 1;
 	vm->cpu.apic_id = 1;
+	vm->cpu.env.apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE;	/* an AP's */
+	kvm_vcpu_mark_dirty(vm->v, KVM_PUT_FULL);
 	__atomic_fetch_or(&vm->cpu.interrupt_request, CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
 	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);	/* waits for SIPI */
 	g_assert_true(vm->cpu.env.wait_for_sipi);
