@@ -29,8 +29,28 @@ int main(int argc, char **argv)
 	ram = strtoull(argv[2], NULL, 0) * MiB;
 	pc_ram_split(ram, 0, &below, &above);
 	e820_build_pc(&e820, below, above, true);
-	plan = x86_boot_load_files(argv[4], argc > 5 && *argv[5] ? argv[5] : NULL,
-				   argc > 6 ? argv[6] : "", below, &e820, ACPI_DIRECT_RSDP_ADDR, &err);
+	if (getenv("PLAN_DUMP_LINUX32")) {
+		/* the 32-bit boot protocol of a 64-bit kernel, for testing */
+		g_autofree char *k = NULL;
+		gsize klen;
+		struct x86_boot_config cfg = {
+			.kernel_path = argv[4], .cmdline = argc > 6 ? argv[6] : "",
+			.ram_below_4g = below, .e820 = &e820,
+			.rsdp_addr = ACPI_DIRECT_RSDP_ADDR, .linux_32bit_entry = true,
+		};
+
+		if (!g_file_get_contents(argv[4], &k, &klen, &err)) {
+			fprintf(stderr, "plan-dump: %s\n", err->message);
+			return 1;
+		}
+		cfg.kernel = (const uint8_t *)k;
+		cfg.kernel_len = klen;
+		plan = x86_boot_plan_build(&cfg, &err);
+	} else {
+		plan = x86_boot_load_files(argv[4], argc > 5 && *argv[5] ? argv[5] : NULL,
+					   argc > 6 ? argv[6] : "", below, &e820,
+					   ACPI_DIRECT_RSDP_ADDR, &err);
+	}
 	if (!plan) {
 		fprintf(stderr, "plan-dump: -kernel %s: %s\n", argv[4], err->message);
 		return 1;

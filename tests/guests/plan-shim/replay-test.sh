@@ -2,7 +2,7 @@
 # kemu's direct-boot plan, replayed in QEMU by plan-shim (see shim.c):
 #	replay-test.sh PLAN_DUMP SHIM guest GUEST_ELF
 #		the boot-tables guest must print PASS and power off through S5
-#	replay-test.sh PLAN_DUMP SHIM linux
+#	replay-test.sh PLAN_DUMP SHIM linux|linux32
 #		the host's Debian kernel (/boot/vmlinuz-*) must come up on kemu's
 #		boot_params, e820, page tables and ACPI tables (to its panic for
 #		want of a root file system, or, with busybox and cpio, to an
@@ -28,7 +28,9 @@ kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
 # With busybox and cpio: an initramfs whose /init reports and powers off (ACPI S5).
 initrd= wants_initrd=
 bb=$(command -v busybox)
-if [ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q static && command -v cpio >/dev/null; then
+if [ "$mode" = linux32 ]; then
+	export PLAN_DUMP_LINUX32=1	# the 32-bit protocol (startup_32), no initrd
+elif [ -n "$bb" ] && file -L "$bb" 2>/dev/null | grep -q static && command -v cpio >/dev/null; then
 	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc"
 	cp "$bb" "$dir/rootfs/bin/busybox"
 	printf '#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\necho "KEMU-INITRD-OK cpus=$(/bin/busybox grep -c ^processor /proc/cpuinfo)"\n/bin/busybox poweroff -f\n' \
