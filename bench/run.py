@@ -192,7 +192,7 @@ def bench_exits(tab, emus, runs):
     if not tool:
         print('# exits: ../shared/tools/kvm-exit-floor.c not found (KEMU_EXIT_FLOOR_SRC=)')
         return
-    n = 20000
+    n = 50000
     for kind in ('pio', 'mmio'):
         imgs = {}
         for cnt in (n, 0):
