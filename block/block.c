@@ -49,12 +49,12 @@ bool blk_parse_cache_mode(const char *str, enum blk_cache_mode *mode)
 
 char *bdrv_backing_path(const char *image, const char *backing)
 {
-	g_autofree char *dir = NULL;
+	const char *slash = strrchr(image, '/');
 
-	if (g_path_is_absolute(backing) || strstr(backing, "://"))
+	/* as QEMU's path_combine: relative to the directory part of the name */
+	if (g_path_is_absolute(backing) || strstr(backing, "://") || !slash)
 		return g_strdup(backing);
-	dir = g_path_get_dirname(image);
-	return g_build_filename(dir, backing, NULL);
+	return g_strdup_printf("%.*s%s", (int)(slash - image + 1), image, backing);
 }
 
 /* ---- nodes ---- */

@@ -341,7 +341,7 @@ struct check_ctx {
 	struct qcow2_state *s;
 	uint64_t nb;		/* clusters in the array */
 	uint64_t *ref;		/* computed references */
-	uint64_t file_clusters;
+	uint64_t file_clusters, file_len;
 	struct check_result *res;
 };
 
@@ -351,6 +351,12 @@ static void inc_refs(struct check_ctx *c, uint64_t off, uint64_t len)
 
 	if (!len)
 		return;
+	if (off + len > c->file_len + s->cluster_size || off + len < off) {
+		fprintf(stderr, "ERROR: counting reference for region exceeding the end of the file by "
+			"one cluster or more: offset 0x%" PRIx64 " size 0x%" PRIx64 "\n", off, len);
+		c->res->corruptions++;
+		return;
+	}
 	for (uint64_t cl = off >> s->cluster_bits; cl <= (off + len - 1) >> s->cluster_bits; cl++) {
 		if (cl >= c->nb) {
 			uint64_t nn = MAX(cl + 1, c->nb * 2);
@@ -502,6 +508,7 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 	memset(res, 0, sizeof(*res));
 	if (file_len < 0)
 		return file_len;
+	c.file_len = file_len;
 	c.file_clusters = DIV_ROUND_UP_U64((uint64_t)file_len, s->cluster_size);
 	c.nb = MAX(c.file_clusters, 1u);
 	c.ref = g_new0(uint64_t, c.nb);
@@ -546,7 +553,7 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 			res->check_errors++;
 			continue;
 		}
-		if (want)
+		if (want || rc)
 			highest = i;
 		if (rc == want)
 			continue;

@@ -172,7 +172,9 @@ static int fix_copied(struct qcow2_state *s)
 			s->l1[i] = want;
 			ret = qcow2_write_l1_entry(s, i);
 		}
-		if (rc != 1 || ret < 0)
+		/* a table shared with a snapshot is fixed too: COPIED means
+		 * nothing in the snapshot's view, and the active view needs it */
+		if (ret < 0)
 			continue;
 		ret = bfile_pread(s->f, l2_off, l2, s->cluster_size);
 		for (uint32_t j = 0; j < s->l2_size && ret == 0; j++) {

@@ -1428,6 +1428,8 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			return false;
 		s = bs->opaque;
 		span = (uint64_t)s->cluster_size << s->l2_bits;
+		uint64_t data_end = 0;
+
 		/* allocate every cluster, one L2 table's worth at a time */
 		for (uint64_t off = 0; off < o->size && ret == 0; off += span) {
 			uint64_t n = MIN(span, ALIGN_UP(o->size, cs) - off), m = n / cs;
@@ -1442,6 +1444,7 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 				ret = host;
 				break;
 			}
+			data_end = MAX(data_end, (uint64_t)host + n);
 			if (!strcmp(o->preallocation, "full"))
 				ret = bfile_write_zeroes(s->f, host, n);
 			else if (!strcmp(o->preallocation, "falloc"))
@@ -1454,6 +1457,9 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			if (ret == 0)
 				ret = write_l2_entries(s, s->l1[l1_index(s, off)] & L1E_OFFSET_MASK, l2, 0, m);
 		}
+		/* metadata: the file is as long as the data would make it (sparse) */
+		if (ret == 0 && bfile_getlength(s->f) < (int64_t)data_end)
+			ret = bfile_truncate(s->f, data_end);
 		if (ret == 0)
 			ret = bfile_flush(s->f);
 		bds_close(bs);

@@ -150,6 +150,7 @@ static void create_image(const char *file, const char *fmt, uint64_t size, GHash
 		while (g_hash_table_iter_next(&it, &k, NULL))
 			if (strcmp(k, "preallocation") && strcmp(k, "size"))
 				die("%s: Invalid parameter '%s'", file, (char *)k);
+		size = ALIGN_UP(size, 512);
 		if (!quiet)
 			printf("Formatting '%s', fmt=raw size=%" PRIu64 "\n", file, size);
 		fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -172,7 +173,8 @@ static void create_image(const char *file, const char *fmt, uint64_t size, GHash
 		return;
 	}
 	if (!strcmp(fmt, "qcow2")) {
-		struct qcow2_create_opts co = { .size = size, .backing_file = backing,
+		/* qemu-img rounds a qcow2 size down to whole sectors (raw: up) */
+		struct qcow2_create_opts co = { .size = ALIGN_DOWN(size, 512), .backing_file = backing,
 						.backing_fmt = bfmt, .preallocation = prealloc };
 		const char *v;
 		GHashTableIter it;
@@ -210,7 +212,7 @@ static void create_image(const char *file, const char *fmt, uint64_t size, GHash
 			printf("Formatting '%s', fmt=qcow2 cluster_size=%u extended_l2=%s compression_type=zlib "
 			       "size=%" PRIu64 "%s%s%s%s lazy_refcounts=%s refcount_bits=%d\n", file,
 			       co.cluster_size ? co.cluster_size : 65536, co.extended_l2 ? "on" : "off",
-			       size, backing ? " backing_file=" : "", backing ? backing : "",
+			       co.size, backing ? " backing_file=" : "", backing ? backing : "",
 			       bfmt ? " backing_fmt=" : "", bfmt ? bfmt : "",
 			       co.lazy_refcounts ? "on" : "off", co.refcount_bits ? co.refcount_bits : 16);
 		/* qcow2_create takes the lock; create the file first like QEMU */

@@ -6,7 +6,7 @@
  *	kemu-io -f qcow2 -c "write -P 0xaa 0 1M" -c "read -P 0xaa 0 1M" disk.qcow2
  *
  * Commands: read [-P pat] off len | write [-P pat] [-z] [-c] off len |
- * discard off len | flush | randwrite SEED COUNT MAXLEN [DEPTH] (random
+ * discard off len | flush | sleep MS | randwrite SEED COUNT MAXLEN [DEPTH] (random
  * pattern writes with a log on stdout, for the crash tests) | randrw
  * SEED COUNT (random reads and writes checked against a shadow copy).
  * Exit status 1 if a command failed or a pattern did not match.
@@ -24,7 +24,7 @@ static int failures;
 
 static bool parse_num(const char *s, uint64_t *v)
 {
-	return parse_size(s, 'B', v);
+	return parse_uint64(s, v) || parse_size(s, 'B', v);
 }
 
 static int do_rw(int argc, char **argv, bool write)
@@ -158,6 +158,13 @@ static int do_randwrite(int argc, char **argv)
 		/* 512-byte granularity, pattern byte derived from the write number */
 		j->len = ALIGN_UP(g_rand_int_range(r, 1, (int32_t)(maxlen / 512) + 1) * 512ull, 512);
 		j->off = ALIGN_DOWN((uint64_t)(g_rand_double(r) * (size - j->len)), 512);
+		/* overlapping writes in flight would land in either order: wait */
+		for (uint64_t k = 0; k < depth; k++) {
+			struct rw_job *o = &jobs[k];
+
+			while (o->busy && o->off < j->off + j->len && j->off < o->off + o->len)
+				main_loop_wait(-1);
+		}
 		j->idx = i;
 		memset(j->buf, (int)(i % 251) + 1, j->len);
 		j->iov.iov_base = j->buf;
@@ -268,6 +275,12 @@ static int run_command(const char *cmd)
 		if (argc != 3 || !parse_num(argv[1], &off) || !parse_num(argv[2], &len))
 			return -EINVAL;
 		return blk_pdiscard(blk, off, len);
+	}
+	if (!strcmp(argv[0], "sleep")) {	/* milliseconds, as qemu-io */
+		if (argc != 2 || !parse_uint64(argv[1], &off))
+			return -EINVAL;
+		g_usleep(off * 1000);
+		return 0;
 	}
 	if (!strcmp(argv[0], "randwrite"))
 		return do_randwrite(argc, argv);
