@@ -15,6 +15,7 @@
 #include "block/qcow2.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...)
@@ -1392,6 +1393,9 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 		g_byte_array_append(h, (const uint8_t *)o->backing_file, bl);
 	}
 
+	ret = open(filename, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (ret >= 0)
+		close(ret);
 	f = bfile_open(filename, false, false, false, errp);
 	if (!f) {
 		g_byte_array_free(h, TRUE);
