@@ -474,6 +474,11 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 			host = qcow2_alloc_clusters(s, m);
 			if (host < 0)
 				return host;
+			if (in == 0 && n == total) {
+				/* whole clusters: no old content to merge, no copy */
+				ret = bfile_pwrite(s->f, host, buf, n);
+				goto written;
+			}
 			cbuf = blk_alloc_buf(total);
 			if (!cbuf)
 				return -ENOMEM;
@@ -502,6 +507,7 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 				ret = bfile_pwrite(s->f, host, cbuf, total);
 			}
 			blk_free_buf(cbuf);
+written:
 			if (ret == 0)
 				ret = qcow2_meta_flush(s);	/* refcounts (and data) before L2 */
 			if (ret < 0)
