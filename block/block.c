@@ -523,7 +523,7 @@ int blk_block_status(struct blk *blk, uint64_t offset, uint64_t bytes,
 	struct bds *bs = blk->bs;
 	int d = 0, ret;
 
-	blk_drain(blk);
+	/* no drain: callers order status queries against their own writes */
 	for (;;) {
 		ret = bds_block_status(bs, offset, bytes, pnum, map, status);
 		if (ret < 0)

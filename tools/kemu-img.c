@@ -720,12 +720,182 @@ static void do_convert(struct convert_state *c)
 	blk_free_buf(buf);
 }
 
+/*
+ * The pipelined copy (all but -c): up to CONVERT_SLOTS chunks are read at
+ * once; their writes go out as soon as they are read, or strictly in
+ * order when the target allocates (qcow2 without -W) so that its layout
+ * follows the guest's, as qemu-img does.
+ */
+#define CONVERT_SLOTS 8
+
+enum { SLOT_FREE, SLOT_READING, SLOT_READ, SLOT_WRITING };
+
+struct cv_slot {
+	struct convert_state *c;
+	int state;
+	uint64_t off, n, seq;
+	bool zero;
+	uint8_t *buf;
+	struct iovec iov[64];	/* the non-zero runs, written at once */
+	uint64_t iov_off[64];
+	int pending;
+};
+
+static int cv_error;
+static uint64_t cv_error_off;
+
+static void cv_read_done(void *opaque, int ret)
+{
+	struct cv_slot *sl = opaque;
+
+	if (ret < 0 && !cv_error) {
+		cv_error = ret;
+		cv_error_off = sl->off;
+	}
+	sl->state = SLOT_READ;
+}
+
+static void cv_write_done(void *opaque, int ret)
+{
+	struct cv_slot *sl = opaque;
+
+	if (ret < 0 && !cv_error) {
+		cv_error = ret;
+		cv_error_off = sl->off;
+	}
+	if (--sl->pending == 0)
+		sl->state = SLOT_FREE;
+}
+
+static void cv_issue_writes(struct convert_state *c, struct cv_slot *sl)
+{
+	sl->state = SLOT_WRITING;
+	sl->pending = 1;	/* held until all are issued */
+	if (sl->zero) {
+		sl->pending++;
+		blk_aio_pwrite_zeroes(c->dst, sl->off, sl->n, cv_write_done, sl);
+	} else {
+		uint64_t o = 0, blk_sz = c->sparse ? c->sparse : sl->n;
+
+		while (o < sl->n) {
+			uint64_t l = MIN(blk_sz - ((sl->off + o) % blk_sz), sl->n - o), run = l;
+			bool z = c->sparse && buffer_is_zero(sl->buf + o, l);
+
+			while (o + run < sl->n) {
+				uint64_t l2 = MIN(blk_sz, sl->n - o - run);
+
+				if ((c->sparse && buffer_is_zero(sl->buf + o + run, l2)) != z)
+					break;
+				run += l2;
+			}
+			sl->pending++;
+			if (z && c->target_zeroed) {
+				sl->pending--;
+			} else if (z) {
+				blk_aio_pwrite_zeroes(c->dst, sl->off + o, run, cv_write_done, sl);
+			} else {
+				struct iovec iov = { sl->buf + o, run };
+
+				blk_aio_pwritev(c->dst, sl->off + o, &iov, 1, cv_write_done, sl);
+			}
+			o += run;
+		}
+	}
+	cv_write_done(sl, 0);
+}
+
+static void do_convert_pipelined(struct convert_state *c, bool in_order)
+{
+	struct cv_slot slots[CONVERT_SLOTS] = { 0 };
+	uint64_t next_off = 0, next_seq = 0, write_seq = 0, done_bytes = 0;
+
+	for (int i = 0; i < CONVERT_SLOTS; i++) {
+		slots[i].c = c;
+		slots[i].buf = blk_alloc_buf(CHUNK);
+	}
+	progress(c->progress, 0);
+	for (;;) {
+		bool busy = false, writing = false;
+
+		/* start reads into free slots */
+		for (int i = 0; i < CONVERT_SLOTS && next_off < c->size && !cv_error; i++) {
+			struct cv_slot *sl = &slots[i];
+			uint64_t pnum, map;
+			unsigned st;
+
+			if (sl->state != SLOT_FREE)
+				continue;
+			if (blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK), &pnum, &map,
+					     NULL, &st) < 0)
+				die("error while reading block status at offset %" PRIu64, next_off);
+			sl->off = next_off;
+			sl->n = MIN(pnum, CHUNK);
+			next_off += sl->n;
+			sl->zero = (st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA);
+			if (sl->zero && c->target_zeroed) {
+				done_bytes += sl->n;
+				i--;	/* nothing to do: the slot stays free */
+				continue;
+			}
+			sl->seq = next_seq++;
+			if (sl->zero) {
+				sl->state = SLOT_READ;
+			} else {
+				struct iovec iov = { sl->buf, sl->n };
+
+				sl->state = SLOT_READING;
+				blk_aio_preadv(c->src, sl->off, &iov, 1, cv_read_done, sl);
+			}
+		}
+		if (cv_error)
+			die("error while %s at byte %" PRIu64 ": %s", "converting", cv_error_off,
+			    g_strerror(-cv_error));
+		for (int i = 0; i < CONVERT_SLOTS; i++)
+			writing |= slots[i].state == SLOT_WRITING;
+		/* writes of the chunks that are read */
+		for (int pass = 0; pass < CONVERT_SLOTS; pass++) {
+			bool issued = false;
+
+			for (int i = 0; i < CONVERT_SLOTS; i++) {
+				struct cv_slot *sl = &slots[i];
+
+				if (sl->state != SLOT_READ)
+					continue;
+				if (in_order && (sl->seq != write_seq || writing))
+					continue;
+				write_seq++;
+				done_bytes += sl->n;
+				cv_issue_writes(c, sl);
+				writing |= sl->state == SLOT_WRITING;
+				issued = true;
+			}
+			if (!issued || !in_order)
+				break;
+		}
+		for (int i = 0; i < CONVERT_SLOTS; i++)
+			busy |= slots[i].state != SLOT_FREE;
+		if (!busy && next_off >= c->size)
+			break;
+		progress(c->progress, done_bytes * 100.0 / c->size);
+		if (busy)
+			main_loop_wait(-1);
+	}
+	if (cv_error)
+		die("error while %s at byte %" PRIu64 ": %s", "converting", cv_error_off,
+		    g_strerror(-cv_error));
+	if (c->progress)
+		printf("    (100.00/100%%)\n");
+	for (int i = 0; i < CONVERT_SLOTS; i++)
+		blk_free_buf(slots[i].buf);
+}
+
 static int cmd_convert(int argc, char **argv)
 {
 	const char *fmt = NULL, *ofmt = "raw", *cache = "unsafe", *src_cache = "writeback";
 	const char *backing = NULL, *bfmt = NULL;
 	g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	bool compress = false, prog = false, no_create = false, force_share = false;
+	bool out_of_order = false;
 	struct convert_state c = { .sparse = 4096 };
 	enum blk_cache_mode cm, scm;
 	int ch;
@@ -737,7 +907,8 @@ static int cmd_convert(int argc, char **argv)
 		case 'c': compress = true; break;
 		case 'p': prog = true; break;
 		case 'n': no_create = true; break;
-		case 'W': case 'q': case 'C': break;
+		case 'W': out_of_order = true; break;
+		case 'q': case 'C': break;
 		case 'm': break;
 		case 'S':
 			if (!parse_size(optarg, 'B', &c.sparse))
@@ -793,7 +964,10 @@ static int cmd_convert(int argc, char **argv)
 			die("Compression not supported for this file format");
 		c.align = c.dbs->drv->cluster_size(c.dbs);
 	}
-	do_convert(&c);
+	if (compress)
+		do_convert(&c);
+	else
+		do_convert_pipelined(&c, !out_of_order && !strcmp(blk_format_name(c.dst), "qcow2"));
 	if (blk_flush(c.dst) < 0 || (cm == BLK_CACHE_UNSAFE && bds_flush(c.dbs) < 0))
 		die("%s: could not flush: %s", argv[optind + 1], g_strerror(errno));
 	blk_close(c.dst);
