@@ -5,7 +5,7 @@
  *
  *	kemu-io -f qcow2 -c "write -P 0xaa 0 1M" -c "read -P 0xaa 0 1M" disk.qcow2
  *
- * Commands: read [-P pat] off len | write [-P pat] [-z] [-c] off len |
+ * Commands: read [-P pat] off len | write [-P pat | -s file] [-z] [-c] off len |
  * discard off len | flush | sleep MS | randwrite SEED COUNT MAXLEN [DEPTH] (random
  * pattern writes with a log on stdout, for the crash tests) | randrw
  * SEED COUNT (random reads and writes checked against a shadow copy).
@@ -31,12 +31,15 @@ static int do_rw(int argc, char **argv, bool write)
 {
 	int pattern = write ? 0xcd : -1;
 	bool zero = false, compressed = false;
+	const char *src_file = NULL;
 	uint64_t off, len;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-P") && i + 1 < argc)
 			pattern = strtol(argv[++i], NULL, 0) & 0xff;
+		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+			src_file = argv[++i];
 		else if (!strcmp(argv[i], "-z"))
 			zero = true;
 		else if (!strcmp(argv[i], "-c"))
@@ -70,6 +73,18 @@ static int do_rw(int argc, char **argv, bool write)
 		}
 	} else if (write) {
 		memset(buf, pattern, len);
+		if (src_file) {	/* data from a file (-s), as qemu-io */
+			FILE *f = fopen(src_file, "rb");
+
+			if (!f || fread(buf, 1, len, f) != len) {
+				fprintf(stderr, "write: could not read %" PRIu64 " bytes from %s\n", len, src_file);
+				if (f)
+					fclose(f);
+				blk_free_buf(buf);
+				return -EIO;
+			}
+			fclose(f);
+		}
 		ret = blk_pwrite(blk, off, buf, len);
 	} else {
 		ret = blk_pread(blk, off, buf, len);

@@ -295,6 +295,96 @@ t_commit_rebase() {
 }
 t_commit_rebase
 
+# ---------------------------------------------------------------- cache modes, overlays, probing
+t_cache_modes() {
+	local name=cache-modes
+	for mode in none directsync writethrough unsafe; do
+		rm -f cm.qcow2
+		$KIMG create -q -f qcow2 -o cluster_size=512 cm.qcow2 4M >/dev/null
+		if ! $KIO -f qcow2 -t $mode -c "write -P 0x61 1000 70000" -c "write -P 0x62 2M 4096" -c flush \
+			-c "read -P 0x61 1000 70000" cm.qcow2 >k.out 2>&1; then
+			if [ $mode = none ] && grep -q "O_DIRECT" k.out; then
+				skip $name "file system of $T has no O_DIRECT"; return
+			fi
+			fail $name "cache=$mode: $(tail -c 200 k.out)"; return
+		fi
+		qcheck_clean cm.qcow2 || { fail $name "cache=$mode check: $(head -c 200 qcheck.out)"; return; }
+		qemu-io -f qcow2 -c "read -P 0x61 1000 70000" -c "read -P 0x62 2M 4096" -c "read -P 0 71000 1M" cm.qcow2 >q.out 2>&1
+		grep -qi fail q.out && { fail $name "cache=$mode: $(grep -m1 -i fail q.out)"; return; }
+	done
+	rm -f cm.raw; $KIMG create -q -f raw cm.raw 1M
+	$KIO -f raw -t none -c "write -P 0x63 100 1000" -c "read -P 0x63 100 1000" cm.raw >k.out 2>&1 &&
+		qemu-io -f raw -c "read -P 0x63 100 1000" -c "read -P 0 0 100" -c "read -P 0 1100 4000" cm.raw | grep -qv fail ||
+		{ fail $name "raw unaligned O_DIRECT: $(tail -c 200 k.out)"; return; }
+	pass $name
+}
+t_cache_modes
+
+t_snapshot_on() {
+	local name=snapshot-on-overlay
+	rm -f so.qcow2
+	qemu-img create -q -f qcow2 so.qcow2 4M
+	qemu-io -f qcow2 -c "write -P 0x71 0 1M" so.qcow2 >/dev/null
+	local before; before=$(md5sum <so.qcow2)
+	$KIO -f qcow2 -s -c "write -P 0x72 0 512k" -c "read -P 0x72 0 512k" -c "read -P 0x71 512k 512k" so.qcow2 >k.out 2>&1 ||
+		{ fail $name "$(tail -c 200 k.out)"; return; }
+	[ "$before" = "$(md5sum <so.qcow2)" ] || { fail $name "the image changed"; return; }
+	pass $name
+}
+t_snapshot_on
+
+t_probe_raw() {
+	local name=probed-raw-block0
+	rm -f pr.img
+	qemu-img create -q -f raw pr.img 1M
+	$KIO -c "write -P 0x10 0 512" pr.img >k.out 2>&1 || { fail $name "plain write refused: $(cat k.out)"; return; }
+	grep -q "WARNING: Image format was not specified for 'pr.img' and probing guessed raw." k.out ||
+		{ fail $name "no probing warning: $(head -c 200 k.out)"; return; }
+	# a qcow2 header written into block 0 of a probed raw image is refused
+	qemu-img create -q -f qcow2 hdr.qcow2 1M
+	$KIO -c "write -s hdr.qcow2 0 512" pr.img >k.out 2>&1 && { fail $name "qcow2 header written into probed raw"; return; }
+	grep -q "Operation not permitted" k.out || { fail $name "refusal: $(tail -c 200 k.out)"; return; }
+	$KIO -f raw -c "write -s hdr.qcow2 0 512" pr.img >k.out 2>&1 || { fail $name "explicit raw refused: $(tail -c 200 k.out)"; return; }
+	[ "$(head -c 4 pr.img | od -An -tx1 | tr -d ' ')" = 514649fb ] || { fail $name "explicit raw write missing"; return; }
+	pass $name
+}
+t_probe_raw
+
+t_extended_l2() {
+	local name=extended-l2-read
+	rm -f x.qcow2
+	qemu-img create -q -f qcow2 -o extended_l2=on,cluster_size=64k x.qcow2 4M
+	qemu-img create -q -f qcow2 -o extended_l2=on,cluster_size=64k x.qcow2 4M
+	qemu-io -f qcow2 -c "write -P 0x81 2k 2k" -c "write -P 0x82 64k 10k" -c "write -z 128k 64k" x.qcow2 >/dev/null
+	$KIO -f qcow2 -r -c "read -P 0 0 2k" -c "read -P 0x81 2k 2k" -c "read -P 0 4k 60k" -c "read -P 0x82 64k 10k" \
+		-c "read -P 0 74k 1M" x.qcow2 >k.out 2>&1 || { fail $name "$(grep -m1 -i -e fail -e error k.out)"; return; }
+	$KIO -f qcow2 -c "write 0 512" x.qcow2 >k.out 2>&1 && { fail $name "write to an extended-L2 image accepted"; return; }
+	grep -q "extended L2" k.out || { fail $name "refusal does not say why: $(head -c 200 k.out)"; return; }
+	$KIMG info --output=json x.qcow2 >k.json; qemu-img info --output=json x.qcow2 >q.json
+	json_same k.json q.json 2>d.out || { fail $name "info: $(cat d.out | tr '\n' ' ')"; return; }
+	pass $name
+}
+t_extended_l2
+
+t_discard_zero() {
+	local name=discard-write-zeroes
+	rm -f dz.qcow2
+	for compat in 1.1 0.10; do
+		qemu-img create -q -f raw dzb.raw 4M
+		qemu-io -f raw -c "write -P 0x91 0 4M" dzb.raw >/dev/null
+		$KIMG create -q -f qcow2 -o compat=$compat -b dzb.raw -F raw dz.qcow2 >/dev/null
+		$KIO -f qcow2 -c "write -P 0x92 0 1M" -c "write -z 64k 200k" -c "discard 512k 256k" -c "write -z 2M 128k" dz.qcow2 >k.out 2>&1 ||
+			{ fail $name "compat=$compat: $(tail -c 200 k.out)"; return; }
+		qemu-io -f qcow2 -c "read -P 0x92 0 64k" -c "read -P 0 64k 200k" -c "read -P 0x92 264k 248k" \
+			-c "read -P 0x92 768k 256k" -c "read -P 0 2M 128k" -c "read -P 0x91 2176k 1M" dz.qcow2 >q.out 2>&1
+		grep -qi fail q.out && { fail $name "compat=$compat: $(grep -m1 -i fail q.out)"; return; }
+		qcheck_clean dz.qcow2 || { fail $name "compat=$compat check: $(head -c 200 qcheck.out)"; return; }
+		rm -f dz.qcow2
+	done
+	pass $name
+}
+t_discard_zero
+
 # ---------------------------------------------------------------- snapshots
 t_snapshots() {
 	local name=internal-snapshots
