@@ -1026,9 +1026,6 @@ static int qcow2_open(struct bds *bs, const struct blk_open_opts *opts, GError *
 	if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !bs->readonly)
 		OPEN_ERR("qcow2: Image is corrupt; cannot be opened read/write "
 			 "(run 'kemu-img check -r all')");
-	if ((s->incompat & QCOW2_INCOMPAT_DIRTY) && !bs->readonly)
-		OPEN_ERR("image has the dirty bit set (lazy refcounts after a crash); "
-			 "run 'qemu-img check -r all' on it first");
 	s->extended_l2 = !!(s->incompat & QCOW2_INCOMPAT_EXTL2);
 	if (s->extended_l2 && s->cluster_bits < 14)
 		OPEN_ERR("image is corrupt: extended L2 entries need clusters of 16 KiB or more");
@@ -1130,6 +1127,22 @@ static int qcow2_open(struct bds *bs, const struct blk_open_opts *opts, GError *
 			s->autoclear = 0;
 	}
 	bs->size = size;
+	if ((s->incompat & QCOW2_INCOMPAT_DIRTY) && !bs->readonly) {
+		/* lazy refcounts after a crash: rebuild refcounts, as QEMU does */
+		struct check_result r;
+		uint8_t be[8];
+
+		if (qcow2_check(bs, CHECK_FIX_LEAKS | CHECK_FIX_ERRORS, &r, errp) < 0)
+			goto fail_noerr;
+		if (r.corruptions || r.check_errors)
+			OPEN_ERR("image has the dirty bit set and its refcounts could not be repaired "
+				 "(%" PRId64 " corruptions left)", r.corruptions);
+		s->incompat &= ~QCOW2_INCOMPAT_DIRTY;
+		be64_put(be, s->incompat);
+		if ((ret = bfile_pwrite(s->f, HDR_INCOMPAT_OFF, be, 8)) < 0 ||
+		    (ret = bfile_flush(s->f)) < 0)
+			OPEN_ERR("could not clear the dirty bit: %s", g_strerror(-ret));
+	}
 	g_free(hdr);
 	return 0;
 fail:
