@@ -47,6 +47,87 @@ bool blk_parse_cache_mode(const char *str, enum blk_cache_mode *mode)
 	return false;
 }
 
+static bool parse_onoff(const char *key, const char *v, bool *out, GError **errp)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
+		*out = false;
+		return true;
+	}
+	g_set_error(errp, KEMU_ERROR, 0, "%s=%s: expected on or off", key, v);
+	return false;
+}
+
+bool blk_open_opts_set(struct blk_open_opts *o, const char *key, const char *value,
+		       bool *handled, GError **errp)
+{
+	*handled = true;
+	if (!strcmp(key, "format")) {
+		if (!bdrv_find_format(value)) {
+			g_set_error(errp, KEMU_ERROR, 0, "format=%s: unknown format (expected raw or qcow2)",
+				    value);
+			return false;
+		}
+		o->format = value;
+		return true;
+	}
+	if (!strcmp(key, "cache")) {
+		if (!blk_parse_cache_mode(value, &o->cache)) {
+			g_set_error(errp, KEMU_ERROR, 0, "cache=%s: expected none, writeback, "
+				    "writethrough, directsync or unsafe", value);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(key, "aio")) {
+		if (!strcmp(value, "threads"))
+			o->aio = BLK_AIO_THREADS;
+		else if (!strcmp(value, "io_uring"))
+			o->aio = BLK_AIO_IO_URING;
+		else if (!strcmp(value, "native"))
+			o->aio = BLK_AIO_NATIVE;
+		else {
+			g_set_error(errp, KEMU_ERROR, 0, "aio=%s: expected threads, io_uring or native",
+				    value);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(key, "discard")) {
+		if (!strcmp(value, "unmap") || !strcmp(value, "on"))
+			o->discard_unmap = true;
+		else if (!strcmp(value, "ignore") || !strcmp(value, "off"))
+			o->discard_unmap = false;
+		else {
+			g_set_error(errp, KEMU_ERROR, 0, "discard=%s: expected unmap or ignore", value);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(key, "detect-zeroes")) {
+		if (!strcmp(value, "on") || !strcmp(value, "unmap"))
+			o->detect_zeroes = true;
+		else if (!strcmp(value, "off"))
+			o->detect_zeroes = false;
+		else {
+			g_set_error(errp, KEMU_ERROR, 0, "detect-zeroes=%s: expected off, on or unmap", value);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(key, "readonly") || !strcmp(key, "read-only"))
+		return parse_onoff(key, value, &o->readonly, errp);
+	if (!strcmp(key, "snapshot"))
+		return parse_onoff(key, value, &o->snapshot, errp);
+	if (!strcmp(key, "force-share"))
+		return parse_onoff(key, value, &o->force_share, errp);
+	*handled = false;
+	return true;
+}
+
 char *bdrv_backing_path(const char *image, const char *backing)
 {
 	const char *slash = strrchr(image, '/');

@@ -41,9 +41,16 @@ enum blk_cache_mode {
 	BLK_CACHE_UNSAFE,	/* page cache, flushes ignored */
 };
 
+enum blk_aio_mode {
+	BLK_AIO_THREADS,	/* worker threads (default) */
+	BLK_AIO_IO_URING,	/* io_uring for raw images where the host has it */
+	BLK_AIO_NATIVE,		/* accepted as QEMU's; runs as threads */
+};
+
 struct blk_open_opts {
 	const char *format;	/* "raw", "qcow2" or NULL to probe */
 	enum blk_cache_mode cache;
+	enum blk_aio_mode aio;
 	bool readonly;
 	bool snapshot;		/* writes go to a temporary qcow2 overlay */
 	bool force_share;	/* -U: take no locks, check none (read-only only) */
@@ -104,6 +111,15 @@ int blk_block_status(struct blk *blk, uint64_t offset, uint64_t bytes,
 		     uint64_t *pnum, uint64_t *map, int *depth, unsigned *status);
 
 bool blk_parse_cache_mode(const char *str, enum blk_cache_mode *mode);
+/*
+ * One -drive key for the block layer: format, cache, aio, discard,
+ * detect-zeroes, readonly, snapshot, force-share. Sets *handled to false
+ * (and returns true) for keys that are not the block layer's (file, if,
+ * id, media...). On a bad value: false, errp "cache=foo: expected ...".
+ * The strings must outlive the blk_open() call.
+ */
+bool blk_open_opts_set(struct blk_open_opts *o, const char *key, const char *value,
+		       bool *handled, GError **errp);
 
 /* Allocate a buffer suitable for O_DIRECT (free with blk_free_buf). */
 void *blk_alloc_buf(size_t size);

@@ -312,6 +312,28 @@ static void test_snapshot_create_apply_delete_keeps_refcounts(void)
 	blk_close(blk);
 }
 
+static void test_drive_options_map_to_open_opts(void)
+{
+	struct blk_open_opts o = { 0 };
+	GError *err = NULL;
+	bool handled;
+
+	g_assert_true(blk_open_opts_set(&o, "cache", "none", &handled, &err) && handled);
+	g_assert_cmpint(o.cache, ==, BLK_CACHE_NONE);
+	g_assert_true(blk_open_opts_set(&o, "aio", "io_uring", &handled, &err));
+	g_assert_cmpint(o.aio, ==, BLK_AIO_IO_URING);
+	g_assert_true(blk_open_opts_set(&o, "discard", "unmap", &handled, &err) && o.discard_unmap);
+	g_assert_true(blk_open_opts_set(&o, "readonly", "on", &handled, &err) && o.readonly);
+	g_assert_true(blk_open_opts_set(&o, "file", "disk.img", &handled, &err));
+	g_assert_false(handled);
+	g_assert_false(blk_open_opts_set(&o, "cache", "fast", &handled, &err));
+	g_assert_cmpstr(err->message, ==,
+			"cache=fast: expected none, writeback, writethrough, directsync or unsafe");
+	g_clear_error(&err);
+	g_assert_false(blk_open_opts_set(&o, "format", "vmdk", &handled, &err));
+	g_clear_error(&err);
+}
+
 int main(int argc, char **argv)
 {
 	int ret;
@@ -338,6 +360,7 @@ int main(int argc, char **argv)
 			test_async_requests_complete_on_main_loop);
 	g_test_add_func("/qcow2/snapshot_create_apply_delete_keeps_refcounts",
 			test_snapshot_create_apply_delete_keeps_refcounts);
+	g_test_add_func("/qcow2/drive_options_map_to_open_opts", test_drive_options_map_to_open_opts);
 	ret = g_test_run();
 	{
 		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
