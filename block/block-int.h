@@ -55,6 +55,18 @@ int bfile_block_status(struct bfile *f, uint64_t offset, uint64_t bytes,
 /* The QEMU lock-byte scheme, exported for the unit tests. */
 bool bfile_lock_perms(struct bfile *f, uint64_t perm, uint64_t shared, GError **errp);
 
+/* ---- aio=io_uring (block/io-uring.c) ---- */
+
+struct blk_uring;
+enum { BLK_URING_READ, BLK_URING_WRITE, BLK_URING_FLUSH };
+struct blk_uring *blk_uring_new(GError **errp);
+void blk_uring_free(struct blk_uring *u);
+/* false: not taken (ring full, or no io_uring): use the thread pool */
+bool blk_uring_submit(struct blk_uring *u, struct bfile *f, int type, uint64_t offset,
+		      const struct iovec *iov, int niov, void (*done)(void *opaque, int ret),
+		      void *opaque);
+bool blk_uring_available(void);
+
 /* ---- image nodes and drivers ---- */
 
 struct bds;
@@ -121,6 +133,8 @@ struct bds {
 
 extern const struct block_driver bdrv_raw;
 extern const struct block_driver bdrv_qcow2;
+/* raw opened by probing: block 0 must not become another format */
+bool raw_is_probed(struct bds *bs);
 
 const struct block_driver *bdrv_find_format(const char *name);
 /* Open filename as a node; format NULL = probe. */

@@ -333,6 +333,7 @@ struct blk {
 	enum blk_cache_mode cache;
 	bool detect_zeroes;
 	unsigned in_flight;	/* main-loop thread only */
+	struct blk_uring *uring;	/* aio=io_uring on a raw image */
 };
 
 enum req_type { REQ_READ, REQ_WRITE, REQ_FLUSH, REQ_DISCARD, REQ_ZEROES };
@@ -458,10 +459,76 @@ static void engine_init(void)
 	}
 }
 
+struct uring_done {
+	struct blk *blk;
+	blk_complete_fn cb;
+	void *opaque;
+};
+
+static void uring_done(void *opaque, int ret)
+{
+	struct uring_done *d = opaque;
+
+	d->blk->in_flight--;
+	if (d->cb)
+		d->cb(d->opaque, ret);
+	g_free(d);
+}
+
+/* The io_uring fast path: raw data and flushes with nothing to add on top. */
+static bool req_try_uring(struct blk *blk, enum req_type type, uint64_t offset,
+			  const struct iovec *iov, int niov, blk_complete_fn cb, void *opaque)
+{
+	struct bds *bs = blk->bs;
+	struct bfile *f = bs->file;
+	size_t bytes = iov_size(iov, niov);
+	struct uring_done *d;
+	int utype;
+
+	if (type == REQ_FLUSH) {
+		if (blk->cache == BLK_CACHE_UNSAFE || bs->readonly)
+			return false;
+		utype = BLK_URING_FLUSH;
+	} else if (type == REQ_READ || type == REQ_WRITE) {
+		if (bds_check_range(bs, offset, bytes) < 0 || !bytes)
+			return false;
+		if (type == REQ_WRITE && (bs->readonly || blk->detect_zeroes ||
+					  blk->cache == BLK_CACHE_WRITETHROUGH ||
+					  blk->cache == BLK_CACHE_DIRECTSYNC ||
+					  (offset < 512 && raw_is_probed(bs))))
+			return false;
+		if (f->direct) {
+			if (!IS_ALIGNED(offset, f->align))
+				return false;
+			for (int i = 0; i < niov; i++)
+				if (!IS_ALIGNED((uintptr_t)iov[i].iov_base, f->align) ||
+				    !IS_ALIGNED(iov[i].iov_len, f->align))
+					return false;
+		}
+		utype = type == REQ_READ ? BLK_URING_READ : BLK_URING_WRITE;
+	} else {
+		return false;
+	}
+	d = g_new(struct uring_done, 1);
+	d->blk = blk;
+	d->cb = cb;
+	d->opaque = opaque;
+	if (!blk_uring_submit(blk->uring, f, utype, offset, iov, niov, uring_done, d)) {
+		g_free(d);
+		return false;
+	}
+	blk->in_flight++;
+	return true;
+}
+
 static void req_submit(struct blk *blk, enum req_type type, uint64_t offset, uint64_t bytes,
 		       const struct iovec *iov, int niov, blk_complete_fn cb, void *opaque)
 {
-	struct blk_req *r = g_new0(struct blk_req, 1);
+	struct blk_req *r;
+
+	if (blk->uring && req_try_uring(blk, type, offset, iov, niov, cb, opaque))
+		return;
+	r = g_new0(struct blk_req, 1);
 
 	r->blk = blk;
 	r->type = type;
@@ -675,6 +742,16 @@ struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, GEr
 		blk->tmp_overlay = g_strdup(tmpl);
 		blk->cache = BLK_CACHE_UNSAFE;
 	}
+	/* io_uring serves raw images; qcow2 runs its metadata on the threads */
+	if (opts->aio == BLK_AIO_IO_URING && blk->bs->drv == &bdrv_raw) {
+		blk->uring = blk_uring_new(errp);
+		if (!blk->uring) {
+			g_prefix_error(errp, "%s: ", filename);
+			bds_close(blk->bs);
+			g_free(blk);
+			return NULL;
+		}
+	}
 	return blk;
 fail:
 	bds_close(bs);
@@ -687,6 +764,7 @@ void blk_close(struct blk *blk)
 	if (!blk)
 		return;
 	blk_drain(blk);
+	blk_uring_free(blk->uring);
 	if (blk->cache != BLK_CACHE_UNSAFE)
 		bds_flush(blk->bs);
 	bds_close(blk->bs);

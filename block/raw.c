@@ -13,6 +13,11 @@ struct raw_state {
 	bool probed;
 };
 
+bool raw_is_probed(struct bds *bs)
+{
+	return ((struct raw_state *)bs->opaque)->probed;
+}
+
 static int raw_probe(const uint8_t *buf, size_t len)
 {
 	return 1;	/* anything is raw, with the lowest score */

@@ -13,6 +13,8 @@ packages=(
 	linux-image-amd64 busybox-static cpio gzip seabios
 	# oracles and benchmarks: QEMU from Debian, side by side
 	qemu-system-x86 qemu-utils
+	# block layer: aio=io_uring, compressed qcow2 clusters
+	liburing-dev zlib1g-dev
 	# debugging and the gdbstub tests
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner

@@ -60,11 +60,13 @@ static char *size_to_str(uint64_t v)
 	return g_strdup_printf("%0.3g %s", d, suffixes[i - 1]);
 }
 
+static enum blk_aio_mode aio_mode;	/* -i for bench */
+
 static struct blk *open_image(const char *file, const char *fmt, bool readonly, bool force_share,
 			      bool no_backing, enum blk_cache_mode cache)
 {
 	struct blk_open_opts o = {
-		.format = fmt, .readonly = readonly, .force_share = force_share,
+		.format = fmt, .readonly = readonly, .force_share = force_share, .aio = aio_mode,
 		.no_backing = no_backing, .cache = cache, .allow_probe_raw_warning = !readonly,
 	};
 	GError *err = NULL;
@@ -1683,9 +1685,15 @@ static int cmd_bench(int argc, char **argv)
 		case 't': cache = optarg; break;
 		case 'w': b.write = true; break;
 		case 'P': pattern = strtol(optarg, NULL, 0); break;
-		case 'i': if (strcmp(optarg, "threads") && strcmp(optarg, "io_uring") && strcmp(optarg, "native"))
+		case 'i': {
+			struct blk_open_opts ao = { 0 };
+			bool h;
+
+			if (!blk_open_opts_set(&ao, "aio", optarg, &h, NULL))
 				die("Invalid aio option: %s", optarg);
+			aio_mode = ao.aio;
 			break;
+		}
 		default: break;
 		}
 	}

@@ -312,8 +312,17 @@ int main(int argc, char **argv)
 	GError *err = NULL;
 	int c, ret = 0;
 
-	while ((c = getopt(argc, argv, "c:f:t:rsU")) != -1) {
+	while ((c = getopt(argc, argv, "c:f:t:i:rsU")) != -1) {
 		switch (c) {
+		case 'i': {
+			bool h;
+
+			if (!blk_open_opts_set(&o, "aio", optarg, &h, &err)) {
+				fprintf(stderr, "kemu-io: %s\n", err->message);
+				return 1;
+			}
+			break;
+		}
 		case 'c': g_ptr_array_add(cmds, optarg); break;
 		case 'f': o.format = optarg; break;
 		case 't':
@@ -326,7 +335,7 @@ int main(int argc, char **argv)
 		case 's': o.snapshot = true; break;
 		case 'U': o.force_share = true; break;
 		default:
-			fprintf(stderr, "usage: kemu-io [-f fmt] [-t cache] [-r] [-s] -c CMD... file\n");
+			fprintf(stderr, "usage: kemu-io [-f fmt] [-t cache] [-i aio] [-r] [-s] -c CMD... file\n");
 			return 1;
 		}
 	}

@@ -320,6 +320,24 @@ t_cache_modes() {
 }
 t_cache_modes
 
+t_io_uring() {
+	local name=aio-io-uring
+	rm -f ur.raw
+	$KIMG create -q -f raw ur.raw 32M
+	$KIO -f raw -i io_uring -c "write -P 0x3c 1000 100000" -c "read -P 0x3c 1000 100000" ur.raw >k.out 2>&1
+	if grep -q "without liburing\|aio=io_uring:" k.out; then
+		skip $name "$(head -1 k.out)"; return
+	fi
+	for mode in writeback none; do
+		$KIO -f raw -i io_uring -t $mode -c "randrw 7 300" -c "write -P 0x3d 5M 64k" -c flush ur.raw >k.out 2>&1 ||
+			{ fail $name "cache=$mode: $(tail -c 200 k.out)"; return; }
+		qemu-io -f raw -c "read -P 0x3d 5M 64k" ur.raw | grep -qv fail || { fail $name "qemu-io read back"; return; }
+	done
+	$KIMG bench -i io_uring -c 5000 -d 16 -f raw ur.raw >b.out 2>&1 || { fail $name "bench: $(tail -c 200 b.out)"; return; }
+	pass $name
+}
+t_io_uring
+
 t_snapshot_on() {
 	local name=snapshot-on-overlay
 	rm -f so.qcow2
