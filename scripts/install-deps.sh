@@ -15,6 +15,8 @@ packages=(
 	python3 file
 	# oracles and benchmarks: QEMU from Debian, side by side
 	qemu-system-x86 qemu-utils
+	# block layer: aio=io_uring, compressed qcow2 clusters
+	liburing-dev zlib1g-dev
 	# debugging and the gdbstub tests
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner
