@@ -36,6 +36,7 @@ struct i440fx_state {
 	struct i440fx_config cfg;
 	struct memory_region conf_addr_io, conf_data_io;
 	struct memory_region smram_region;	/* 0xa0000-0xbffff: the PCI (VGA) window */
+	struct memory_region legacy_background;	/* PCI 0xa0000-0xfffff where nobody answers */
 	struct address_space pci_as;		/* reads of write-only PAM segments */
 	struct pam_seg pam[PAM_NR_SEGS];
 };
@@ -113,6 +114,26 @@ static const struct memory_region_ops conf_data_ops = {
 };
 
 /* ---- PAM ---- */
+
+/*
+ * A read of PCI memory nobody claims ends in a master abort: all-ones. The
+ * aliases below show PCI's 0xa0000-0xfffff over RAM, so that range needs an
+ * answer of its own, or RAM would show through the gaps.
+ */
+static uint64_t master_abort_read(void *opaque, uint64_t off, unsigned size)
+{
+	return ~0ULL;
+}
+
+static void master_abort_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+}
+
+static const struct memory_region_ops master_abort_ops = {
+	.read = master_abort_read,
+	.write = master_abort_write,
+	.valid = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
+};
 
 static uint64_t pam_wo_read(void *opaque, uint64_t off, unsigned size)
 {
@@ -245,6 +266,9 @@ static bool i440fx_realize(struct pci_device *dev, GError **errp)
 	memory_region_init_alias(&s->smram_region, OBJECT(s), "smram-region", cfg->pci_mem,
 				 0xa0000, 0x20000);
 	memory_region_add_subregion_overlap(cfg->sysmem, 0xa0000, &s->smram_region, 1);
+	memory_region_init_io(&s->legacy_background, OBJECT(s), &master_abort_ops, s,
+			      "pci-legacy-unassigned", 0x60000);
+	memory_region_add_subregion_overlap(cfg->pci_mem, 0xa0000, &s->legacy_background, -1000);
 	address_space_init(&s->pci_as, cfg->pci_mem, "pci-memory", false);
 	i440fx_init_pam(s);
 	memory_region_transaction_commit();
@@ -260,6 +284,7 @@ static void i440fx_exit(struct pci_device *dev)
 		for (int a = 0; a < 4; a++)
 			memory_region_destroy(&s->pam[i].region[a]);
 	memory_region_destroy(&s->smram_region);
+	memory_region_destroy(&s->legacy_background);
 	memory_region_destroy(&s->conf_addr_io);
 	memory_region_destroy(&s->conf_data_io);
 	memory_region_transaction_commit();
