@@ -21,8 +21,8 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j$(JOBS)
 
-guests: build
-	bash tests/guests/build.sh $(BUILD)/tests/guests
+guests:
+	$(MAKE) -C tests/guests O=$(abspath $(BUILD))/tests/guests
 
 demo: deps build guests
 	bash scripts/demo.sh $(BUILD)

@@ -61,7 +61,7 @@ if [ ! -f "$asan_build/build.ninja" ]; then
 		-Dbuildtype=debug >/dev/null
 fi
 if ninja -C "$asan_build" -j"$jobs" >"$asan_build.ninja.out" 2>&1; then
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_meson_suites "$asan_build" "asan"
 else
 	tail -30 "$asan_build.ninja.out"

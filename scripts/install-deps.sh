@@ -19,6 +19,8 @@ packages=(
 	python3
 	# sanitizer runs
 	libclang-rt-14-dev
+	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
+	acpica-tools
 )
 
 missing=()

@@ -157,6 +157,12 @@ static void cpu_kick(struct x86_cpu *cpu)
 		ops->vcpu_kick(cpu);
 }
 
+void cpu_request_stop(struct x86_cpu *cpu)
+{
+	cpu->stop = true;
+	cpu_kick(cpu);
+}
+
 void cpus_pause_all(void)
 {
 	struct machine_state *ms = machine_current();

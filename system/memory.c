@@ -116,8 +116,12 @@ void memory_region_destroy(struct memory_region *mr)
 		munmap(mr->ram_ptr, mr->size);
 	if (mr->ram_fd >= 0)
 		close(mr->ram_fd);
-	if (mr->subregions)
+	if (mr->subregions) {
+		/* orphan what is still inside, so its owner can destroy it later */
+		for (guint i = 0; i < mr->subregions->len; i++)
+			((struct memory_region *)g_ptr_array_index(mr->subregions, i))->container = NULL;
 		g_ptr_array_free(mr->subregions, true);
+	}
 	g_free(mr->name);
 	memset(mr, 0, sizeof(*mr));
 	mr->ram_fd = -1;

@@ -31,6 +31,16 @@ void machine_add_device(struct machine_state *ms, const char *name, struct devic
 		object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
 }
 
+void machine_memory_init(struct machine_state *ms)
+{
+	memory_region_init_container(&ms->sysmem, OBJECT(ms), "system", UINT64_MAX);
+	memory_region_init_container(&ms->iomem, OBJECT(ms), "io", 0x10000);
+	address_space_init(&ms->address_space_memory, &ms->sysmem, "memory", false);
+	address_space_init(&ms->address_space_io, &ms->iomem, "I/O", true);
+	ms->as_mem = &ms->address_space_memory;
+	ms->as_io = &ms->address_space_io;
+}
+
 static void machine_finalize(struct object *obj)
 {
 	struct machine_state *ms = MACHINE(obj);

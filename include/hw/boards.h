@@ -42,6 +42,7 @@ struct machine_state {
 	struct memory_region ram;	/* all guest RAM, one memfd */
 	struct address_space *as_mem;	/* the CPUs' view of memory */
 	struct address_space *as_io;	/* ports */
+	struct address_space address_space_memory, address_space_io;	/* their storage */
 	struct x86_cpu **cpus;
 	uint64_t below_4g_mem_size, above_4g_mem_size;
 	void *accel_state;		/* the accelerator's per-VM state */
@@ -66,6 +67,12 @@ struct machine_class {
 #define MACHINE(obj) OBJECT_CHECK(struct machine_state, (obj), TYPE_MACHINE)
 #define MACHINE_CLASS(k) OBJECT_CLASS_CHECK(struct machine_class, (k), TYPE_MACHINE)
 #define MACHINE_GET_CLASS(obj) OBJECT_GET_CLASS_CHECKED(struct machine_class, (obj), TYPE_MACHINE)
+
+/*
+ * Create the two empty address spaces (sysmem, iomem) before the
+ * accelerator starts listening to them; the board fills them in.
+ */
+void machine_memory_init(struct machine_state *ms);
 
 struct machine_state *machine_current(void);
 void machine_set_current(struct machine_state *ms);

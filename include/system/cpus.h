@@ -23,6 +23,8 @@ extern __thread struct x86_cpu *current_cpu;
 /* Create and start the vCPU threads (they begin paused if start_paused). */
 bool cpus_start(struct machine_state *ms, bool start_paused, GError **errp);
 void cpus_pause_all(void);
+/* Make this vCPU stop as soon as it leaves the accelerator (any thread). */
+void cpu_request_stop(struct x86_cpu *cpu);
 void cpus_resume_all(void);
 bool cpus_running(void);
 /* Ask every vCPU thread to leave vcpu_exec and end; joins them. */

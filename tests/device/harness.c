@@ -19,10 +19,21 @@ static void harness_isa_irq_set(void *opaque, int n, int level)
 	probe_handler(&isa_irqs[n], n, level);
 }
 
+static bool harness_ready;
+
 void harness_init(void)
 {
 	GError *err = NULL;
 
+	if (harness_ready) {
+		/* a fresh machine for every test: drop the previous one */
+		address_space_destroy(&as_io);
+		address_space_destroy(&as_mem);
+		memory_region_destroy(&ram);
+		memory_region_destroy(&io_root);
+		memory_region_destroy(&mem_root);
+	}
+	harness_ready = true;
 	main_loop_init();
 	clock_virtual_set_manual(true);
 	if (!bql_locked())

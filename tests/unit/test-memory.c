@@ -70,7 +70,10 @@ static void test_memory_priority_and_alias_flatten(void)
 	g_assert_true(address_space_lookup(&as, 0x8800)->mr == &ram);
 	g_assert_cmpuint(as.view->nr, ==, 2);
 	address_space_destroy(&as);
+	memory_region_destroy(&hole);
+	memory_region_destroy(&alias);
 	memory_region_destroy(&ram);
+	memory_region_destroy(&root);
 }
 
 static void test_memory_access_sizes_split_and_widen(void)
@@ -102,6 +105,9 @@ static void test_memory_access_sizes_split_and_widen(void)
 	g_assert_cmpint(address_space_read_value(&as, 0x300, 2, &v), ==, MEMTX_DECODE_ERROR);
 	g_assert_cmphex(v, ==, 0xffff);
 	address_space_destroy(&as);
+	memory_region_destroy(&io);
+	memory_region_destroy(&strict);
+	memory_region_destroy(&root);
 }
 
 static void test_memory_rom_ignores_writes(void)
@@ -123,6 +129,7 @@ static void test_memory_rom_ignores_writes(void)
 	g_assert_cmpint(dma_memory_write(&as, 0xf000, data, 4), ==, MEMTX_ERROR);
 	address_space_destroy(&as);
 	memory_region_destroy(&rom);
+	memory_region_destroy(&root);
 }
 
 static void test_memory_dma_checks_bounds(void)
@@ -148,7 +155,9 @@ static void test_memory_dma_checks_bounds(void)
 	g_assert_cmpint(dma_memory_write(&as, UINT64_MAX - 8, buf, 64), ==, MEMTX_ERROR);
 	g_assert_cmpint(dma_memory_read(&as, 0x20000, buf, 1), ==, MEMTX_ERROR);
 	address_space_destroy(&as);
+	memory_region_destroy(&io);
 	memory_region_destroy(&ram);
+	memory_region_destroy(&root);
 }
 
 static int listener_adds, listener_dels;
@@ -174,6 +183,7 @@ static void test_memory_listener_sees_ram_changes(void)
 	g_assert_cmpint(listener_adds, ==, 2);
 	address_space_destroy(&as);
 	memory_region_destroy(&ram);
+	memory_region_destroy(&root);
 }
 
 static const struct memory_region_ops reg_ops_any = { .read = reg_read, .write = reg_write };

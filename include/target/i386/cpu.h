@@ -204,6 +204,7 @@ typedef struct CPUX86State {
 	int32_t injected_irq;		/* -1 if none */
 	bool wait_for_sipi;		/* an AP after INIT, before SIPI */
 	uint64_t a20_mask;		/* ~(1 << 20) while the A20 gate is closed */
+	uint8_t sipi_vector;		/* set by the LAPIC with CPU_INTERRUPT_SIPI */
 } CPUX86State;
 
 /* Reasons to leave the execution loop, set by other threads (cpu_interrupt). */
@@ -251,6 +252,8 @@ struct x86_cpu {
 	int exit_request;		/* atomic: leave KVM_RUN / interp loop now */
 
 	void *accel;			/* accelerator's per-vCPU state */
+	/* Software CPU state (TLB, decoded code), also used by KVM's fallback. */
+	struct interp_cpu *interp;
 };
 
 #define TYPE_X86_CPU "x86-cpu"

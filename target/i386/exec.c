@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The interpreter's main loop: fetch, decode, dispatch through a table of
+ * handlers (one per opcode, filled in by the instruction-family files),
+ * exceptions raised by longjmp back to here and delivered through the IDT
+ * with the #DF / triple-fault rules of SDM vol. 3A §6.15 (table 6-5),
+ * interrupt shadows (§6.8.3), NMI and external interrupts between
+ * instructions. Also the operand helpers every family uses.
+ *
+ * Not here: what instructions do (alu.c, control.c, ...), segmentation and
+ * gates (seg.c), paging (mmu.c).
+ */
+#include "kemu/common.h"
+#include "target/i386/internal.h"
+#include "accel/accel.h"
+
+x86_handler x86_handlers[NR_OPS];
+
+static void op_ud(struct interp_cpu *s, struct x86_insn *i)
+{
+	if (log_enabled(LOG_UNIMP)) {
+		kemu_log("unimplemented: x86 opcode %s%02x%s%02x at rip %#" PRIx64 "\n",
+			 i->op >= MAP_0F ? "0f " : "",
+			 i->op >= MAP_38 ? (i->op >= MAP_3A ? 0x3a : 0x38) : 0,
+			 i->op >= MAP_38 ? " " : "", i->op & 0xff, s->env->rip);
+	}
+	x86_raise_ud(s);
+}
+
+void x86_handlers_init(void)
+{
+	static bool done;
+	if (done)
+		return;
+	for (int k = 0; k < NR_OPS; k++)
+		x86_handlers[k] = op_ud;
+	x86_alu_register();
+	x86_shift_register();
+	x86_muldiv_register();
+	x86_string_register();
+	x86_control_register();
+	x86_stack_register();
+	x86_system_register();
+	x86_x87_register();
+	x86_sse_register();
+	done = true;
+}
+
+/* ---- exceptions ---- */
+
+G_NORETURN void x86_raise(struct interp_cpu *s, int vec, uint32_t err)
+{
+	s->exc_vec = vec;
+	s->exc_err = err;
+	g_assert(s->jmp_valid);
+	longjmp(s->jmp, 1);
+}
+
+G_NORETURN void x86_raise_ud(struct interp_cpu *s)
+{
+	x86_raise(s, EXCP_UD, 0);
+}
+
+G_NORETURN void x86_raise_gp(struct interp_cpu *s, uint32_t err)
+{
+	x86_raise(s, EXCP_GP, err);
+}
+
+static bool excp_has_error_code(int vec)
+{
+	return vec == EXCP_DF || (vec >= EXCP_TS && vec <= EXCP_PF) || vec == EXCP_AC;
+}
+
+static bool excp_contributory(int vec)
+{
+	return vec == EXCP_DE || (vec >= EXCP_TS && vec <= EXCP_GP);
+}
+
+/* Called from the catch of the loop: deliver, escalating per table 6-5. */
+static void handle_exception(struct interp_cpu *s)
+{
+	int vec = s->exc_vec;
+	uint32_t err = s->exc_err;
+	int prev = s->delivering;
+
+	if (s->exception_hook && s->exception_hook(s, vec, err)) {
+		s->delivering = -1;
+		return;
+	}
+	if (prev >= 0) {
+		if (prev == EXCP_DF) {
+			log_mask(LOG_INT | LOG_GUEST_ERROR,
+				 "x86: triple fault (exception %d while delivering #DF)\n", vec);
+			s->shutdown = true;
+			s->delivering = -1;
+			return;
+		}
+		if ((excp_contributory(prev) && excp_contributory(vec)) ||
+		    (prev == EXCP_PF && (excp_contributory(vec) || vec == EXCP_PF))) {
+			vec = EXCP_DF;
+			err = 0;
+		}
+	}
+	log_mask(LOG_INT, "x86: exception %d err %#x at %04x:%#" PRIx64 " cr2 %#" PRIx64 "\n",
+		 vec, err, s->env->segs[R_CS].selector, s->env->rip, s->env->cr[2]);
+	s->delivering = vec;
+	x86_do_interrupt(s, vec, false, excp_has_error_code(vec) && (x86_pe(s)), err,
+			 s->env->rip, false);
+	s->delivering = -1;
+}
+
+void x86_deliver_exception(struct interp_cpu *s, int vec, uint32_t err)
+{
+	s->exc_vec = vec;
+	s->exc_err = err;
+	handle_exception(s);
+}
+
+/* ---- mode ---- */
+
+void x86_update_mode(struct interp_cpu *s)
+{
+	CPUX86State *env = s->env;
+	s->lma = env->efer & EFER_LMA;
+	if (!(env->cr[0] & CR0_PE)) {
+		s->cpl = 0;
+		s->code_bits = env->segs[R_CS].flags & SEG_DB ? 32 : 16;
+	} else if (env->rflags & X86_EFLAGS_VM) {
+		s->cpl = 3;
+		s->code_bits = 16;
+	} else {
+		s->cpl = (env->segs[R_SS].flags >> SEG_DPL_SHIFT) & 3;
+		if (s->lma && (env->segs[R_CS].flags & SEG_L))
+			s->code_bits = 64;
+		else
+			s->code_bits = env->segs[R_CS].flags & SEG_DB ? 32 : 16;
+	}
+}
+
+int x86_stack_size(struct interp_cpu *s)
+{
+	if (s->code_bits == 64)
+		return 8;
+	return s->env->segs[R_SS].flags & SEG_DB ? 4 : 2;
+}
+
+/* ---- operands ---- */
+
+int x86_ea_seg(struct x86_insn *i)
+{
+	if (i->seg >= 0)
+		return i->seg;
+	if (i->base == R_EBP || i->base == R_ESP)
+		return R_SS;
+	return R_DS;
+}
+
+uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i)
+{
+	uint64_t a = i->disp;
+	if (i->base == 16)
+		a += s->next_rip;
+	else if (i->base >= 0)
+		a += s->env->regs[i->base];
+	if (i->index >= 0)
+		a += s->env->regs[i->index] << i->scale;
+	return a & size_mask(i->addrsize);
+}
+
+uint64_t x86_reg_read(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size)
+{
+	if (size == 1 && !i->rex && reg >= 4 && reg < 8)
+		return (s->env->regs[reg - 4] >> 8) & 0xff;
+	return s->env->regs[reg] & size_mask(size);
+}
+
+void x86_reg_write(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size, uint64_t v)
+{
+	if (size == 1 && !i->rex && reg >= 4 && reg < 8) {
+		uint64_t *p = &s->env->regs[reg - 4];
+		*p = (*p & ~0xff00ULL) | ((v & 0xff) << 8);
+		return;
+	}
+	x86_set_gpr(s, reg, size, v);
+}
+
+uint64_t x86_rm_read(struct interp_cpu *s, struct x86_insn *i, unsigned size)
+{
+	if (!i->mem)
+		return x86_reg_read(s, i, i->rm, size);
+	return x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), size);
+}
+
+void x86_rm_write(struct interp_cpu *s, struct x86_insn *i, unsigned size, uint64_t v)
+{
+	if (!i->mem) {
+		x86_reg_write(s, i, i->rm, size, v);
+		return;
+	}
+	x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), size, v);
+}
+
+bool x86_cond(struct interp_cpu *s, int cc)
+{
+	uint64_t f = s->env->rflags;
+	bool r;
+	switch (cc >> 1) {
+	case 0: r = f & X86_EFLAGS_OF; break;
+	case 1: r = f & X86_EFLAGS_CF; break;
+	case 2: r = f & X86_EFLAGS_ZF; break;
+	case 3: r = f & (X86_EFLAGS_CF | X86_EFLAGS_ZF); break;
+	case 4: r = f & X86_EFLAGS_SF; break;
+	case 5: r = f & X86_EFLAGS_PF; break;
+	case 6: r = !!(f & X86_EFLAGS_SF) != !!(f & X86_EFLAGS_OF); break;
+	default: r = (f & X86_EFLAGS_ZF) || (!!(f & X86_EFLAGS_SF) != !!(f & X86_EFLAGS_OF)); break;
+	}
+	return r ^ (cc & 1);
+}
+
+void x86_write_eflags(struct interp_cpu *s, uint64_t v, uint64_t mask)
+{
+	CPUX86State *env = s->env;
+	env->rflags = (env->rflags & ~mask) | (v & mask);
+	env->rflags |= X86_EFLAGS_FIXED;
+	env->rflags &= ~(0x8ULL | 0x20 | 0x8000 | 0xffc00000ULL);
+}
+
+void x86_jump_checked(struct interp_cpu *s, uint64_t target, unsigned opsize)
+{
+	CPUX86State *env = s->env;
+	if (s->code_bits == 64) {
+		if (opsize == 2)
+			target &= 0xffff;
+		if (!x86_canonical(target))
+			x86_raise_gp(s, 0);
+	} else {
+		target &= opsize == 2 ? 0xffff : 0xffffffff;
+		if (x86_pe(s) && !x86_vm86(s) && target > env->segs[R_CS].limit)
+			x86_raise_gp(s, 0);
+		else if (!x86_pe(s) && target > env->segs[R_CS].limit)
+			x86_raise_gp(s, 0);
+	}
+	s->next_rip = target;
+}
+
+bool x86_canonical(uint64_t a)
+{
+	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+}
+
+/* ---- the loop ---- */
+
+static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
+{
+	CPUX86State *env = s->env;
+	uint8_t buf[16];
+	uint64_t rip = env->rip;
+	uint64_t lin;
+	unsigned have;
+	enum decode_status st;
+
+	if (s->code_bits == 64) {
+		lin = rip;
+	} else {
+		/* code segment limit: fetch only what lies inside it */
+		const struct segment_cache *cs = &env->segs[R_CS];
+		rip &= 0xffffffff;
+		if (rip > cs->limit)
+			x86_raise_gp(s, 0);
+		lin = (cs->base + rip) & 0xffffffff;
+	}
+	uint64_t lim = 15;
+	if (s->code_bits != 64) {
+		uint64_t room = (uint64_t)env->segs[R_CS].limit - (rip & 0xffffffff) + 1;
+		if (room < lim)
+			lim = room;
+	}
+	unsigned first = 0x1000 - (lin & 0xfff);
+	if (first > lim)
+		first = lim;
+	have = x86_fetch(s, lin, buf, first);
+	st = x86_decode(buf, have, s->code_bits, i);
+	if (st == DECODE_MORE) {
+		if (have >= lim)
+			x86_raise_gp(s, 0);
+		have += x86_fetch(s, lin + have, buf + have, lim - have);
+		st = x86_decode(buf, have, s->code_bits, i);
+		if (st == DECODE_MORE)
+			x86_raise_gp(s, 0);
+	}
+	if (st == DECODE_UD)
+		x86_raise_ud(s);
+	if (st == DECODE_GP)
+		x86_raise_gp(s, 0);
+	if (log_enabled(LOG_IN_ASM)) {
+		char text[128];
+		x86_disas(buf, i->len, s->code_bits, env->rip, text, sizeof(text));
+		kemu_log("%04x:%08" PRIx64 "  %s\n", env->segs[R_CS].selector, env->rip, text);
+	}
+}
+
+static void exec_one(struct interp_cpu *s)
+{
+	CPUX86State *env = s->env;
+	struct x86_insn insn;
+
+	x86_update_mode(s);
+	fetch_decode(s, &insn);
+	s->insn = &insn;
+	uint64_t next = env->rip + insn.len;
+	if (s->code_bits != 64)
+		next &= s->code_bits == 16 ? 0xffffffff : 0xffffffff;
+	s->next_rip = next;
+	s->shadow_next = 0;
+	if (insn.lock && !insn.mem)
+		x86_raise_ud(s);
+	x86_handlers[insn.op](s, &insn);
+	env->rip = s->next_rip;
+	env->interrupt_shadow = s->shadow_next;
+	s->insn_count++;
+}
+
+/* Run one instruction, delivering any exception it raises. */
+int x86_step(struct interp_cpu *s)
+{
+	s->delivering = -1;
+	s->jmp_valid = true;
+	if (setjmp(s->jmp)) {
+		handle_exception(s);
+		goto out;
+	}
+	exec_one(s);
+out:
+	s->jmp_valid = false;
+	if (s->shutdown) {
+		s->shutdown = false;
+		return EXEC_SHUTDOWN;
+	}
+	return -1;
+}
+
+static bool interrupts_enabled(struct interp_cpu *s)
+{
+	return (s->env->rflags & X86_EFLAGS_IF) && !s->env->interrupt_shadow;
+}
+
+static void deliver_external(struct interp_cpu *s, int vec, bool nmi)
+{
+	s->jmp_valid = true;
+	s->delivering = nmi ? EXCP_NMI : 0x100;
+	if (setjmp(s->jmp)) {
+		handle_exception(s);
+	} else {
+		x86_update_mode(s);
+		log_mask(LOG_INT, "x86: %s %#x at %04x:%#" PRIx64 "\n", nmi ? "NMI" : "interrupt",
+			 vec, s->env->segs[R_CS].selector, s->env->rip);
+		x86_do_interrupt(s, vec, false, false, 0, s->env->rip, true);
+	}
+	s->delivering = -1;
+	s->jmp_valid = false;
+}
+
+/* Returns EXEC_* to leave, or -1 to keep running. */
+static int check_requests(struct interp_cpu *s)
+{
+	struct x86_cpu *cpu = s->cpu;
+	CPUX86State *env = s->env;
+	int req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
+
+	if (req & CPU_INTERRUPT_TLB_FLUSH) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_TLB_FLUSH, __ATOMIC_SEQ_CST);
+		x86_tlb_flush(s, true);
+	}
+	if (req & CPU_INTERRUPT_INIT) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
+		uint64_t apic_base = env->apic_base;
+		x86_cpu_reset(cpu);
+		env->apic_base = apic_base;
+		if (!(apic_base & MSR_IA32_APICBASE_BSP)) {
+			env->wait_for_sipi = true;
+			env->halted = true;
+		}
+		x86_tlb_flush(s, true);
+	}
+	if (req & CPU_INTERRUPT_SIPI) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
+		if (env->wait_for_sipi) {
+			uint8_t v = env->sipi_vector;
+			env->wait_for_sipi = false;
+			env->halted = false;
+			env->segs[R_CS].selector = v << 8;
+			env->segs[R_CS].base = (uint64_t)v << 12;
+			env->rip = 0;
+		}
+	}
+	if (env->wait_for_sipi)
+		return EXEC_HALTED;
+	if ((req & CPU_INTERRUPT_NMI) && !env->nmi_masked) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_NMI, __ATOMIC_SEQ_CST);
+		env->halted = false;
+		env->nmi_masked = true;
+		deliver_external(s, EXCP_NMI, true);
+		env->interrupt_shadow = 0;
+		return s->shutdown ? (s->shutdown = false, EXEC_SHUTDOWN) : -1;
+	}
+	if ((req & CPU_INTERRUPT_HARD) && interrupts_enabled(s)) {
+		int vec = -1;
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_HARD, __ATOMIC_SEQ_CST);
+		if (cpu->irq_source.get_interrupt)
+			vec = cpu->irq_source.get_interrupt(cpu->irq_source.opaque, cpu);
+		if (vec >= 0) {
+			env->halted = false;
+			deliver_external(s, vec, false);
+			if (s->shutdown) {
+				s->shutdown = false;
+				return EXEC_SHUTDOWN;
+			}
+		}
+	}
+	if (req & CPU_INTERRUPT_EXIT) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_EXIT, __ATOMIC_SEQ_CST);
+		return EXEC_INTERRUPTED;
+	}
+	return -1;
+}
+
+int interp_exec(struct x86_cpu *cpu)
+{
+	struct interp_cpu *s = interp_get(cpu);
+	CPUX86State *env = s->env;
+	int r;
+
+	for (;;) {
+		if (__atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
+			return EXEC_INTERRUPTED;
+		if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
+			r = check_requests(s);
+			if (r >= 0)
+				return r;
+		}
+		if (env->halted || env->wait_for_sipi)
+			return EXEC_HALTED;
+		/* a batch between checks keeps the loop tight */
+		for (int n = 0; n < 256; n++) {
+			r = x86_step(s);
+			if (r >= 0)
+				return r;
+			if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
+				s->a20_env = env->a20_mask;
+				x86_tlb_flush(s, true);
+			}
+			if (s->halted_now) {
+				s->halted_now = false;
+				break;
+			}
+			if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
+			    __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
+				break;
+		}
+	}
+}
+
+bool interp_emulate_one(struct x86_cpu *cpu, GError **errp)
+{
+	struct interp_cpu *s = interp_get(cpu);
+	if (!s->mem) {
+		g_set_error(errp, KEMU_ERROR, 0, "interp: no memory backend for vCPU %d",
+			    cpu->cpu_index);
+		return false;
+	}
+	x86_tlb_flush(s, true);
+	int r = x86_step(s);
+	s->halted_now = false;
+	if (r == EXEC_SHUTDOWN) {
+		g_set_error(errp, KEMU_ERROR, 0, "interp: triple fault at %04x:%#" PRIx64,
+			    s->env->segs[R_CS].selector, s->env->rip);
+		return false;
+	}
+	return true;
+}
+
+uint64_t interp_insn_count(struct x86_cpu *cpu)
+{
+	return cpu->interp ? cpu->interp->insn_count : 0;
+}
+
+struct interp_cpu *interp_get(struct x86_cpu *cpu)
+{
+	if (!cpu->interp) {
+		struct interp_cpu *s = g_new0(struct interp_cpu, 1);
+		s->cpu = cpu;
+		s->env = &cpu->env;
+		s->delivering = -1;
+		cpu->interp = s;
+		x86_handlers_init();
+		x86_tlb_flush(s, true);
+	}
+	return cpu->interp;
+}
+
+void interp_cpu_set_memory(struct x86_cpu *cpu, const struct interp_mem_ops *ops, void *opaque)
+{
+	struct interp_cpu *s = interp_get(cpu);
+	s->mem = ops;
+	s->mem_opaque = opaque;
+	x86_tlb_flush(s, true);
+}
+
+void interp_tlb_flush(struct x86_cpu *cpu)
+{
+	if (cpu->interp)
+		x86_tlb_flush(cpu->interp, true);
+}
+
+void interp_cpu_destroy(struct x86_cpu *cpu)
+{
+	g_free(cpu->interp);
+	cpu->interp = NULL;
+}
