@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The `pc` machine (hw/i386/pc.c and hw/i386/pc-boot.c): its state, shared
+ * between the board file and its boot and firmware-table half.
+ */
+#ifndef HW_I386_PC_H
+#define HW_I386_PC_H
+
+#include "hw/boards.h"
+#include "hw/intc/apic.h"
+
+struct pic_state;
+struct ioapic_state;
+struct pit_state;
+struct x86_boot_plan;
+struct fw_cfg_state;
+
+struct pc_machine {
+	struct machine_state parent;
+
+	struct memory_region ram_below_4g, ram_above_4g;
+	struct memory_region vga_hole, vga_unassigned;
+	struct memory_region bios, isa_bios;
+	struct memory_region apic_page;
+	struct memory_region port80_io, port61_io, cf9_io;
+	uint8_t port61;			/* port B bits 0-3 */
+	uint8_t rcr;			/* reset control register */
+
+	struct pic_state *pic;
+	struct ioapic_state *ioapic;
+	struct pit_state *pit;
+	struct apic_bus apic_bus;
+	struct device *rtc;
+	struct device *acpi_pm;
+	struct device *fw_cfg;
+
+	/* direct boot */
+	struct x86_boot_plan *boot_plan;
+	uint8_t *acpi_blob;		/* tables below 1 MiB, rewritten on reset */
+	uint64_t acpi_addr;
+	size_t acpi_len;
+};
+
+#define TYPE_PC_MACHINE "pc-i440fx-kemu"
+#define PC_MACHINE(obj) OBJECT_CHECK(struct pc_machine, (obj), TYPE_PC_MACHINE)
+
+/* pc-boot.c */
+bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp);
+bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp);
+bool pc_direct_boot_init(struct pc_machine *pc, GError **errp);
+bool pc_boot_tables_write(struct pc_machine *pc, GError **errp);
+void pc_acpi_sci(void *opaque, int n, int level);
+
+#endif

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The command line as a user meets it: bad values end kemu with status 1
+ * and a message naming the option and what was expected (QEMU's wording
+ * where QEMU has one); informational options print and exit 0. Runs the
+ * real binary (its path is the first argument) with the test accelerator
+ * where a machine must be built, so no guest code runs.
+ */
+#include "kemu/common.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *kemu_path;
+
+struct run_result {
+	int status;
+	char *out;
+	char *err;
+};
+
+static void run_kemu(struct run_result *r, const char *args)
+{
+	g_autofree char *cmd = g_strdup_printf("%s %s", kemu_path, args);
+	g_auto(GStrv) argv = NULL;
+	GError *error = NULL;
+	int wait_status;
+
+	g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &error));
+	g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
+				   &r->err, &wait_status, &error));
+	r->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+static void run_result_clear(struct run_result *r)
+{
+	g_free(r->out);
+	g_free(r->err);
+}
+
+/* status 1, and stderr contains `expect` */
+static void expect_error(const char *args, const char *expect)
+{
+	struct run_result r;
+
+	run_kemu(&r, args);
+	if (r.status != 1 || !strstr(r.err, expect))
+		g_error("kemu %s\n  status %d, stderr:\n%s\n  expected status 1 and \"%s\"",
+			args, r.status, r.err, expect);
+	run_result_clear(&r);
+}
+
+static void test_cli_bad_numbers_name_the_parameter(void)
+{
+	expect_error("-accel test -smp foo", "kemu: -smp foo: Parameter 'cpus' expects a number");
+	expect_error("-accel test -m foo", "kemu: -m foo: Parameter 'size' expects a non-negative number");
+	expect_error("-accel test -m 256,slots=2", "-m 256,slots=2: memory hotplug");
+	expect_error("-accel test -smp 4,sockets=3,cores=1,threads=1",
+		     "Invalid CPU topology: product of the hierarchy must match maxcpus");
+	expect_error("-accel test -smp 2,bogus=1", "-smp: Invalid parameter 'bogus'");
+	expect_error("-accel test -smp 0", "Invalid SMP CPUs");
+	expect_error("-accel test -m 512k", "-m 512k: at least 1M of RAM is needed");
+}
+
+static void test_cli_unknown_things_are_errors(void)
+{
+	expect_error("-no-such-option", "kemu: -no-such-option: invalid option");
+	expect_error("-accel test -machine nosuch", "-machine nosuch: unsupported machine type");
+	expect_error("-accel nosuch", "invalid accelerator nosuch");
+	expect_error("-accel test -machine pc,nosuch=1", "Invalid parameter 'nosuch'");
+	expect_error("-accel test -machine pc,kernel-irqchip=sometimes",
+		     "Parameter 'kernel-irqchip' does not accept value 'sometimes'");
+	expect_error("-accel test -device no-such-device",
+		     "-device no-such-device: 'no-such-device' is not a valid device model name");
+	expect_error("-accel test -device isa-debug-exit,colour=red",
+		     "Property 'isa-debug-exit.colour' not found");
+	expect_error("-accel test -device isa-debug-exit,iobase=banana",
+		     "Parameter 'iobase' expects a number");
+	expect_error("-d nosuch", "-d: unknown log category 'nosuch'");
+	expect_error("-smp", "-smp: requires an argument");
+	expect_error("-accel test -serial bogus:x", "-serial bogus:x");
+	expect_error("-accel test -global nodot", "-global nodot: expected DRIVER.PROPERTY=VALUE");
+}
+
+static void test_cli_kernel_errors(void)
+{
+	g_autofree char *junk = g_build_filename(g_get_tmp_dir(), "kemu-test-junk.bin", NULL);
+
+	expect_error("-accel test -initrd /dev/null", "-initrd only allowed with -kernel option");
+	expect_error("-accel test -kernel /nonexistent/vmlinuz",
+		     "kemu: -kernel /nonexistent/vmlinuz: could not load kernel");
+	g_assert_true(g_file_set_contents(junk, "this is not a kernel", -1, NULL));
+	{
+		g_autofree char *args = g_strdup_printf("-accel test -kernel %s", junk);
+		g_autofree char *msg = g_strdup_printf("-kernel %s: could not load kernel", junk);
+
+		expect_error(args, msg);
+	}
+	unlink(junk);
+}
+
+static void test_cli_features_not_there_yet_are_refused(void)
+{
+	expect_error("-accel test -hda disk.img", "-hda disk.img: not supported yet");
+	expect_error("-accel test -netdev user,id=n0", "-netdev user,id=n0: not supported yet");
+	expect_error("-accel test -display sdl", "-display sdl: not supported yet");
+	expect_error("-accel test -machine pc,smm=on", "SMM is not supported");
+}
+
+static void test_cli_informational_options(void)
+{
+	struct run_result r;
+
+	run_kemu(&r, "-version");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "kemu version"));
+	run_result_clear(&r);
+
+	run_kemu(&r, "-device help");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "name \"isa-debug-exit\""));
+	g_assert_null(strstr(r.out, "\"i8259\""));	/* board-only devices are not listed */
+	run_result_clear(&r);
+
+	run_kemu(&r, "-device isa-debug-exit,help");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "iobase=<uint"));
+	run_result_clear(&r);
+
+	run_kemu(&r, "-machine help");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "pc "));
+	run_result_clear(&r);
+
+	run_kemu(&r, "-d help");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "guest_errors"));
+	run_result_clear(&r);
+
+	run_kemu(&r, "-h");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "-smp"));
+	run_result_clear(&r);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_assert_cmpint(argc, >=, 2);
+	kemu_path = argv[1];
+	g_test_add_func("/cli/bad_numbers_name_the_parameter", test_cli_bad_numbers_name_the_parameter);
+	g_test_add_func("/cli/unknown_things_are_errors", test_cli_unknown_things_are_errors);
+	g_test_add_func("/cli/kernel_errors", test_cli_kernel_errors);
+	g_test_add_func("/cli/features_not_there_yet_are_refused",
+			test_cli_features_not_there_yet_are_refused);
+	g_test_add_func("/cli/informational_options", test_cli_informational_options);
+	return g_test_run();
+}
