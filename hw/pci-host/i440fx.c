@@ -296,7 +296,9 @@ static void i440fx_reset(struct pci_device *dev)
 	struct i440fx_state *s = I440FX(dev);
 
 	s->config_reg = 0;
-	memset(dev->config + I440FX_PAM, 0, I440FX_PAM_SIZE);
+	memset(dev->config + I440FX_PAM, s->cfg.pam_ram_at_reset ? 0x33 : 0, I440FX_PAM_SIZE);
+	if (s->cfg.pam_ram_at_reset)
+		dev->config[I440FX_PAM] = 0x30;	/* the low nibble of PAM0 is reserved */
 	dev->config[I440FX_SMRAM] = SMRAM_C_BASE_SEG_A0000;
 	i440fx_update_pam(s);
 }

@@ -15,6 +15,7 @@ struct pci_test_machine {
 	struct memory_region pci_mem;
 	struct pci_bus *bus;
 	struct i440fx_pci_windows win;
+	bool pam_ram_at_reset;		/* set before pci_test_init */
 };
 
 static inline struct pci_bus *pci_test_init(struct pci_test_machine *m)
@@ -30,6 +31,7 @@ static inline struct pci_bus *pci_test_init(struct pci_test_machine *m)
 	cfg.pci_mem = &m->pci_mem;
 	cfg.dma_as = harness_mem();
 	cfg.below_4g_mem_size = HARNESS_RAM_SIZE;
+	cfg.pam_ram_at_reset = m->pam_ram_at_reset;
 	m->bus = i440fx_init(&cfg, &m->win, &err);
 	if (!m->bus)
 		g_error("i440fx_init: %s", err->message);

@@ -160,6 +160,24 @@ static void test_i440fx_pci_windows(void)
 	teardown();
 }
 
+static void test_i440fx_pam_ram_at_reset_for_direct_boot(void)
+{
+	m.pam_ram_at_reset = true;	/* what the board passes for -kernel without firmware */
+	setup();
+	m.pam_ram_at_reset = false;
+	g_assert_cmphex(cfg_readb(0, I440FX_PAM), ==, 0x30);
+	g_assert_cmphex(cfg_readb(0, I440FX_PAM + 6), ==, 0x33);
+	writeb(0xf0000, 0x77);
+	g_assert_cmphex(ram_at(0xf0000), ==, 0x77);
+	g_assert_cmphex(readb(0xc0000), ==, RAM_BYTE);
+	/* and again after a reset */
+	cfg_writeb(0, I440FX_PAM, 0);
+	g_assert_cmphex(readb(0xf0000), ==, BIOS_BYTE);
+	device_reset(DEVICE(pci_bus_get_device(m.bus, 0)));
+	g_assert_cmphex(readb(0xf0000), ==, 0x77);
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -170,5 +188,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/i440fx/seabios_shadowing_sequence", test_i440fx_seabios_shadowing_sequence);
 	g_test_add_func("/i440fx/smram_never_opens", test_i440fx_smram_never_opens);
 	g_test_add_func("/i440fx/pci_windows", test_i440fx_pci_windows);
+	g_test_add_func("/i440fx/pam_ram_at_reset_for_direct_boot",
+			test_i440fx_pam_ram_at_reset_for_direct_boot);
 	return g_test_run();
 }

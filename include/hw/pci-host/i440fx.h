@@ -59,6 +59,12 @@ struct i440fx_config {
 	uint64_t below_4g_mem_size;
 	uint64_t above_4g_mem_size;
 	uint64_t pci_hole64_size;	/* 0: 32 GiB */
+	/*
+	 * Direct boot (no firmware to do the shadowing): PAM powers on as
+	 * read-write RAM instead of "disabled", so tables kemu writes below 1 MiB
+	 * are what the guest reads, after every reset too.
+	 */
+	bool pam_ram_at_reset;
 };
 
 /* Where PCI memory BARs should go (for ACPI _CRS and firmware). */
