@@ -28,7 +28,7 @@ static void run_kemu(struct run_result *r, const char *args)
 	int wait_status;
 
 	g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &error));
-	g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out,
+	g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &r->out,
 				   &r->err, &wait_status, &error));
 	r->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
 }
