@@ -482,6 +482,9 @@ struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError *
 	/* env starts as KVM's own reset state; run control may reset and put it. */
 	if (!kvm_vcpu_get_state(v, errp))
 		goto err;
+	g_mutex_lock(&s->vcpus_lock);
+	g_ptr_array_add(s->vcpus, v);
+	g_mutex_unlock(&s->vcpus_lock);
 	return v;
 err:
 	kvm_vcpu_free(v);
@@ -492,6 +495,9 @@ void kvm_vcpu_free(struct kvm_vcpu *v)
 {
 	if (!v)
 		return;
+	g_mutex_lock(&v->s->vcpus_lock);
+	g_ptr_array_remove(v->s->vcpus, v);
+	g_mutex_unlock(&v->s->vcpus_lock);
 	if (v->run)
 		munmap(v->run, v->s->run_mmap_size);
 	if (v->cpu->interp)

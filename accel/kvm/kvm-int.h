@@ -58,6 +58,9 @@ struct kvm_state {
 	unsigned nr_msrs;
 	struct kvm_cpuid2 *supported_cpuid;
 
+	GMutex vcpus_lock;
+	GPtrArray *vcpus;		/* struct kvm_vcpu *, for irqchip reset */
+
 	/* where exits go (NULL in tests that install their own handlers) */
 	struct address_space *as_mem, *as_io;
 	struct memory_listener listener;
@@ -132,6 +135,8 @@ bool kvm_del_user_memory(struct kvm_state *s, uint64_t gpa, uint64_t size);
 /* Copy guest RAM through the memslot table; false if not all of it is RAM. */
 bool kvm_guest_phys_read(struct kvm_state *s, uint64_t gpa, void *buf, size_t len);
 bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp);
+/* In-kernel LAPICs (and PIC, IOAPIC, PIT with kernel-irqchip=on) to power-on state. */
+bool kvm_state_irqchip_reset(struct kvm_state *s, GError **errp);
 
 /* kvm-cpu.c (run loop, state), kvm-emul.c (fallback) */
 struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError **errp);
