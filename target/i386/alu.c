@@ -10,13 +10,13 @@
 #include "kemu/common.h"
 #include "target/i386/alu.h"
 
-ALU2(alu_add, "add")
-ALU2(alu_or, "or")
+ALU2N(alu_add, "add")
+ALU2N(alu_or, "or")
 ALU2(alu_adc, "adc")
 ALU2(alu_sbb, "sbb")
-ALU2(alu_and, "and")
-ALU2(alu_sub, "sub")
-ALU2(alu_xor, "xor")
+ALU2N(alu_and, "and")
+ALU2N(alu_sub, "sub")
+ALU2N(alu_xor, "xor")
 ALU1(alu_inc, "inc")
 ALU1(alu_dec, "dec")
 ALU1(alu_neg, "neg")
