@@ -350,8 +350,11 @@ struct pci_bus *i440fx_init(const struct i440fx_config *cfg,
 		memory_region_del_subregion(cfg->sysmem, cfg->pci_mem);
 		return NULL;
 	}
-	if (machine_current())
+	/* the machine's tree owns it; without a machine (tests), the caller does */
+	if (machine_current()) {
 		machine_add_device(machine_current(), "i440fx", DEVICE(s));
+		object_unref(OBJECT(s));
+	}
 	if (windows) {
 		windows->hole_start = cfg->below_4g_mem_size;
 		windows->hole_end = I440FX_PCI_HOLE_END;

@@ -670,6 +670,7 @@ static bool pci_qdev_realize(struct device *d, GError **errp)
 	return true;
 fail:
 	pci_unmap_all(dev);
+	msix_unrealize(dev);
 	bus->devices[dev->devfn] = NULL;
 	dev->bus = NULL;
 	dev->devfn = -1;

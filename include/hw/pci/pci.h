@@ -9,7 +9,7 @@
  * (pci_bus_set_msi). Devices then sit on the bus at a devfn (slot << 3 | fn):
  *
  *	-device pci-testdev,bus=pci.0,addr=5.0	   (addr: "slot[.fn]" in hex)
- *	pci_create_simple(bus, PCI_DEVFN(1, 0), "piix3-isa", errp);	// board
+ *	pci_create_simple(bus, PCI_DEVFN(2, 0), "pci-testdev", errp);	// board
  *
  * A PCI device is a TYPE_PCI_DEVICE subclass whose class_init fills in
  * struct pci_device_class: the IDs that go in the header and its
@@ -331,7 +331,11 @@ struct pci_device_class {
 /* Remap BARs and re-drive INTx from restored config space. */
 void pci_device_post_load(struct pci_device *dev);
 
-/* Board-made devices: create at devfn (-1: first free slot) and realize. */
+/*
+ * Board-made devices: create at devfn (-1: first free slot) and realize.
+ * The caller owns the returned reference (machine_add_device, then unref).
+ * The bus holds no reference; pci_bus_destroy() only unrealizes.
+ */
 struct pci_device *pci_create_simple(struct pci_bus *bus, int devfn, const char *type,
 				     GError **errp);
 /* Same, but unrealized, so the board can set properties first. */
