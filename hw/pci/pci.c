@@ -774,6 +774,35 @@ struct pci_device *pci_create_simple(struct pci_bus *bus, int devfn, const char 
 	return dev;
 }
 
+static bool pci_bus_master_ok(struct pci_device *dev, uint64_t addr, uint64_t len,
+			      bool is_write)
+{
+	if (!dev->bus || !dev->bus->dma_as)
+		return false;
+	if (!(pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+		guest_error("pci %02x.%x: DMA %s of %" PRIu64 " bytes at 0x%" PRIx64
+			    " with bus mastering disabled", PCI_SLOT(dev->devfn),
+			    PCI_FUNC(dev->devfn), is_write ? "write" : "read", len, addr);
+		return false;
+	}
+	return true;
+}
+
+memtx_result pci_dma_read(struct pci_device *dev, uint64_t addr, void *buf, uint64_t len)
+{
+	if (!pci_bus_master_ok(dev, addr, len, false))
+		return MEMTX_ERROR;
+	return dma_memory_read(dev->bus->dma_as, addr, buf, len);
+}
+
+memtx_result pci_dma_write(struct pci_device *dev, uint64_t addr, const void *buf,
+			   uint64_t len)
+{
+	if (!pci_bus_master_ok(dev, addr, len, true))
+		return MEMTX_ERROR;
+	return dma_memory_write(dev->bus->dma_as, addr, buf, len);
+}
+
 void pci_msi_send(struct pci_device *dev, uint64_t addr, uint32_t data)
 {
 	/* an MSI is a memory write: only a bus master may make it (section 6.8) */

@@ -714,6 +714,25 @@ static void test_pci_random_config_cycles_are_harmless(void)
 	pci_test_fini(&m);
 }
 
+static void test_pci_dma_needs_bus_master_enable(void)
+{
+	int df = PCI_DEVFN(2, 0);
+	struct test_pci_dev *d;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8] = { 0 };
+
+	setup();
+	d = new_tdev("test-pci-dev,addr=2");
+	g_assert_cmpint(pci_dma_write(&d->parent, 0x1000, buf, 8), ==, MEMTX_ERROR);
+	g_assert_cmphex(((uint8_t *)harness_ram())[0x1000], ==, 0);
+	cfg_writew(df, PCI_COMMAND, PCI_COMMAND_MASTER);
+	g_assert_cmpint(pci_dma_write(&d->parent, 0x1000, buf, 8), ==, MEMTX_OK);
+	g_assert_cmpint(pci_dma_read(&d->parent, 0x1000, back, 8), ==, MEMTX_OK);
+	g_assert_cmpmem(buf, 8, back, 8);
+	/* outside RAM: refused as a whole */
+	g_assert_cmpint(pci_dma_read(&d->parent, HARNESS_RAM_SIZE - 4, back, 8), ==, MEMTX_ERROR);
+	pci_test_fini(&m);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -744,6 +763,7 @@ int main(int argc, char **argv)
 			test_pci_info_pci_lists_devices_and_bars);
 	g_test_add_func("/pci/state_restore_remaps_bars_and_intx",
 			test_pci_state_restore_remaps_bars_and_intx);
+	g_test_add_func("/pci/dma_needs_bus_master_enable", test_pci_dma_needs_bus_master_enable);
 	g_test_add_func("/pci/random_config_cycles_are_harmless",
 			test_pci_random_config_cycles_are_harmless);
 	return g_test_run();

@@ -405,6 +405,16 @@ bool msix_enabled(struct pci_device *dev);
 bool msix_is_masked(struct pci_device *dev, unsigned vector);
 void msix_notify(struct pci_device *dev, unsigned vector);
 
+/*
+ * Bus-master DMA into the bus's DMA address space (the machine's memory):
+ * refused with MEMTX_ERROR, nothing transferred, unless the guest set Bus
+ * Master Enable in the command register (PCI 3.0 section 6.2.2); otherwise
+ * the checks of dma_memory_read/write apply.
+ */
+memtx_result pci_dma_read(struct pci_device *dev, uint64_t addr, void *buf, uint64_t len);
+memtx_result pci_dma_write(struct pci_device *dev, uint64_t addr, const void *buf,
+			   uint64_t len);
+
 /* A memory write a device makes as a bus master (MSI); dropped unless enabled. */
 void pci_msi_send(struct pci_device *dev, uint64_t addr, uint32_t data);
 
