@@ -303,6 +303,11 @@ static void i440fx_reset(struct pci_device *dev)
 	i440fx_update_pam(s);
 }
 
+static void i440fx_post_load(struct pci_device *dev)
+{
+	i440fx_update_pam(I440FX(dev));
+}
+
 static const struct vmstate_field i440fx_fields[] = {
 	VMSTATE_PCI_DEVICE(struct i440fx_state, parent),
 	VMSTATE_U32(struct i440fx_state, config_reg),
@@ -317,6 +322,7 @@ static void i440fx_class_init(struct object_class *klass, const void *data)
 	k->exit = i440fx_exit;
 	k->reset = i440fx_reset;
 	k->config_write = i440fx_config_write;
+	k->post_load = i440fx_post_load;
 	k->vendor_id = PCI_VENDOR_ID_INTEL;
 	k->device_id = 0x1237;	/* 82441FX PMC */
 	k->revision = 0x02;

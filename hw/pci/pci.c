@@ -731,6 +731,7 @@ static void pci_qdev_reset(struct device *d)
 
 void pci_device_post_load(struct pci_device *dev)
 {
+	struct pci_device_class *pc = PCI_DEVICE_GET_CLASS(dev);
 	struct pci_bus *bus = dev->bus;
 
 	pci_update_mappings(dev);
@@ -746,6 +747,8 @@ void pci_device_post_load(struct pci_device *dev)
 			bus->set_irq(bus->irq_opaque, n, bus->irq_count[n] != 0);
 		}
 	}
+	if (pc->post_load)
+		pc->post_load(dev);
 }
 
 struct pci_device *pci_new(struct pci_bus *bus, int devfn, const char *type)

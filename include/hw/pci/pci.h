@@ -303,6 +303,7 @@ struct pci_device_class {
 	bool (*realize)(struct pci_device *dev, GError **errp);
 	void (*exit)(struct pci_device *dev);
 	void (*reset)(struct pci_device *dev);	/* after the core's header reset */
+	void (*post_load)(struct pci_device *dev);	/* rebuild what config implies */
 	uint32_t (*config_read)(struct pci_device *dev, uint32_t addr, unsigned len);
 	void (*config_write)(struct pci_device *dev, uint32_t addr, uint32_t val, unsigned len);
 };
@@ -328,7 +329,7 @@ struct pci_device_class {
 	{ .name = "pci.msix_pba", .type = VMSTATE_TYPE_BUFFER,			\
 	  .offset = offsetof(st, f.msix_pba), .count = PCI_MSIX_MAX_VECTORS / 8 }
 
-/* Remap BARs and re-drive INTx from restored config space. */
+/* Remap BARs, re-drive INTx and call the class's post_load, from restored state. */
 void pci_device_post_load(struct pci_device *dev);
 
 /*
