@@ -140,6 +140,13 @@ def cases():
     add(Case('longmode-syscall', mb('longmode.elf', 'iters=1000', '-no-reboot'),
              qemu_pvm_skip=sysret_qemu,
              expect=[r'LONGMODE: 1000 SYSCALL/SYSRET', r'LONGMODE: PASS']))
+    add(Case('multiboot-modules', mb('mbmods.elf', 'mods=2 mod0size=65536 mod0byte=0xfff0:0xe6',
+                                     '-initrd', '{G}/bios-exit.bin modarg=1,{G}/pvh.elf'),
+             expect=[r"MBMODS: cmdline '\S*mbmods\.elf mods=2", r"module 0 \[.*bios-exit\.bin modarg=1'",
+                     r"module 1 \[.*pvh\.elf'", r'MBMODS: PASS']))
+    add(Case('multiboot-aout', mb('mbmods-aout.bin', 'mods=1 mod0size=65536',
+                                  '-initrd', '{G}/bios-loop16.bin'),
+             expect=[r"module 0 \[.*bios-loop16\.bin'", r'MBMODS: PASS']))
     add(Case('pvh', mb('pvh.elf', 'mem=128', '-m', '128'), expect=[r'PVH: PASS']))
     add(Case('bzimage', mb('bzimage.bin', 'mem=128 bzmagic=xyzzy expect=xyzzy', '-m', '128'),
              expect=[r'BZIMAGE: entered via the (32|64)-bit entry', r'BZIMAGE: PASS']))
