@@ -85,7 +85,7 @@ def mb(guest, append=None, *extra):
     return a + list(extra)
 
 
-ALWAYS_REJECT = [r'FAIL', r'unexpected exception']
+ALWAYS_REJECT = [r'[A-Z0-9]+: FAIL\b', r'unexpected exception']
 
 
 def cases():
