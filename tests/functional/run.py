@@ -27,6 +27,7 @@ Logs of every run: tests/functional/work/logs/<case>.<accel>.log.
 This is not a unit-test framework: no fixtures, no retries, no flaky marks.
 """
 import argparse
+import concurrent.futures
 import fnmatch
 import glob
 import os
@@ -293,6 +294,8 @@ def main():
                     help='where the built guests go')
     ap.add_argument('--no-build', action='store_true', help='do not run make for the guests')
     ap.add_argument('--deadline-scale', type=float, default=float(os.environ.get('KEMU_DEADLINE_SCALE', 1)))
+    ap.add_argument('-j', '--jobs', type=int, default=int(os.environ.get('KEMU_TEST_JOBS', 1)),
+                    help='cases run at once (default 1: the CPU is shared)')
     ap.add_argument('--list', action='store_true')
     ap.add_argument('-v', '--verbose', action='store_true', help='print the log tail of failures')
     a = ap.parse_args()
@@ -341,6 +344,7 @@ def main():
     print('# %s: %s; kvm: %s%s' % (flavour, resolved, 'yes' if kvm_ok else 'no (%s)' % kvm_why,
                                    ', PVM' if pvm else ''))
     sys.stdout.flush()
+    jobs = []
     for c in sel:
         for acc in accels:
             spec = ACCELS[acc]
@@ -380,8 +384,20 @@ def main():
             cmd = [resolved] + COMMON + accel_args + args
             deadline = (c.deadline if spec['kind'] == 'interp' else c.kvm_deadline) * a.deadline_scale
             log = os.path.join(WORK, 'logs', '%s.%s.log' % (c.name, acc))
+            jobs.append((c, tag, cmd, deadline, log))
+
+    lock = threading.Lock()
+
+    def run_job(job):
+        nonlocal npass, nfail
+        c, tag, cmd, deadline, log = job
+        try:
             rc, timed_out, elapsed, out = Run(cmd, c.feed, deadline, log).go()
             bad = judge(c, rc, timed_out, out, deadline)
+        except OSError as e:
+            rc, timed_out, elapsed, out = None, False, 0.0, ''
+            bad = 'could not run %s: %s' % (cmd[0], e)
+        with lock:
             if bad:
                 print('FAIL %s: %s (%.2fs)' % (tag, bad, elapsed))
                 if a.verbose:
@@ -393,6 +409,13 @@ def main():
                 print('PASS %s (%.2fs)' % (tag, elapsed))
                 npass += 1
             sys.stdout.flush()
+
+    if a.jobs > 1:
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
+            list(ex.map(run_job, jobs))
+    else:
+        for job in jobs:
+            run_job(job)
     print('%d passed, %d failed, %d skipped' % (npass, nfail, nskip))
     return 1 if nfail else 0
 
