@@ -296,6 +296,8 @@ def main():
     ap.add_argument('--deadline-scale', type=float, default=float(os.environ.get('KEMU_DEADLINE_SCALE', 1)))
     ap.add_argument('-j', '--jobs', type=int, default=int(os.environ.get('KEMU_TEST_JOBS', 1)),
                     help='cases run at once (default 1: the CPU is shared)')
+    ap.add_argument('--require-emulator', action='store_true',
+                    help='a missing emulator binary is a failure, not a skip')
     ap.add_argument('--list', action='store_true')
     ap.add_argument('-v', '--verbose', action='store_true', help='print the log tail of failures')
     a = ap.parse_args()
@@ -338,6 +340,10 @@ def main():
             if r.returncode:
                 initrd_why = 'build-initramfs.sh failed: ' + last_line(r.stdout.decode(errors='replace'))
 
+    if not have_emulator and a.require_emulator:
+        print('FAIL emulator [-]: no emulator binary at %s' % resolved)
+        print('0 passed, 1 failed, 0 skipped')
+        return 1
     kvm_ok, kvm_why, pvm = kvm_status()
     accels = a.accel or list(ACCELS)
     npass = nfail = nskip = 0
