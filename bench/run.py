@@ -36,6 +36,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -50,6 +51,14 @@ def run_once(cmd, until=None, deadline=300.0):
     """Run cmd; returns (seconds, peak RSS KiB, exit status, output). With
     until=regex, the time is when it first appears on stdout, then the
     process is killed."""
+    # Peak RSS comes from GNU time when it is there: the rusage of a child
+    # forked from this Python process counts Python's own pages from before
+    # the exec (~15 MiB), which would swamp kemu's few MiB.
+    rss_file = None
+    if os.path.exists('/usr/bin/time'):
+        fd, rss_file = tempfile.mkstemp(prefix='kemu-bench-rss-')
+        os.close(fd)
+        cmd = ['/usr/bin/time', '-q', '-f', '%M', '-o', rss_file] + list(cmd)
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
@@ -79,11 +88,20 @@ def run_once(cmd, until=None, deadline=300.0):
     th.join(2)
     p.returncode = os.waitstatus_to_exitcode(status)
     text = out.decode('utf-8', 'replace')
+    maxrss = ru.ru_maxrss
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                lines = [l for l in f.read().split('\n') if l.strip().isdigit()]
+            if lines:
+                maxrss = int(lines[-1])
+        finally:
+            os.unlink(rss_file)
     if until:
         if hit[0] is None:
             raise RuntimeError('no /%s/ in output of %s: %s' % (until, ' '.join(cmd), text[-300:]))
-        return hit[0], ru.ru_maxrss, p.returncode, text
-    return elapsed, ru.ru_maxrss, p.returncode, text
+        return hit[0], maxrss, p.returncode, text
+    return elapsed, maxrss, p.returncode, text
 
 
 def median_run(cmd, runs, until=None, want_status=None):
