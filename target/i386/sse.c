@@ -389,13 +389,33 @@ static void __attribute__((constructor)) sse_table_init(void)
 	def(0, 0xd7, 0, C_GPR_DST, 0, false); def(0, 0xd7, 1, C_GPR_DST, 0, false);	/* pmovmskb */
 	def(0, 0xc4, 0, C_GPR_SRCI, 2, false); def(0, 0xc4, 1, C_GPR_SRCI, 2, false);	/* pinsrw */
 	def(0, 0xc5, 0, C_GPR_DSTI, 0, false); def(0, 0xc5, 1, C_GPR_DSTI, 0, false);	/* pextrw */
+	/* SSE3 */
+	def(0, 0x7c, 1, C_OP, 0, true); def(0, 0x7c, 3, C_OP, 0, true);	/* haddpd/haddps */
+	def(0, 0x7d, 1, C_OP, 0, true); def(0, 0x7d, 3, C_OP, 0, true);	/* hsubpd/hsubps */
+	def(0, 0xd0, 1, C_OP, 0, true); def(0, 0xd0, 3, C_OP, 0, true);	/* addsubpd/ps */
+	def(0, 0x12, 2, C_OP, 0, false);	/* movsldup */
+	def(0, 0x16, 2, C_OP, 0, false);	/* movshdup */
+	def(0, 0x12, 3, C_OP, 8, false);	/* movddup */
+	/* SSSE3: 0F 38 00-0B, 1C-1E (MMX and XMM), 0F 3A 0F palignr */
+	for (unsigned op = 0x00; op <= 0x0b; op++) {
+		def(1, op, 0, C_OP, 0, false);
+		def(1, op, 1, C_OP, 0, false);
+	}
+	for (unsigned op = 0x1c; op <= 0x1e; op++) {
+		def(1, op, 0, C_OP, 0, false);
+		def(1, op, 1, C_OP, 0, false);
+	}
+	def(2, 0x0f, 0, C_OPI, 0, false);
+	def(2, 0x0f, 1, C_OPI, 0, false);
 	/* moves */
 	static const uint8_t moves[] = { 0x10, 0x11, 0x12, 0x13, 0x16, 0x17, 0x28, 0x29, 0x2b,
 					 0x6e, 0x6f, 0x7e, 0x7f, 0xd6, 0xe7, 0xf7, 0xc3 };
 	for (unsigned k = 0; k < sizeof(moves); k++)
 		for (int p = 0; p < 4; p++)
-			def(0, moves[k], p, C_MOVE, 0, false);
+			if (sse_table[0][moves[k]][p].cls == C_NONE)
+				def(0, moves[k], p, C_MOVE, 0, false);
 	def(0, 0x77, 0, C_MOVE, 0, false);	/* emms */
+	def(0, 0xf0, 3, C_MOVE, 0, false);	/* lddqu */
 }
 
 /* ---- register files ---- */
@@ -692,6 +712,13 @@ static void sse_move(struct interp_cpu *s, struct x86_insn *i, int pfx)
 				x86_mem_write(s, seg, (di + k) & size_mask(i->addrsize), 1, data[k]);
 		return;
 	}
+	case 0xf0:			/* lddqu xmm, m128 (SSE3) */
+		if (pfx != 3 || !i->mem)
+			break;
+		ea = sse_ea(s, i, 16, false);
+		mem_load(s, i, ea, 16, buf);
+		memcpy(env->xmm[reg].b, buf, 16);
+		return;
 	case 0x77:
 		if (pfx == 0) {		/* emms */
 			env->fpu_tag = 0xffff;

@@ -162,7 +162,13 @@ static void gen_x87(struct code *c)
 	case 9: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf }[rndn(2)], 2 + rndn(2)); break; /* fist(p) */
 	case 10: emit(c, rndn(2) ? 0xdb : 0xdf); emit(c, (rndn(2) ? 0xe8 : 0xf0) | rndn(8)); break; /* fcomi */
 	case 11: emit(c, 0xd9); emit(c, (const uint8_t[]){ 0xe0, 0xe1, 0xe4, 0xe5, 0xe8, 0xeb, 0xee, 0xfa, 0xfc, 0xfd, 0xf8, 0xf5, 0xf4, 0xf6, 0xf7 }[rndn(15)]); break;
-	case 12: emit(c, 0xdf); emit(c, 0xe0); break;		/* fnstsw ax */
+	case 12:
+		if (rndn(2)) {
+			emit(c, 0xdf); emit(c, 0xe0);		/* fnstsw ax */
+		} else {
+			mem_d8(c, (const uint8_t[]){ 0xdb, 0xdd, 0xdf }[rndn(3)], 1);	/* fisttp */
+		}
+		break;
 	case 13: emit(c, 0xdd); emit(c, 0xd8 | rndn(8)); break;	/* fstp st(i) */
 	case 14: emit(c, 0xda + rndn(2)); emit(c, 0xc0 | rndn(32)); break;	/* fcmov */
 	default: emit(c, 0xd8); emit(c, 0xd0 | rndn(16)); break;	/* fcom/fcomp st(i) */
@@ -195,6 +201,9 @@ static const struct { uint8_t pfx, op; bool imm; uint8_t kind; } sse_ops[] = {
 	{ 0x66, 0xc4, true, 2 }, { 0x66, 0xc5, true, 1 },
 	/* MMX */
 	{ 0, 0xfc }, { 0, 0xef }, { 0, 0x61 }, { 0, 0x6b }, { 0, 0xe5 }, { 0, 0x70, true },
+	/* SSE3 */
+	{ 0x66, 0x7c }, { 0xf2, 0x7c }, { 0x66, 0x7d }, { 0xf2, 0x7d }, { 0x66, 0xd0 }, { 0xf2, 0xd0 },
+	{ 0xf3, 0x12 }, { 0xf3, 0x16 }, { 0xf2, 0x12 }, { 0xf2, 0xf0, false, 5 },
 	/* moves */
 	{ 0, 0x10 }, { 0x66, 0x10 }, { 0xf3, 0x10 }, { 0xf2, 0x11 }, { 0, 0x28 }, { 0x66, 0x29 },
 	{ 0x66, 0x6f }, { 0xf3, 0x6f }, { 0x66, 0x7f }, { 0xf3, 0x7f }, { 0, 0x12 }, { 0, 0x16 },
@@ -202,8 +211,41 @@ static const struct { uint8_t pfx, op; bool imm; uint8_t kind; } sse_ops[] = {
 	{ 0x66, 0x7e, false, 4 }, { 0, 0x6f }, { 0, 0x7f },
 };
 
+static void gen_ssse3(struct code *c)
+{
+	static const uint8_t ops[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+				       0x0a, 0x0b, 0x1c, 0x1d, 0x1e, 0x0f };
+	uint8_t op = ops[rndn(sizeof(ops))];
+	bool xmm = rndn(4) != 0, mem = rndn(3) == 0;
+	int reg = rndn(xmm ? 16 : 8), rm = rndn(xmm ? 16 : 8);
+	if (xmm)
+		emit(c, 0x66);
+	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0);
+	if (rex != 0x40)
+		emit(c, rex);
+	emit(c, 0x0f);
+	emit(c, op == 0x0f ? 0x3a : 0x38);
+	emit(c, op);
+	if (mem) {
+		emit(c, 0x43 | ((reg & 7) << 3));
+		emit(c, (uint8_t)(int8_t)(((int)rndn(14) - 7) * 16));
+	} else {
+		emit(c, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+	}
+	if (op == 0x0f)
+		emit(c, rnd());
+	if (!xmm) {
+		emit(c, 0x0f);
+		emit(c, 0x77);
+	}
+}
+
 static void gen_sse(struct code *c)
 {
+	if (rndn(6) == 0) {
+		gen_ssse3(c);
+		return;
+	}
 	unsigned k = rndn(G_N_ELEMENTS(sse_ops));
 	int reg = rndn(16), rm = rndn(16);
 	bool mem = rndn(3) == 0;
@@ -226,6 +268,8 @@ static void gen_sse(struct code *c)
 		mem = true;
 	if (sse_ops[k].op == 0x50 || sse_ops[k].op == 0xd7 || sse_ops[k].op == 0xc5)
 		mem = false;
+	if (kind == 5)
+		mem = true;	/* lddqu: memory only */
 	if (sse_ops[k].pfx)
 		emit(c, sse_ops[k].pfx);
 	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0) | ((kind && w) ? 8 : 0);
