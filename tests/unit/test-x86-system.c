@@ -595,6 +595,91 @@ static void test_a20_mask_wraps_at_one_megabyte(void)
 	free_cpu(cpu);
 }
 
+static void test_iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	stl_le_p(ram + TSS_BASE + 4, 0x90000);		/* ESP0 */
+	stl_le_p(ram + TSS_BASE + 8, 0x10);		/* SS0 */
+	idt32_set(EXCP_GP, 0x08, 0x7000, 0xe, 0);
+	ram[0x7000] = 0xf4;
+	/* vm86 code at 0100:0010: int 0x21 */
+	ram[0x1010] = 0xcd;
+	ram[0x1011] = 0x21;
+	/* iret frame on the ring-0 stack: EIP CS EFLAGS ESP SS ES DS FS GS */
+	uint32_t frame[9] = { 0x10, 0x100, X86_EFLAGS_VM | X86_EFLAGS_FIXED | X86_EFLAGS_IF, 0xfffe,
+			      0x200, 0x300, 0x400, 0x500, 0x600 };
+	memcpy(ram + 0x80000 - sizeof(frame), frame, sizeof(frame));
+	env->regs[R_ESP] = 0x80000 - sizeof(frame);
+	ram[0x5000] = 0xcf;				/* iret */
+	env->rip = 0x5000;
+	run(cpu, 1);
+	g_assert_true(env->rflags & X86_EFLAGS_VM);
+	g_assert_cmphex(env->segs[R_CS].base, ==, 0x1000);
+	g_assert_cmphex(env->segs[R_SS].base, ==, 0x2000);
+	g_assert_cmphex(env->segs[R_GS].selector, ==, 0x600);
+	g_assert_cmphex(env->rip, ==, 0x10);
+	/* int n in vm86 with IOPL < 3: #GP(0), delivered to ring 0 with the segment frame */
+	run(cpu, 1);
+	g_assert_cmpint(caught_vec, ==, EXCP_GP);
+	g_assert_cmphex(caught_err, ==, 0);
+	hook_on = false;
+	env->rip = 0x10;
+	run(cpu, 1);
+	g_assert_false(env->rflags & X86_EFLAGS_VM);
+	g_assert_cmphex(env->segs[R_CS].selector, ==, 0x08);
+	g_assert_cmphex(env->rip, ==, 0x7000);
+	g_assert_cmphex(env->segs[R_DS].selector, ==, 0);
+	/* frame: err EIP CS EFLAGS ESP SS ES DS FS GS */
+	uint32_t *f = (uint32_t *)(ram + env->regs[R_ESP]);
+	g_assert_cmphex(env->regs[R_ESP], ==, 0x90000 - 40);
+	g_assert_cmphex(f[0], ==, 0);
+	g_assert_cmphex(f[1], ==, 0x10);
+	g_assert_cmphex(f[2], ==, 0x100);
+	g_assert_true(f[3] & X86_EFLAGS_VM);
+	g_assert_cmphex(f[5], ==, 0x200);
+	g_assert_cmphex(f[9], ==, 0x600);
+	free_cpu(cpu);
+}
+
+static void test_call_to_tss_nests_and_iret_with_nt_returns(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	hook_on = false;
+	/* TSS2 (selector 0x58): EIP 0x7200, CS 0x08, SS/DS/ES 0x10, ESP 0x60000 */
+	stl_le_p(ram + TSS2_BASE + 0x20, 0x7200);
+	stl_le_p(ram + TSS2_BASE + 0x24, 2);
+	stl_le_p(ram + TSS2_BASE + 0x38, 0x60000);
+	stw_le_p(ram + TSS2_BASE + 0x48, 0x10);
+	stw_le_p(ram + TSS2_BASE + 0x4c, 0x08);
+	stw_le_p(ram + TSS2_BASE + 0x50, 0x10);
+	stw_le_p(ram + TSS2_BASE + 0x54, 0x10);
+	/* task B: mov eax, 0x4242; iret */
+	static const uint8_t b[] = { 0xb8, 0x42, 0x42, 0x00, 0x00, 0xcf };
+	memcpy(ram + 0x7200, b, sizeof(b));
+	/* task A: call far 0x58:0; hlt */
+	static const uint8_t a[] = { 0x9a, 0x00, 0x00, 0x00, 0x00, 0x58, 0x00, 0xf4 };
+	memcpy(ram + 0x5000, a, sizeof(a));
+	gdt_set(5, seg_desc(TSS_BASE, 0x67, 0x8b, 0));	/* the running task is busy (ltr) */
+	env->rip = 0x5000;
+	env->regs[R_EBX] = 0x1111;
+	run(cpu, 1);
+	g_assert_cmphex(env->tr.selector, ==, 0x58);
+	g_assert_true(env->rflags & X86_EFLAGS_NT);
+	run(cpu, 10);		/* mov; iret back to A; hlt */
+	g_assert_cmphex(env->tr.selector, ==, 0x28);
+	g_assert_cmphex(env->rip, ==, 0x5008);
+	g_assert_cmphex(env->regs[R_EBX], ==, 0x1111);
+	g_assert_cmphex(env->regs[R_EAX], !=, 0x4242);	/* A's registers came back */
+	g_assert_cmphex(ldl_le_p(ram + TSS2_BASE + 0x28), ==, 0x4242);	/* B's EAX saved */
+	/* B's descriptor is no longer busy, A's is */
+	g_assert_cmphex((ldq_le_p(ram + GDT_BASE + 11 * 8) >> 40) & 0xf, ==, 9);
+	free_cpu(cpu);
+}
+
 static void test_cpuid_models_and_feature_errors(void)
 {
 	GError *err = NULL;
@@ -671,6 +756,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/sti_shadow_delays_interrupt_by_one_instruction",
 			test_sti_shadow_delays_interrupt_by_one_instruction);
 	g_test_add_func("/x86/system/a20_mask_wraps_at_one_megabyte", test_a20_mask_wraps_at_one_megabyte);
+	g_test_add_func("/x86/system/iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0",
+			test_iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0);
+	g_test_add_func("/x86/system/call_to_tss_nests_and_iret_with_nt_returns",
+			test_call_to_tss_nests_and_iret_with_nt_returns);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();
