@@ -16,6 +16,7 @@
  */
 #include "kemu/common.h"
 #include "target/i386/internal.h"
+#include "target/i386/cpuid.h"
 #include <sys/mman.h>
 
 void x86_fninit(CPUX86State *env);
@@ -152,6 +153,100 @@ static void fxrstor(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int s
 		memcpy(env->xmm[k].b, img + 160 + k * 16, 16);
 }
 
+/*
+ * XSAVE/XRSTOR for x87 and SSE state (XCR0 bits 0-1), standard format, SDM
+ * vol. 1 §13.4-13.8: legacy region (FXSAVE layout) + 64-byte header.
+ * XINUSE is treated as all-ones, which the SDM allows.
+ */
+static void xsave(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int seg)
+{
+	CPUX86State *env = s->env;
+	uint64_t rfbm = env->xcr0 & ((uint32_t)env->regs[R_EAX] | (env->regs[R_EDX] << 32));
+	uint64_t m = size_mask(i->addrsize);
+	struct x86_insn fx = *i;
+	uint8_t img[512];
+
+	/* build the FXSAVE image, then store only the requested parts */
+	memset(img, 0, sizeof(img));
+	fx.opsize = i->rex & 8 ? 8 : 4;
+	(void)fx;
+	unsigned top = (env->fpu_status >> 11) & 7;
+	if (rfbm & 1) {
+		stw_le_p(img + 0, env->fpu_control);
+		stw_le_p(img + 2, env->fpu_status);
+		img[4] = tag_abridge(env->fpu_tag);
+		stw_le_p(img + 6, env->fpu_opcode);
+		stq_le_p(img + 8, env->fpu_ip);
+		stq_le_p(img + 16, env->fpu_dp);
+		for (int k = 0; k < 8; k++) {
+			const struct floatx80 *f = &env->st[(top + k) & 7];
+			stq_le_p(img + 32 + k * 16, f->mantissa);
+			stw_le_p(img + 40 + k * 16, f->sign_exponent);
+		}
+		write_bytes(s, seg, ea, i->addrsize, 0, img, 24);
+		write_bytes(s, seg, ea, i->addrsize, 32, img + 32, 128);
+	}
+	if (rfbm & 2) {
+		stl_le_p(img + 24, env->mxcsr);
+		stl_le_p(img + 28, 0xffff);
+		write_bytes(s, seg, ea, i->addrsize, 24, img + 24, 8);
+		unsigned nxmm = s->code_bits == 64 ? 16 : 8;
+		write_bytes(s, seg, ea, i->addrsize, 160, env->xmm, nxmm * 16);
+	}
+	uint64_t bv = x86_mem_read(s, seg, (ea + 512) & m, 8);
+	bv = (bv & ~rfbm) | (rfbm & 3);
+	x86_mem_write(s, seg, (ea + 512) & m, 8, bv);
+}
+
+static void xrstor(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int seg)
+{
+	CPUX86State *env = s->env;
+	uint64_t rfbm = env->xcr0 & ((uint32_t)env->regs[R_EAX] | (env->regs[R_EDX] << 32));
+	uint64_t m = size_mask(i->addrsize);
+	uint8_t img[512];
+
+	uint64_t bv = x86_mem_read(s, seg, (ea + 512) & m, 8);
+	uint64_t comp = x86_mem_read(s, seg, (ea + 520) & m, 8);
+	if ((bv & ~env->xcr0) || comp)
+		x86_raise_gp(s, 0);
+	for (unsigned k = 528; k < 576; k += 8)
+		if (x86_mem_read(s, seg, (ea + k) & m, 8))
+			x86_raise_gp(s, 0);
+	read_bytes(s, seg, ea, i->addrsize, 0, img, 512);
+	if (rfbm & 2) {
+		uint32_t mxcsr = ldl_le_p(img + 24);
+		if (mxcsr & ~0xffffu)
+			x86_raise_gp(s, 0);
+		env->mxcsr = mxcsr;
+	}
+	if (rfbm & 1) {
+		if (bv & 1) {
+			env->fpu_control = lduw_le_p(img + 0);
+			env->fpu_status = lduw_le_p(img + 2);
+			env->fpu_opcode = lduw_le_p(img + 6);
+			env->fpu_ip = ldq_le_p(img + 8);
+			env->fpu_dp = ldq_le_p(img + 16);
+			unsigned top = (env->fpu_status >> 11) & 7;
+			for (int k = 0; k < 8; k++) {
+				struct floatx80 *f = &env->st[(top + k) & 7];
+				f->mantissa = ldq_le_p(img + 32 + k * 16);
+				f->sign_exponent = lduw_le_p(img + 40 + k * 16);
+			}
+			env->fpu_tag = tag_expand(env, img[4]);
+		} else {
+			x86_fninit(env);
+			memset(env->st, 0, sizeof(env->st));
+		}
+	}
+	if (rfbm & 2) {
+		unsigned nxmm = s->code_bits == 64 ? 16 : 8;
+		if (bv & 2)
+			memcpy(env->xmm, img + 160, nxmm * 16);
+		else
+			memset(env->xmm, 0, nxmm * 16);
+	}
+}
+
 static void op_grp15(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
@@ -185,6 +280,19 @@ static void op_grp15(struct interp_cpu *s, struct x86_insn *i)
 	case 3:
 		sse_check(s);
 		x86_mem_write(s, seg, ea, 4, env->mxcsr);
+		return;
+	case 4: case 5: case 6:	/* xsave, xrstor, xsaveopt */
+		if (i->rep || i->p66 || !s->cpu->cpuid || !x86_cpuid_has_feature(s->cpu->cpuid, "xsave") ||
+		    !(env->cr[4] & CR4_OSXSAVE))
+			x86_raise_ud(s);
+		if (env->cr[0] & CR0_TS)
+			x86_raise(s, EXCP_NM, 0);
+		if (ea & 63)
+			x86_raise_gp(s, 0);
+		if (sub == 5)
+			xrstor(s, i, ea, seg);
+		else
+			xsave(s, i, ea, seg);
 		return;
 	case 7:		/* clflush */
 		x86_mem_read(s, seg, ea, 1);

@@ -680,6 +680,43 @@ static void test_call_to_tss_nests_and_iret_with_nt_returns(void)
 	free_cpu(cpu);
 }
 
+static void test_xsave_xrstor_x87_and_sse_state(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	cpu->cpuid = x86_cpuid_new("max", NULL);
+	env->cr[4] |= CR4_OSFXSR | CR4_OSXSAVE;
+	/* xsetbv(0, 3); xsave [0x9000]; xrstor [0x9000]; hlt */
+	static const uint8_t code[] = { 0x31, 0xc9, 0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2,
+					0x0f, 0x01, 0xd1,
+					0x0f, 0xae, 0x25, 0x00, 0x90, 0x00, 0x00,
+					0x0f, 0xae, 0x2d, 0x00, 0x90, 0x00, 0x00, 0xf4 };
+	memcpy(ram + 0x5000, code, sizeof(code));
+	env->rip = 0x5000;
+	env->xmm[3].q[0] = 0x1122334455667788ULL;
+	env->mxcsr = 0x1f80 | 0x6000;
+	run(cpu, 5);		/* through xsave */
+	g_assert_cmpint(caught_vec, ==, -1);
+	g_assert_cmphex(env->xcr0, ==, 3);
+	g_assert_cmphex(ldq_le_p(ram + 0x9000 + 160 + 3 * 16), ==, 0x1122334455667788ULL);
+	g_assert_cmphex(ldl_le_p(ram + 0x9000 + 24), ==, 0x7f80);
+	g_assert_cmphex(ldq_le_p(ram + 0x9000 + 512), ==, 3);		/* XSTATE_BV */
+	/* xrstor with XSTATE_BV.SSE = 0 puts the XMM registers in their init state */
+	stq_le_p(ram + 0x9000 + 512, 1);
+	env->xmm[3].q[0] = 0xdead;
+	run(cpu, 2);
+	g_assert_cmphex(env->xmm[3].q[0], ==, 0);
+	g_assert_cmphex(env->mxcsr, ==, 0x7f80);
+	/* reserved header bytes set: #GP(0) */
+	stq_le_p(ram + 0x9000 + 540, 1);
+	env->rip = 0x5000 + 19;
+	run(cpu, 1);
+	g_assert_cmpint(caught_vec, ==, EXCP_GP);
+	x86_cpuid_free(cpu->cpuid);
+	free_cpu(cpu);
+}
+
 static void test_cpuid_models_and_feature_errors(void)
 {
 	GError *err = NULL;
@@ -760,6 +797,7 @@ int main(int argc, char **argv)
 			test_iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0);
 	g_test_add_func("/x86/system/call_to_tss_nests_and_iret_with_nt_returns",
 			test_call_to_tss_nests_and_iret_with_nt_returns);
+	g_test_add_func("/x86/system/xsave_xrstor_x87_and_sse_state", test_xsave_xrstor_x87_and_sse_state);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();
