@@ -141,59 +141,11 @@ void x86_update_mode(struct interp_cpu *s)
 
 /* ---- operands ---- */
 
-int x86_ea_seg(struct x86_insn *i)
-{
-	if (i->seg >= 0)
-		return i->seg;
-	if (i->base == R_EBP || i->base == R_ESP)
-		return R_SS;
-	return R_DS;
-}
 
-uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i)
-{
-	uint64_t a = i->disp;
-	if (i->base == 16)
-		a += s->next_rip;
-	else if (i->base >= 0)
-		a += s->env->regs[i->base];
-	if (i->index >= 0)
-		a += s->env->regs[i->index] << i->scale;
-	return a & size_mask(i->addrsize);
-}
 
-uint64_t x86_reg_read(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size)
-{
-	if (size == 1 && !i->rex && reg >= 4 && reg < 8)
-		return (s->env->regs[reg - 4] >> 8) & 0xff;
-	return s->env->regs[reg] & size_mask(size);
-}
 
-void x86_reg_write(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size, uint64_t v)
-{
-	if (size == 1 && !i->rex && reg >= 4 && reg < 8) {
-		uint64_t *p = &s->env->regs[reg - 4];
-		*p = (*p & ~0xff00ULL) | ((v & 0xff) << 8);
-		return;
-	}
-	x86_set_gpr(s, reg, size, v);
-}
 
-uint64_t x86_rm_read(struct interp_cpu *s, struct x86_insn *i, unsigned size)
-{
-	if (!i->mem)
-		return x86_reg_read(s, i, i->rm, size);
-	return x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), size);
-}
 
-void x86_rm_write(struct interp_cpu *s, struct x86_insn *i, unsigned size, uint64_t v)
-{
-	if (!i->mem) {
-		x86_reg_write(s, i, i->rm, size, v);
-		return;
-	}
-	x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), size, v);
-}
 
 bool x86_cond(struct interp_cpu *s, int cc)
 {
@@ -334,7 +286,7 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	return i;
 }
 
-static void exec_one(struct interp_cpu *s)
+static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
 	struct x86_insn local;
