@@ -365,6 +365,7 @@ static void run_special(struct interp_cpu *s, uint8_t modrm, int nin, int delta)
 				if (delta > 0)
 					push(s, to_host(&indefinite));
 			}
+			env->fpu_status &= ~SW_C1;	/* underflow wins over overflow */
 			return;
 		}
 		in[k] = to_host(&env->st[phys(env, k)]);

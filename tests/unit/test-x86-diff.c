@@ -240,10 +240,69 @@ static void gen_ssse3(struct code *c)
 	}
 }
 
+static void gen_sse4(struct code *c)
+{
+	static const struct { uint8_t map, op; uint8_t kind; } ops[] = {
+		/* kind: 0 xmm,xmm/m  1 +imm  2 r/m dest +imm  3 gpr src +imm  4 mem only  5 crc32 */
+		{ 0x38, 0x10 }, { 0x38, 0x14 }, { 0x38, 0x15 }, { 0x38, 0x17 }, { 0x38, 0x20 },
+		{ 0x38, 0x21 }, { 0x38, 0x22 }, { 0x38, 0x23 }, { 0x38, 0x24 }, { 0x38, 0x25 },
+		{ 0x38, 0x28 }, { 0x38, 0x29 }, { 0x38, 0x2a, 4 }, { 0x38, 0x2b }, { 0x38, 0x30 },
+		{ 0x38, 0x31 }, { 0x38, 0x32 }, { 0x38, 0x33 }, { 0x38, 0x34 }, { 0x38, 0x35 },
+		{ 0x38, 0x37 }, { 0x38, 0x38 }, { 0x38, 0x39 }, { 0x38, 0x3a }, { 0x38, 0x3b },
+		{ 0x38, 0x3c }, { 0x38, 0x3d }, { 0x38, 0x3e }, { 0x38, 0x3f }, { 0x38, 0x40 },
+		{ 0x38, 0x41 }, { 0x3a, 0x08, 1 }, { 0x3a, 0x09, 1 }, { 0x3a, 0x0a, 1 }, { 0x3a, 0x0b, 1 },
+		{ 0x3a, 0x0c, 1 }, { 0x3a, 0x0d, 1 }, { 0x3a, 0x0e, 1 }, { 0x3a, 0x14, 2 }, { 0x3a, 0x15, 2 },
+		{ 0x3a, 0x16, 2 }, { 0x3a, 0x17, 2 }, { 0x3a, 0x20, 3 }, { 0x3a, 0x21, 1 }, { 0x3a, 0x22, 3 },
+		{ 0x3a, 0x40, 1 }, { 0x3a, 0x41, 1 }, { 0x3a, 0x42, 1 }, { 0x3a, 0x60, 1 }, { 0x3a, 0x61, 1 },
+		{ 0x3a, 0x62, 1 }, { 0x3a, 0x63, 1 }, { 0x38, 0xf0, 5 }, { 0x38, 0xf1, 5 },
+	};
+	unsigned k = rndn(G_N_ELEMENTS(ops));
+	uint8_t kind = ops[k].kind;
+	bool mem = kind == 4 || rndn(3) == 0;
+	int reg = rndn(16), rm = rndn(16);
+	bool w = rndn(2);
+	if (kind == 2 || kind == 3)
+		rm = rnd_reg(8);
+	if (kind == 5) {
+		reg = rnd_reg(4);
+		rm = rnd_reg(4);
+	}
+	if ((kind == 2 || kind == 3) && rndn(2))
+		w = false;
+	emit(c, kind == 5 ? 0xf2 : 0x66);
+	if (kind == 5 && ops[k].op == 0xf1 && rndn(3) == 0) {
+		emit(c, 0x66);
+		w = false;
+	}
+	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0) |
+		      ((w && (kind == 2 || kind == 3 || kind == 5)) ? 8 : 0);
+	if (rex != 0x40)
+		emit(c, rex);
+	emit(c, 0x0f);
+	emit(c, ops[k].map);
+	emit(c, ops[k].op);
+	if (mem) {
+		emit(c, 0x43 | ((reg & 7) << 3));
+		emit(c, (uint8_t)(int8_t)(((int)rndn(14) - 7) * 16));
+	} else {
+		emit(c, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+	}
+	if (kind >= 1 && kind <= 3) {
+		uint8_t imm = rnd();
+		if (ops[k].op >= 0x08 && ops[k].op <= 0x0b)
+			imm &= 0x0f;
+		emit(c, imm);
+	}
+}
+
 static void gen_sse(struct code *c)
 {
 	if (rndn(6) == 0) {
 		gen_ssse3(c);
+		return;
+	}
+	if (rndn(5) == 0) {
+		gen_sse4(c);
 		return;
 	}
 	unsigned k = rndn(G_N_ELEMENTS(sse_ops));
