@@ -232,7 +232,8 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
 		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
 		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
-			uintptr_t key = (uintptr_t)p | (s->code_bits >> 4);
+			/* host addresses are below 2^47: room for the code size */
+			uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
 			struct icache_entry *ic = &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) &
 							     ((1 << ICACHE_BITS) - 1)];
 			uint64_t w0, w1;

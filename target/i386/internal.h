@@ -87,7 +87,7 @@ struct tlb_entry {
  */
 #define ICACHE_BITS 14
 struct icache_entry {
-	uintptr_t key;		/* host address | code_bits >> 4 */
+	uintptr_t key;		/* host address << 2 | code_bits >> 5 */
 	uint64_t m0, m1;	/* masks of the instruction's bytes */
 	uint64_t b0, b1;	/* its bytes */
 	struct x86_insn insn;
