@@ -93,8 +93,16 @@ struct icache_entry {
 	struct x86_insn insn;
 };
 
+/* guest-physical page -> host pointers, so page walks skip the memory map */
+#define PCACHE_SIZE 512
+struct pcache_entry {
+	uint64_t page;		/* guest-physical page, or 1 (invalid) */
+	uint8_t *host_r, *host_w;
+};
+
 struct interp_cpu {
 	struct icache_entry *icache;
+	struct pcache_entry pcache[PCACHE_SIZE];
 	struct x86_cpu *cpu;
 	CPUX86State *env;
 	const struct interp_mem_ops *mem;
