@@ -200,9 +200,51 @@ static void log_insn(struct interp_cpu *s, struct x86_insn *i, const uint8_t *by
 	kemu_log("%04x:%08" PRIx64 "  %s\n", s->env->segs[R_CS].selector, s->env->rip, text);
 }
 
+static inline struct icache_entry *icache_slot(struct interp_cpu *s, const uint8_t *p)
+{
+	return &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) & ((1 << ICACHE_BITS) - 1)];
+}
+
+/* Remember where the instruction after this one is, if it is on the same page. */
+static inline void predict_next(struct interp_cpu *s, const uint8_t *p, unsigned len)
+{
+	const uint8_t *n = p + len;
+	if (((uintptr_t)n & 0xfff) <= 0x1000 - 16 && ((uintptr_t)n & ~0xfffULL) == ((uintptr_t)p & ~0xfffULL) &&
+	    (s->code_bits == 64 || s->env->segs[R_CS].limit == 0xffffffff)) {
+		s->pred_p = n;
+		s->pred_rip = s->env->rip + len;
+		s->pred_csbase = s->env->segs[R_CS].base;
+		s->pred_gen = s->tlb_gen;
+		s->pred_cpl = s->cpl;
+		s->pred_bits = s->code_bits;
+	} else {
+		s->pred_p = NULL;
+	}
+}
+
 static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
+
+	/* sequential fetch on the same page: no segment or TLB work */
+	if (G_LIKELY(s->pred_p && s->pred_rip == env->rip && s->pred_gen == s->tlb_gen &&
+		     s->pred_cpl == s->cpl && s->pred_bits == s->code_bits &&
+		     s->pred_csbase == env->segs[R_CS].base)) {
+		const uint8_t *p = s->pred_p;
+		uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
+		struct icache_entry *ic = icache_slot(s, p);
+		uint64_t w0, w1;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, &ic->insn, p);
+			predict_next(s, p, ic->insn.len);
+			return &ic->insn;
+		}
+	}
+	s->pred_p = NULL;
+
 	uint8_t buf[16];
 	uint64_t rip = env->rip;
 	uint64_t lin;
@@ -234,14 +276,14 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
 			/* host addresses are below 2^47: room for the code size */
 			uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
-			struct icache_entry *ic = &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) &
-							     ((1 << ICACHE_BITS) - 1)];
+			struct icache_entry *ic = icache_slot(s, p);
 			uint64_t w0, w1;
 			memcpy(&w0, p, 8);
 			memcpy(&w1, p + 8, 8);
 			if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
 				if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
 					log_insn(s, &ic->insn, p);
+				predict_next(s, p, ic->insn.len);
 				return &ic->insn;
 			}
 			st = x86_decode(p, first, s->code_bits, i);
@@ -253,6 +295,8 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 				ic->b0 = w0 & ic->m0;
 				ic->b1 = w1 & ic->m1;
 				ic->insn = *i;
+				predict_next(s, p, n);
+				return &ic->insn;
 			}
 		} else {
 			st = x86_decode(p, first, s->code_bits, i);

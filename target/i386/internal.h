@@ -102,6 +102,12 @@ struct pcache_entry {
 
 struct interp_cpu {
 	struct icache_entry *icache;
+	/* fall-through prediction: where the next sequential instruction lives */
+	const uint8_t *pred_p;		/* its host address, NULL if none */
+	uint64_t pred_rip, pred_csbase;
+	uint32_t pred_gen;
+	int pred_cpl, pred_bits;
+	uint32_t tlb_gen;		/* bumped on every TLB flush */
 	struct pcache_entry pcache[PCACHE_SIZE];
 	struct x86_cpu *cpu;
 	CPUX86State *env;

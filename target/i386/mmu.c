@@ -84,6 +84,7 @@ void x86_phys_write(struct interp_cpu *s, uint64_t pa, unsigned size, uint64_t v
 
 void x86_tlb_flush(struct interp_cpu *s, bool global)
 {
+	s->tlb_gen++;
 	for (int m = 0; m < 2; m++) {
 		for (int k = 0; k < TLB_SIZE; k++) {
 			struct tlb_entry *e = &s->tlb[m][k];
@@ -115,6 +116,7 @@ void x86_tlb_flush_page(struct interp_cpu *s, uint64_t lin)
 	 * mapping was large. We keep it simple: flush the entry, and the whole TLB
 	 * if any large mapping is cached (tracked loosely). */
 	unsigned idx = (lin >> 12) & (TLB_SIZE - 1);
+	s->tlb_gen++;
 	for (int m = 0; m < 2; m++) {
 		struct tlb_entry *e = &s->tlb[m][idx];
 		e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
