@@ -209,8 +209,7 @@ static inline struct icache_entry *icache_slot(struct interp_cpu *s, const uint8
 static inline void predict_next(struct interp_cpu *s, const uint8_t *p, unsigned len)
 {
 	const uint8_t *n = p + len;
-	if (((uintptr_t)n & 0xfff) <= 0x1000 - 16 && ((uintptr_t)n & ~0xfffULL) == ((uintptr_t)p & ~0xfffULL) &&
-	    (s->code_bits == 64 || s->env->segs[R_CS].limit == 0xffffffff)) {
+	if (((uintptr_t)n & 0xfff) <= 0x1000 - 16 && ((uintptr_t)n & ~0xfffULL) == ((uintptr_t)p & ~0xfffULL)) {
 		s->pred_p = n;
 		s->pred_rip = s->env->rip + len;
 		s->pred_csbase = s->env->segs[R_CS].base;
@@ -236,7 +235,9 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		uint64_t w0, w1;
 		memcpy(&w0, p, 8);
 		memcpy(&w1, p + 8, 8);
-		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
+		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1 &&
+			     (s->code_bits == 64 ||
+			      (env->rip & 0xffffffff) + ic->insn.len - 1 <= env->segs[R_CS].limit))) {
 			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
 				log_insn(s, &ic->insn, p);
 			predict_next(s, p, ic->insn.len);
@@ -244,6 +245,27 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		}
 	}
 	s->pred_p = NULL;
+
+	/* a recently seen address (loop heads, call targets) */
+	unsigned jx = (env->rip ^ (env->rip >> 8)) & 255;
+	if (s->jcache[jx].p && s->jcache[jx].rip == env->rip && s->jcache[jx].gen == s->tlb_gen &&
+	    s->jcache[jx].csbase == env->segs[R_CS].base && s->jcache[jx].cpl == s->cpl &&
+	    s->jcache[jx].bits == s->code_bits) {
+		const uint8_t *p = s->jcache[jx].p;
+		uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
+		struct icache_entry *ic = icache_slot(s, p);
+		uint64_t w0, w1;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1 &&
+			     (s->code_bits == 64 ||
+			      (env->rip & 0xffffffff) + ic->insn.len - 1 <= env->segs[R_CS].limit))) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, &ic->insn, p);
+			predict_next(s, p, ic->insn.len);
+			return &ic->insn;
+		}
+	}
 
 	uint8_t buf[16];
 	uint64_t rip = env->rip;
@@ -274,6 +296,14 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
 		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
 		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
+			{
+				s->jcache[jx].rip = env->rip;
+				s->jcache[jx].csbase = env->segs[R_CS].base;
+				s->jcache[jx].p = p;
+				s->jcache[jx].gen = s->tlb_gen;
+				s->jcache[jx].cpl = s->cpl;
+				s->jcache[jx].bits = s->code_bits;
+			}
 			/* host addresses are below 2^47: room for the code size */
 			uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
 			struct icache_entry *ic = icache_slot(s, p);

@@ -108,6 +108,13 @@ struct interp_cpu {
 	uint32_t pred_gen;
 	int pred_cpl, pred_bits;
 	uint32_t tlb_gen;		/* bumped on every TLB flush */
+	/* rip -> host address of recently fetched instructions (branch targets) */
+	struct {
+		uint64_t rip, csbase;
+		const uint8_t *p;
+		uint32_t gen;
+		uint8_t cpl, bits;
+	} jcache[256];
 	struct pcache_entry pcache[PCACHE_SIZE];
 	struct x86_cpu *cpu;
 	CPUX86State *env;
