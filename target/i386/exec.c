@@ -361,6 +361,28 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	return i;
 }
 
+/* LOCK is legal only on read-modify-write forms with a memory destination (SDM vol. 2A LOCK). */
+static bool lock_ok(const struct x86_insn *i)
+{
+	unsigned op = i->op, sub = i->reg & 7;
+	if (!i->mem)
+		return false;
+	if (op < 0x40)
+		return (op & 7) <= 1 && (op & 0x38) != 0x38;	/* not cmp */
+	switch (op) {
+	case 0x80: case 0x81: case 0x82: case 0x83: return sub != 7;
+	case 0x86: case 0x87: return true;
+	case 0xf6: case 0xf7: return sub == 2 || sub == 3;
+	case 0xfe: case 0xff: return sub <= 1;
+	case MAP_0F + 0xab: case MAP_0F + 0xb3: case MAP_0F + 0xbb:
+	case MAP_0F + 0xb0: case MAP_0F + 0xb1: case MAP_0F + 0xc0: case MAP_0F + 0xc1:
+		return true;
+	case MAP_0F + 0xba: return sub >= 5;
+	case MAP_0F + 0xc7: return sub == 1;
+	}
+	return false;
+}
+
 static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
@@ -373,7 +395,7 @@ static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 		next &= 0xffffffff;
 	s->next_rip = next;
 	s->shadow_next = 0;
-	if (G_UNLIKELY(insn->lock && !insn->mem))
+	if (G_UNLIKELY(insn->lock) && !lock_ok(insn))
 		x86_raise_ud(s);
 	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;

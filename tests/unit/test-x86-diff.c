@@ -370,6 +370,8 @@ static void gen_one(struct code *c)
 		insn_rm(c, size, op, 1, reg, rm);
 		break;
 	case 3: case 4:		/* ALU r/m, imm */
+		if (rm < 0 && rndn(4) == 0)
+			emit(c, 0xf0);	/* lock (cmp: #UD) */
 		op[0] = size == 1 ? 0x80 : (rndn(2) ? 0x83 : 0x81);
 		insn_rm(c, size, op, 1, rndn(8), rm);
 		imm(c, op[0] == 0x81 ? (size == 2 ? 2 : 4) : 1);
@@ -605,6 +607,8 @@ static void gen_one(struct code *c)
 		}
 		break;
 	case 27:		/* mov in all directions, including high byte registers */
+		if (rndn(8) == 0)
+			emit(c, 0xf0);	/* lock mov: #UD */
 		op[0] = 0x88 | (rndn(2) << 1) | w;
 		insn_rm(c, size, op, 1, reg, rm);
 		break;

@@ -360,6 +360,50 @@ static void test_nx_fetch_fault_sets_instruction_bit(void)
 	free_cpu(cpu);
 }
 
+static void test_reserved_bits_in_page_tables_fault_with_rsvd(void)
+{
+	/* PAE without EFER.NXE: bit 63 is reserved; bits above MAXPHYADDR too */
+	static const uint64_t bad[] = { 1ULL << 63, 1ULL << 45 };
+	for (unsigned k = 0; k < G_N_ELEMENTS(bad); k++) {
+		struct x86_cpu *cpu = new_cpu();
+		CPUX86State *env = &cpu->env;
+		enter_pm32(cpu);
+		stq_le_p(ram + 0x30000, 0x31000 | 1);
+		stq_le_p(ram + 0x31000, 0x0 | 0x83);
+		stq_le_p(ram + 0x31008, 0x200000 | 0x83 | bad[k]);
+		env->cr[3] = 0x30000;
+		env->cr[4] |= CR4_PAE;
+		env->cr[0] |= CR0_PG;
+		static const uint8_t rd[] = { 0xa1, 0x10, 0x00, 0x20, 0x00, 0xf4 };
+		memcpy(ram + 0x5000, rd, sizeof(rd));
+		env->rip = 0x5000;
+		run(cpu, 2);
+		g_assert_cmpint(caught_vec, ==, EXCP_PF);
+		g_assert_cmphex(caught_err, ==, PF_P | PF_RSVD);
+		g_assert_cmphex(env->cr[2], ==, 0x200010);
+		free_cpu(cpu);
+	}
+}
+
+static void test_lock_prefix_only_on_memory_read_modify_write(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	/* lock add [0x6000], eax is fine; lock mov [0x6000], eax is #UD */
+	static const uint8_t ok[] = { 0xf0, 0x01, 0x05, 0x00, 0x60, 0x00, 0x00 };
+	static const uint8_t bad[] = { 0xf0, 0x89, 0x05, 0x00, 0x60, 0x00, 0x00 };
+	memcpy(ram + 0x5000, ok, sizeof(ok));
+	memcpy(ram + 0x5007, bad, sizeof(bad));
+	env->regs[R_EAX] = 5;
+	env->rip = 0x5000;
+	run(cpu, 2);
+	g_assert_cmphex(ldl_le_p(ram + 0x6000), ==, 5);
+	g_assert_cmpint(caught_vec, ==, EXCP_UD);
+	g_assert_cmphex(env->rip, ==, 0x5007);
+	free_cpu(cpu);
+}
+
 static void test_ring3_int_through_dpl3_gate_switches_stack_and_iret_returns(void)
 {
 	struct x86_cpu *cpu = new_cpu();
@@ -778,6 +822,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/page_fault_error_codes_and_cr2", test_page_fault_error_codes_and_cr2);
 	g_test_add_func("/x86/system/nx_fetch_fault_sets_instruction_bit",
 			test_nx_fetch_fault_sets_instruction_bit);
+	g_test_add_func("/x86/system/reserved_bits_in_page_tables_fault_with_rsvd",
+			test_reserved_bits_in_page_tables_fault_with_rsvd);
+	g_test_add_func("/x86/system/lock_prefix_only_on_memory_read_modify_write",
+			test_lock_prefix_only_on_memory_read_modify_write);
 	g_test_add_func("/x86/system/ring3_int_through_dpl3_gate_switches_stack_and_iret_returns",
 			test_ring3_int_through_dpl3_gate_switches_stack_and_iret_returns);
 	g_test_add_func("/x86/system/int_through_dpl0_gate_from_ring3_is_gp_with_idt_error_code",
