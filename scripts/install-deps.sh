@@ -11,8 +11,12 @@ packages=(
 	binutils gcc
 	# functional tests: Debian's own kernel, busybox initramfs, firmware
 	linux-image-amd64 busybox-static cpio gzip seabios
+	# functional test runner and benchmarks (tests/functional/run.py, bench/run.py)
+	python3 file
 	# oracles and benchmarks: QEMU from Debian, side by side
 	qemu-system-x86 qemu-utils
+	# block layer: aio=io_uring, compressed qcow2 clusters
+	liburing-dev zlib1g-dev
 	# debugging and the gdbstub tests
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner

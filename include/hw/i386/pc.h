@@ -14,6 +14,7 @@ struct ioapic_state;
 struct pit_state;
 struct x86_boot_plan;
 struct fw_cfg_state;
+struct pci_bus;
 
 struct pc_machine {
 	struct machine_state parent;
@@ -21,6 +22,8 @@ struct pc_machine {
 	struct memory_region ram_below_4g, ram_above_4g;
 	struct memory_region vga_hole, vga_unassigned;
 	struct memory_region bios, isa_bios;
+	struct memory_region pci_mem;	/* PCI memory space: BARs, VGA window, isa-bios */
+	struct pci_bus *pci_bus;
 	struct memory_region apic_page;
 	struct memory_region port80_io, port61_io, cf9_io;
 	uint8_t port61;			/* port B bits 0-3 */
@@ -35,10 +38,7 @@ struct pc_machine {
 	struct device *fw_cfg;
 
 	/* direct boot */
-	struct x86_boot_plan *boot_plan;
-	uint8_t *acpi_blob;		/* tables below 1 MiB, rewritten on reset */
-	uint64_t acpi_addr;
-	size_t acpi_len;
+	struct x86_boot_plan *boot_plan;	/* kernel, tables; rewritten on reset */
 };
 
 #define TYPE_PC_MACHINE "pc-i440fx-kemu"
@@ -48,7 +48,6 @@ struct pc_machine {
 bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp);
 bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp);
 bool pc_direct_boot_init(struct pc_machine *pc, GError **errp);
-bool pc_boot_tables_write(struct pc_machine *pc, GError **errp);
 void pc_acpi_sci(void *opaque, int n, int level);
 
 #endif
