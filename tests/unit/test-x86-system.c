@@ -800,6 +800,12 @@ static void test_disassembler_intel_syntax(void)
 	static const uint8_t b[] = { 0xcd, 0x10 };
 	g_assert_cmpint(x86_disas(b, sizeof(b), 16, 0, out, sizeof(out)), ==, 2);
 	g_assert_cmpstr(out, ==, "int 0x10");
+	static const uint8_t pxor[] = { 0x66, 0x0f, 0xef, 0xc1 };
+	g_assert_cmpint(x86_disas(pxor, sizeof(pxor), 64, 0, out, sizeof(out)), ==, 4);
+	g_assert_cmpstr(out, ==, "pxor xmm0, xmm1");
+	static const uint8_t fld[] = { 0xdd, 0x43, 0x08 };
+	g_assert_cmpint(x86_disas(fld, sizeof(fld), 64, 0, out, sizeof(out)), ==, 3);
+	g_assert_cmpstr(out, ==, "fld qword [rbx+0x8]");
 	static const uint8_t vex[] = { 0xc5, 0xf8, 0x77 };
 	g_assert_cmpint(x86_disas(vex, sizeof(vex), 64, 0, out, sizeof(out)), ==, 0);
 	static const uint8_t longi[16] = { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
