@@ -332,8 +332,8 @@ bool qcow2_snapshot_create(struct bds *bs, const char *name, GError **errp)
 	sn->extra_size = s->version >= 3 ? 24 : 16;
 	sn->extra = g_malloc0(24);
 	be64_put(sn->extra + 8, bs->size);
-	be64_put(sn->extra + 16, UINT64_MAX);	/* icount: none */
-	sn->icount = UINT64_MAX;
+	be64_put(sn->extra + 16, 0);	/* icount 0, as qemu-img writes */
+	sn->icount = 0;
 	sn->disk_size = bs->size;
 	ret = write_snapshot_table(s, s->nb_snapshots + 1);
 	if (ret < 0) {

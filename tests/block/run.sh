@@ -628,6 +628,42 @@ for _ in range(r.randint(1, 6)):
 }
 t_fuzz_headers
 
+# many mutated images through the in-process harness (tests/fuzz/fuzz-qcow2.c)
+t_fuzz_harness() {
+	local name=hostile-fuzz-harness
+	[ -x "$build/tools/fuzz-qcow2" ] || { skip $name "no fuzz-qcow2 binary"; return; }
+	mkdir -p corpus
+	qemu-img create -q -f qcow2 -o cluster_size=4k seed1.qcow2 8M
+	qemu-io -f qcow2 -c "write -P 1 0 100k" -c "write -z 1M 64k" seed1.qcow2 >/dev/null
+	qemu-img snapshot -c s seed1.qcow2
+	qemu-io -f qcow2 -c "write -P 2 8k 8k" seed1.qcow2 >/dev/null
+	qemu-img create -q -f raw seed.raw 1M
+	python3 -c "open('seed.raw','r+b').write(b'compressible ' * 50000)"
+	qemu-img convert -c -O qcow2 -o cluster_size=4k seed.raw seed2.qcow2
+	python3 - <<'PY'
+import random
+for s, seed in enumerate(['seed1.qcow2', 'seed2.qcow2']):
+    base = open(seed, 'rb').read()
+    for i in range(150):
+        r = random.Random(s * 1000 + i)
+        d = bytearray(base)
+        for _ in range(r.randint(1, 8)):
+            if r.random() < 0.5:
+                p = r.randrange(0, 128)          # header
+            else:
+                p = r.randrange(0, len(d))       # anywhere: tables, refcounts, data
+            d[p] = r.randrange(256)
+        if r.random() < 0.1:
+            d = d[:r.randrange(len(d))]          # truncated
+        open(f'corpus/{s}-{i}.qcow2', 'wb').write(d)
+PY
+	if ! timeout 300 "$build/tools/fuzz-qcow2" corpus/* >fz.out 2>&1; then
+		fail $name "harness exit $?: $(tail -c 300 fz.out)"; return
+	fi
+	pass $name
+}
+t_fuzz_harness
+
 # ---------------------------------------------------------------- crash (short)
 if [ "${KEMU_BLOCK_SKIP_CRASH:-0}" = 1 ]; then
 	skip crash-short "KEMU_BLOCK_SKIP_CRASH=1"
