@@ -413,6 +413,7 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 			c->res->check_errors++;
 			continue;
 		}
+		prev = 0;	/* contiguity counts within one L2 table, as QEMU */
 		for (uint32_t j = 0; j < s->l2_size; j++) {
 			uint64_t e = be64_get(l2 + (size_t)j * s->l2_entry_bytes);
 
@@ -431,7 +432,6 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 					c->res->compressed_clusters++;
 					c->res->fragmented_clusters++;
 				}
-				prev = 0;
 				continue;
 			}
 			uint64_t host = e & L2E_OFFSET_MASK;
@@ -446,9 +446,9 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 			}
 			if (active) {
 				c->res->allocated_clusters++;
-				if (prev && host != prev + s->cluster_size)
+				if (prev && host != prev)
 					c->res->fragmented_clusters++;
-				prev = host;
+				prev = host + s->cluster_size;
 			}
 			inc_refs(c, host, s->cluster_size);
 		}

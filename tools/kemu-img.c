@@ -402,7 +402,10 @@ static void info_one(struct bds *bs, bool json, GString *out, const char *ind)
 			json_str(out, bs->backing_file);
 			g_string_append(out, ",\n");
 		}
-		g_string_append_printf(out, "%s    \"dirty-flag\": false\n%s}", ind, ind);
+		g_string_append_printf(out, "%s    \"dirty-flag\": %s\n%s}", ind,
+				       !strcmp(bs->drv->name, "qcow2") &&
+				       (((struct qcow2_state *)bs->opaque)->incompat & QCOW2_INCOMPAT_DIRTY) ?
+				       "true" : "false", ind);
 	} else {
 		g_autofree char *vs = size_to_str(bs->size);
 		g_autofree char *as = size_to_str(actual);
