@@ -391,6 +391,8 @@ static int req_execute(struct blk_req *r)
 	case REQ_DISCARD:
 		if (bs->readonly)
 			return -EACCES;
+		if (!bs->discard_unmap)
+			return 0;	/* discard=ignore (QEMU's default) */
 		if ((ret = bds_check_range(bs, r->offset, r->bytes)) < 0)
 			return ret;
 		if (!bs->drv->discard)

@@ -67,6 +67,7 @@ static struct blk *open_image(const char *file, const char *fmt, bool readonly, 
 {
 	struct blk_open_opts o = {
 		.format = fmt, .readonly = readonly, .force_share = force_share, .aio = aio_mode,
+		.discard_unmap = true,
 		.no_backing = no_backing, .cache = cache, .allow_probe_raw_warning = !readonly,
 	};
 	GError *err = NULL;

@@ -218,6 +218,10 @@ f.seek(15 << 20); f.write(b'tail' * 50000)
 	[ "$sz" -lt $((3 * 1024 * 1024)) ] || { fail $name "output not compressed ($sz bytes)"; return; }
 	qemu-img convert -c -f raw -O qcow2 src.raw qc.qcow2
 	$KIMG compare -f raw -F qcow2 src.raw qc.qcow2 >c.out 2>&1 || { fail $name "kemu reads qemu's compressed image: $(cat c.out)"; return; }
+	for img in c.qcow2 qc.qcow2; do
+		qemu-img check --output=json $img >q.json 2>/dev/null; $KIMG check --output=json $img >k.json 2>/dev/null
+		json_same k.json q.json 2>d.out || { fail $name "check --output=json of $img: $(cat d.out | tr '\n' ' ')"; return; }
+	done
 	# overwrite part of a compressed cluster: copy-on-write out of it
 	$KIO -f qcow2 -c "write -P 0x99 1000 3000" c.qcow2 >/dev/null 2>&1
 	qemu-io -f raw -c "write -P 0x99 1000 3000" src.raw >/dev/null 2>&1
@@ -396,6 +400,10 @@ t_discard_zero() {
 		qemu-io -f qcow2 -c "read -P 0x92 0 64k" -c "read -P 0 64k 200k" -c "read -P 0x92 264k 248k" \
 			-c "read -P 0x92 768k 256k" -c "read -P 0 2M 128k" -c "read -P 0x91 2176k 1M" dz.qcow2 >q.out 2>&1
 		grep -qi fail q.out && { fail $name "compat=$compat: $(grep -m1 -i fail q.out)"; return; }
+		# discard: v3 hides the backing file with zero clusters, v2 cannot and keeps the data
+		local want=0; [ $compat = 0.10 ] && want=0x92
+		qemu-io -f qcow2 -c "read -P $want 512k 256k" dz.qcow2 >q.out 2>&1
+		grep -qi fail q.out && { fail $name "compat=$compat discard: $(grep -m1 -i fail q.out)"; return; }
 		qcheck_clean dz.qcow2 || { fail $name "compat=$compat check: $(head -c 200 qcheck.out)"; return; }
 		rm -f dz.qcow2
 	done
@@ -415,6 +423,11 @@ t_snapshots() {
 	qemu-img snapshot -l sn.qcow2 | grep -q " first " || { fail $name "qemu-img does not list it"; return; }
 	qemu-img snapshot -c second sn.qcow2
 	$KIMG snapshot -l sn.qcow2 >l.out; grep -q " second " l.out && grep -q " first " l.out || { fail $name "kemu-img -l: $(cat l.out)"; return; }
+	qemu-img check --output=json sn.qcow2 >q.json 2>/dev/null; $KIMG check --output=json sn.qcow2 >k.json 2>/dev/null
+	json_same k.json q.json 2>d.out || { fail $name "check json with snapshots: $(cat d.out | tr '\n' ' ')"; return; }
+	qemu-img info --output=json sn.qcow2 >q.json; $KIMG info --output=json sn.qcow2 >k.json
+	json_same k.json q.json 2>d.out || { fail $name "info json with snapshots: $(cat d.out | tr '\n' ' ')"; return; }
+	[ "$(qemu-img snapshot -l sn.qcow2)" = "$($KIMG snapshot -l sn.qcow2)" ] || { fail $name "snapshot -l output differs"; return; }
 	$KIMG snapshot -a first sn.qcow2 || { fail $name "apply"; return; }
 	qemu-io -f qcow2 -c "read -P 0x01 0 2M" -c "read -P 0 2M 1M" sn.qcow2 >q.out 2>&1
 	grep -qi fail q.out && { fail $name "content after apply: $(grep -m1 -i fail q.out)"; return; }
