@@ -594,6 +594,12 @@ int qcow2_check(struct bds *bs, int fix, struct check_result *res, GError **errp
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot repair a read-only image", bs->filename);
 		return -EACCES;
 	}
+	ret = qcow2_l2_writeback(s);	/* the check reads the tables on disk */
+	if (ret < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "%s: could not write L2 tables: %s", bs->filename,
+			    g_strerror(-ret));
+		return ret;
+	}
 	if (fix) {
 		/* new refcount blocks needed by the repair go past everything */
 		int64_t len = bfile_getlength(s->f);

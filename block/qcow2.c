@@ -39,6 +39,36 @@ int qcow2_meta_flush(struct qcow2_state *s)
 
 /* ---- metadata cache (write-through) ---- */
 
+int qcow2_l2_writeback(struct qcow2_state *s)
+{
+	bool any = false;
+	int ret;
+
+	for (int i = 0; i < QCOW2_L2_CACHE; i++)
+		any |= s->l2c[i].dirty;
+	if (!any)
+		return 0;
+	ret = qcow2_meta_flush(s);	/* the refcounts and data they point to first */
+	for (int i = 0; i < QCOW2_L2_CACHE && ret == 0; i++) {
+		struct qcow2_cache_entry *e = &s->l2c[i];
+
+		if (!e->dirty)
+			continue;
+		ret = bfile_pwrite(s->f, e->offset, e->data, s->cluster_size);
+		if (ret == 0)
+			e->dirty = false;
+	}
+	return ret;
+}
+
+static struct qcow2_cache_entry *l2_cache_entry(struct qcow2_state *s, uint64_t offset)
+{
+	for (int i = 0; i < QCOW2_L2_CACHE; i++)
+		if (s->l2c[i].offset == offset)
+			return &s->l2c[i];
+	return NULL;
+}
+
 int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int n,
 		     uint64_t offset, uint8_t **data)
 {
@@ -54,6 +84,8 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 		if (cache[i].lru < victim->lru)
 			victim = &cache[i];
 	}
+	if (victim->dirty && (ret = qcow2_l2_writeback(s)) < 0)
+		return ret;
 	if (!victim->data) {
 		victim->data = blk_alloc_buf(s->cluster_size);
 		if (!victim->data)
@@ -72,7 +104,7 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 void qcow2_cache_forget(struct qcow2_state *s, uint64_t offset)
 {
 	for (int i = 0; i < QCOW2_L2_CACHE; i++)
-		if (s->l2c[i].offset == offset)
+		if (s->l2c[i].offset == offset && !s->l2c[i].dirty)
 			s->l2c[i].offset = 0;
 	for (int i = 0; i < QCOW2_RB_CACHE; i++)
 		if (s->rbc[i].offset == offset)
@@ -409,7 +441,12 @@ static int write_l2_entries(struct qcow2_state *s, uint64_t l2_off, uint8_t *l2,
 {
 	uint64_t start = ALIGN_DOWN((uint64_t)first * s->l2_entry_bytes, 512);
 	uint64_t end = ALIGN_UP((uint64_t)(first + n) * s->l2_entry_bytes, 512);
+	struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+	int ret;
 
+	/* deferred entries of this table must not reach the disk early */
+	if (ce && ce->dirty && (ret = qcow2_l2_writeback(s)) < 0)
+		return ret;
 	end = MIN(end, (uint64_t)s->cluster_size);
 	return bfile_pwrite(s->f, l2_off + start, l2 + start, end - start);
 }
@@ -508,17 +545,33 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 			}
 			blk_free_buf(cbuf);
 written:
-			if (ret == 0)
-				ret = qcow2_meta_flush(s);	/* refcounts (and data) before L2 */
 			if (ret < 0)
 				return ret;
 			old = g_new(uint64_t, m);
+			bool frees = false;
+
 			for (uint32_t k = 0; k < m; k++) {
 				old[k] = l2_entry(s, l2, i + k);
+				frees |= (old[k] & (L2E_OFFSET_MASK | QCOW_OFLAG_COMPRESSED)) != 0;
+			}
+			if (!frees && !s->unsafe) {
+				/* new clusters only: defer the L2 entries to the next flush */
+				struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+				for (uint32_t k = 0; k < m; k++)
+					be64_put(l2 + (size_t)(i + k) * s->l2_entry_bytes,
+						 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
+				g_assert(ce && ce->data == l2);
+				ce->dirty = true;
+				g_free(old);
+				goto next;
+			}
+			ret = qcow2_meta_flush(s);	/* refcounts (and data) before L2 */
+			for (uint32_t k = 0; k < m && ret == 0; k++)
 				be64_put(l2 + (size_t)(i + k) * s->l2_entry_bytes,
 					 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
-			}
-			ret = write_l2_entries(s, l2_off, l2, i, m);
+			if (ret == 0)
+				ret = write_l2_entries(s, l2_off, l2, i, m);
 			for (uint32_t k = 0; k < m && ret == 0; k++)
 				ret = qcow2_free_l2_entry(s, old[k]);
 			g_free(old);
@@ -530,6 +583,7 @@ written:
 			if (ret < 0)
 				return ret;
 		}
+next:
 		off += n;
 		buf += n;
 		len -= n;
@@ -764,8 +818,9 @@ out:
 static int qcow2_flush(struct bds *bs)
 {
 	struct qcow2_state *s = bs->opaque;
+	int ret = qcow2_l2_writeback(s);
 
-	return bfile_flush(s->f);
+	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
 static int qcow2_block_status(struct bds *bs, uint64_t offset, uint64_t bytes,
@@ -1162,6 +1217,8 @@ static void qcow2_close(struct bds *bs)
 
 	if (!s)
 		return;
+	if (qcow2_l2_writeback(s) < 0)
+		fprintf(stderr, "kemu: %s: could not write L2 tables at close\n", bs->filename);
 	cache_free(s->l2c, QCOW2_L2_CACHE);
 	cache_free(s->rbc, QCOW2_RB_CACHE);
 	g_free(s->zbuf);
