@@ -628,6 +628,7 @@ struct convert_state {
 	struct bds *dbs;
 	uint64_t size;
 	bool compress, target_zeroed, progress;
+	bool top_only;		/* -B: only what the source's top layer holds */
 	uint64_t sparse;	/* -S: zero runs at least this long are skipped */
 	uint32_t align;		/* target cluster size for -c */
 };
@@ -831,14 +832,18 @@ static void do_convert_pipelined(struct convert_state *c, bool in_order)
 
 			if (sl->state != SLOT_FREE)
 				continue;
-			if (blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK), &pnum, &map,
-					     NULL, &st) < 0)
+			if ((c->top_only ? bds_block_status(blk_bds(c->src), next_off,
+							    MIN(c->size - next_off, CHUNK), &pnum, &map, &st)
+					 : blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK),
+							    &pnum, &map, NULL, &st)) < 0)
 				die("error while reading block status at offset %" PRIu64, next_off);
 			sl->off = next_off;
 			sl->n = MIN(pnum, CHUNK);
 			next_off += sl->n;
 			sl->zero = (st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA);
-			if (sl->zero && c->target_zeroed) {
+			if ((sl->zero && c->target_zeroed) ||
+			    (c->top_only && !(st & BLK_STATUS_ALLOCATED) && blk_bds(c->src)->backing)) {
+				/* nothing to do (with -B: the target's backing file shows it) */
 				done_bytes += sl->n;
 				i--;	/* nothing to do: the slot stays free */
 				continue;
@@ -942,8 +947,9 @@ static int cmd_convert(int argc, char **argv)
 	if (compress && strcmp(ofmt, "qcow2"))
 		die("Compression not supported for this file format");
 	if (backing)
-		die("-B is not supported yet");
-	(void)bfmt;
+		g_hash_table_replace(o, g_strdup("backing_file"), g_strdup(backing));
+	if (bfmt)
+		g_hash_table_replace(o, g_strdup("backing_fmt"), g_strdup(bfmt));
 	if (!bdrv_find_format(ofmt))
 		die("Unknown file format '%s'", ofmt);
 	c.src = open_image(argv[optind], fmt, true, force_share, false, scm);
@@ -951,13 +957,28 @@ static int cmd_convert(int argc, char **argv)
 	c.compress = compress;
 	c.progress = prog;
 	if (!no_create) {
-		if (g_hash_table_lookup(o, "backing_file"))
-			die("-o backing_file is not supported by convert yet");
+		const char *bf = g_hash_table_lookup(o, "backing_file");
+
+		if (bf) {
+			g_autofree char *path = bdrv_backing_path(argv[optind + 1], bf);
+			struct blk *b;
+
+			if (strcmp(ofmt, "qcow2"))
+				die("Backing file not supported for file format '%s'", ofmt);
+			if (compress)
+				die("-B and -c together are not supported");
+			b = open_image(path, g_hash_table_lookup(o, "backing_fmt"), true, true, true,
+				       BLK_CACHE_WRITEBACK);
+			if (!g_hash_table_lookup(o, "backing_fmt"))
+				g_hash_table_replace(o, g_strdup("backing_fmt"), g_strdup(blk_format_name(b)));
+			blk_close(b);
+			c.top_only = true;
+		}
 		create_image(argv[optind + 1], ofmt, c.size, o, true);
 		/* a new image without backing file reads as zeroes */
-		c.target_zeroed = !g_hash_table_lookup(o, "preallocation") ||
+		c.target_zeroed = !c.top_only && (!g_hash_table_lookup(o, "preallocation") ||
 				  !strcmp(g_hash_table_lookup(o, "preallocation"), "off") ||
-				  !strcmp(ofmt, "raw");
+				  !strcmp(ofmt, "raw"));
 	}
 	c.dst = open_image(argv[optind + 1], no_create ? NULL : ofmt, false, false, false, cm);
 	if (no_create && !strcmp(blk_format_name(c.dst), "raw") && !strcmp(ofmt, "qcow2"))

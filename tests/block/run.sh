@@ -198,6 +198,22 @@ t_convert_n_progress() {
 }
 t_convert_n_progress
 
+t_convert_backing() {
+	local name=convert-with-backing
+	rm -f cb-base.qcow2 cb-top.qcow2 cb-out.qcow2
+	qemu-img create -q -f qcow2 cb-base.qcow2 8M
+	qemu-io -f qcow2 -c "write -P 0x21 0 8M" cb-base.qcow2 >/dev/null
+	qemu-img create -q -f qcow2 -b cb-base.qcow2 -F qcow2 cb-top.qcow2
+	qemu-io -f qcow2 -c "write -P 0x22 1M 64k" -c "write -z 2M 64k" cb-top.qcow2 >/dev/null
+	$KIMG convert -O qcow2 -B cb-base.qcow2 -F qcow2 cb-top.qcow2 cb-out.qcow2 >c.out 2>&1 || { fail $name "$(cat c.out)"; return; }
+	qemu-img compare cb-top.qcow2 cb-out.qcow2 >c.out 2>&1 || { fail $name "content: $(cat c.out)"; return; }
+	qcheck_clean cb-out.qcow2 || { fail $name "check: $(head -c 200 qcheck.out)"; return; }
+	local sz; sz=$(stat -c %s cb-out.qcow2)
+	[ "$sz" -lt 1048576 ] || { fail $name "base data copied into the overlay ($sz bytes)"; return; }
+	pass $name
+}
+t_convert_backing
+
 # ---------------------------------------------------------------- compression
 t_compress() {
 	local name=compressed-clusters
