@@ -560,6 +560,8 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 		bool leak = rc > want;
 		bool do_fix = leak ? (fix & CHECK_FIX_LEAKS) : (fix & CHECK_FIX_ERRORS);
 
+		fprintf(stderr, "%s cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
+			leak ? "Leaked" : "ERROR", i, rc, want);
 		if (do_fix) {
 			fprintf(stderr, "Repairing cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
 				i, rc, want);
@@ -572,8 +574,6 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 				continue;
 			}
 		}
-		fprintf(stderr, "%s cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
-			leak ? "Leaked" : "ERROR", i, rc, want);
 		if (leak)
 			res->leaks++;
 		else
