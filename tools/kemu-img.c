@@ -1503,18 +1503,31 @@ static int cmd_amend(int argc, char **argv)
 
 /* ---- measure ---- */
 
-static uint64_t qcow2_measure(uint64_t size, uint32_t cs, uint64_t data)
+/* qemu-img's formulas (qcow2_calc_prealloc_size, qcow2_refcount_metadata_size) */
+static uint64_t refcount_metadata_size(uint64_t clusters, uint64_t cs, int order)
 {
-	uint64_t l2_entries = cs / 8, clusters = DIV_ROUND_UP_U64(size, cs);
-	uint64_t l2 = DIV_ROUND_UP_U64(clusters, l2_entries);
-	uint64_t l1 = DIV_ROUND_UP_U64(l2 * 8, cs);
-	uint64_t meta = cs + l1 * cs + DIV_ROUND_UP_U64(data, (uint64_t)cs * l2_entries) * cs;
-	uint64_t total = meta + data, rb_entries = cs * 8 / 16;
-	uint64_t rb = DIV_ROUND_UP_U64(DIV_ROUND_UP_U64(total, cs) + 16, rb_entries);
-	uint64_t rt = DIV_ROUND_UP_U64(rb * 8, cs);
+	uint64_t per_table = cs / 8, per_block = cs * 8 / (1u << order);
+	uint64_t table = 0, blocks = 0, n = 0, last;
 
-	(void)l2;
-	return total + (rb + rt) * cs;
+	do {
+		last = n;
+		blocks = DIV_ROUND_UP_U64(clusters + table + blocks, per_block);
+		table = DIV_ROUND_UP_U64(blocks, per_table);
+		n = clusters + blocks + table;
+	} while (n != last);
+	return (blocks + table) * cs;
+}
+
+static uint64_t qcow2_prealloc_size(uint64_t size, uint64_t cs, int order, bool extl2)
+{
+	uint64_t aligned = ALIGN_UP(size, cs), l2e = extl2 ? 16 : 8, meta = cs;
+	uint64_t nl2e = ALIGN_UP(aligned / cs, cs / l2e), nl1e;
+
+	meta += nl2e * l2e;
+	nl1e = ALIGN_UP(nl2e * l2e / cs, cs / 8);
+	meta += nl1e * 8;
+	meta += refcount_metadata_size((meta + aligned) / cs, cs, order);
+	return meta + aligned;
 }
 
 static int cmd_measure(int argc, char **argv)
@@ -1522,7 +1535,8 @@ static int cmd_measure(int argc, char **argv)
 	const char *fmt = NULL, *ofmt = "raw", *output = "human";
 	g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	uint64_t size = 0, data = 0;
-	bool have_size = false;
+	GList *data_extents = NULL;
+	bool have_size = false, bitmaps = false;
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'J' },
 		{ "size", required_argument, NULL, 's' },
@@ -1545,6 +1559,9 @@ static int cmd_measure(int argc, char **argv)
 		struct blk *blk = open_image(argv[optind], fmt, true, false, false, BLK_CACHE_WRITEBACK);
 		uint64_t off = 0;
 
+		/* qcow2 to qcow2 could carry bitmaps: qemu-img reports their size (none here) */
+		bitmaps = !strcmp(blk_format_name(blk), "qcow2") && !strcmp(ofmt, "qcow2");
+
 		size = blk_getlength(blk);
 		while (off < size) {
 			uint64_t pnum, map;
@@ -1552,34 +1569,53 @@ static int cmd_measure(int argc, char **argv)
 
 			if (blk_block_status(blk, off, size - off, &pnum, &map, NULL, &st) < 0)
 				die("%s: could not read block status", argv[optind]);
-			if (st & BLK_STATUS_DATA)
-				data += pnum;
+			if ((st & (BLK_STATUS_DATA | BLK_STATUS_ZERO)) == BLK_STATUS_DATA)
+				data_extents = g_list_prepend(data_extents, g_memdup2((uint64_t[2]){ off, pnum },
+										       16));
 			off += pnum;
 		}
 		blk_close(blk);
 	}
-	uint64_t required, full;
+	uint64_t required, full, dcs = 65536;
+
+	if (g_hash_table_lookup(o, "cluster_size"))
+		parse_size(g_hash_table_lookup(o, "cluster_size"), 'B', &dcs);
+	if (!dcs || (dcs & (dcs - 1)))
+		die("Invalid cluster size");
+	for (GList *l = data_extents; l; l = l->next) {
+		uint64_t *e = l->data;
+
+		/* whole target clusters, as qemu-img counts them */
+		data += ALIGN_UP(e[0] + e[1], dcs) - ALIGN_DOWN(e[0], dcs);
+	}
+	g_list_free_full(data_extents, g_free);
 
 	if (!strcmp(ofmt, "raw")) {
-		required = have_size ? size : data;
+		required = size;	/* as qemu-img: a raw target needs its whole size */
 		full = size;
 	} else if (!strcmp(ofmt, "qcow2")) {
-		uint64_t cs = 65536;
+		uint64_t cs = 65536, rbits = 16;
 		const char *v = g_hash_table_lookup(o, "cluster_size");
+		int order = 0;
 
-		if (v && !parse_size(v, 'B', &cs))
+		if (v && (!parse_size(v, 'B', &cs) || cs < 512 || cs > 2 * MiB || (cs & (cs - 1))))
 			die("Invalid cluster size");
-		data = ALIGN_UP(data, cs);
-		required = qcow2_measure(size, cs, data);
-		full = qcow2_measure(size, cs, ALIGN_UP(size, cs));
+		if ((v = g_hash_table_lookup(o, "refcount_bits")) && !parse_uint64(v, &rbits))
+			die("Invalid refcount_bits");
+		while ((1ull << order) < rbits)
+			order++;
+		full = qcow2_prealloc_size(size, cs, order,
+					   opt_bool(g_hash_table_lookup(o, "extended_l2"), "extended_l2"));
+		required = full - ALIGN_UP(size, cs) + data;
 	} else {
 		die("Unknown file format '%s'", ofmt);
 	}
 	if (!strcmp(output, "json"))
-		printf("{\n    \"required\": %" PRIu64 ",\n    \"fully-allocated\": %" PRIu64 "\n}\n",
-		       required, full);
+		printf("{\n%s    \"required\": %" PRIu64 ",\n    \"fully-allocated\": %" PRIu64 "\n}\n",
+		       bitmaps ? "    \"bitmaps\": 0,\n" : "", required, full);
 	else
-		printf("required size: %" PRIu64 "\nfully allocated size: %" PRIu64 "\n", required, full);
+		printf("required size: %" PRIu64 "\nfully allocated size: %" PRIu64 "\n%s", required, full,
+		       bitmaps ? "bitmaps size: 0\n" : "");
 	return 0;
 }
 

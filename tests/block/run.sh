@@ -741,6 +741,19 @@ else
 	[ "${PIPESTATUS[0]}" -eq 0 ] || failed=$((failed + 1))
 fi
 
+t_measure() {
+	local name=measure-like-qemu-img
+	qemu-img create -q -f qcow2 ms.qcow2 64M
+	qemu-io -f qcow2 -c "write -P 1 0 3M" -c "write -P 2 40M 100k" -c "write -z 50M 1M" ms.qcow2 >/dev/null
+	for a in "--size 1G -O qcow2" "--size 100G -O qcow2 -o cluster_size=4k" "--size 12345678 -O qcow2 -o cluster_size=512,refcount_bits=1" \
+		"-O qcow2 ms.qcow2" "-O raw ms.qcow2" "-O qcow2 -o cluster_size=2M ms.qcow2" "--size 7G -O raw"; do
+		qemu-img measure $a >q.out 2>&1; $KIMG measure $a >k.out 2>&1
+		cmp -s q.out k.out || { fail $name "measure $a: $(diff q.out k.out | tr '\n' ' ')"; return; }
+	done
+	pass $name
+}
+t_measure
+
 # ---------------------------------------------------------------- misc tools
 t_misc() {
 	local name=measure-dd-bench-amend
