@@ -292,8 +292,16 @@ static int read_subclusters(struct qcow2_state *s, uint64_t e, uint64_t bitmap, 
 	return 0;
 }
 
-/* Read guest range into a flat buffer (lock held). */
-static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+/*
+ * Read guest range into a flat buffer (lock held). With unlock_data, the
+ * node's lock is dropped around reads of plain data clusters so that
+ * requests overlap on the disk; the mapping is looked up again afterwards.
+ * (A cluster freed and reused meanwhile can only come from the guest racing
+ * its own read with a discard of the same range.) Only guest reads use it:
+ * a write in progress must keep the lock.
+ */
+static int qcow2_read_ex(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len,
+			 bool unlock_data)
 {
 	while (len) {
 		uint8_t *l2;
@@ -348,7 +356,11 @@ static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_
 				n = MIN(len, n + s->cluster_size);
 				i++;
 			}
+			if (unlock_data)
+				g_mutex_unlock(&s->bs->lock);
 			ret = bfile_pread(s->f, host + in, buf, n);
+			if (unlock_data)
+				g_mutex_lock(&s->bs->lock);
 			break;
 		}
 		}
@@ -362,6 +374,11 @@ next:
 	return 0;
 }
 
+static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+{
+	return qcow2_read_ex(s, off, buf, len, false);
+}
+
 static int qcow2_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
 			const struct iovec *iov, int niov)
 {
@@ -370,11 +387,11 @@ static int qcow2_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
 	int ret;
 
 	if (niov == 1)
-		return qcow2_read(s, offset, iov[0].iov_base, bytes);
+		return qcow2_read_ex(s, offset, iov[0].iov_base, bytes, true);
 	buf = blk_alloc_buf(bytes);
 	if (!buf)
 		return -ENOMEM;
-	ret = qcow2_read(s, offset, buf, bytes);
+	ret = qcow2_read_ex(s, offset, buf, bytes, true);
 	if (ret == 0)
 		iov_from_buf(iov, niov, 0, buf, bytes);
 	blk_free_buf(buf);
