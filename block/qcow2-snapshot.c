@@ -436,9 +436,11 @@ bool qcow2_snapshot_apply(struct bds *bs, const char *name, GError **errp)
 	}
 	sn = &s->snapshots[i];
 	if (sn->l1_size > s->l1_size) {
-		g_set_error(errp, KEMU_ERROR, 0, "Could not apply snapshot '%s': its L1 table is larger "
-			    "than the active one (not supported)", name);
-		return false;
+		/* taken before a shrink: the active L1 grows back */
+		ret = qcow2_grow_l1(s, sn->l1_size);
+		if (ret < 0)
+			goto fail;
+		old_size = s->l1_size;
 	}
 	ret = qcow2_l2_writeback(s);
 	if (ret == 0)

@@ -906,7 +906,7 @@ static int write_header_field(struct qcow2_state *s, uint64_t off, const void *p
 	return bfile_pwrite(s->f, off, p, len);
 }
 
-static int grow_l1(struct qcow2_state *s, uint32_t new_size)
+int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size)
 {
 	uint64_t bytes = ALIGN_UP((uint64_t)new_size * 8, s->cluster_size);
 	uint64_t old_off = s->l1_offset, old_bytes = ALIGN_UP((uint64_t)s->l1_size * 8, s->cluster_size);
@@ -957,11 +957,6 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot resize this image", bs->filename);
 		return -ENOTSUP;
 	}
-	if (size < bs->size && s->nb_snapshots) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: Can't shrink an image with internal snapshots",
-			    bs->filename);
-		return -ENOTSUP;
-	}
 	if (size < bs->size) {
 		uint64_t from = ALIGN_UP(size, s->cluster_size);
 
@@ -972,7 +967,7 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 		}
 	}
 	if (need > s->l1_size) {
-		ret = grow_l1(s, need);
+		ret = qcow2_grow_l1(s, need);
 		if (ret < 0)
 			goto fail;
 	}
@@ -1542,8 +1537,14 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 				break;
 			}
 			data_end = MAX(data_end, (uint64_t)host + n);
-			if (!strcmp(o->preallocation, "full"))
-				ret = bfile_write_zeroes(s->f, host, n);
+			if (!strcmp(o->preallocation, "full")) {
+				/* real zeroes on disk: no holes, no unwritten extents */
+				uint8_t *z = g_malloc0(MIN(n, 1 * MiB));
+
+				for (uint64_t d = 0; d < n && ret == 0; d += MIN(n - d, 1 * MiB))
+					ret = bfile_pwrite(s->f, host + d, z, MIN(n - d, 1 * MiB));
+				g_free(z);
+			}
 			else if (!strcmp(o->preallocation, "falloc"))
 				ret = fallocate(s->f->fd, 0, host, n) < 0 ? -errno : 0;
 			if (ret == 0)

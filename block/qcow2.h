@@ -148,6 +148,8 @@ int qcow2_write_l1_entry(struct qcow2_state *s, uint32_t index);
  * entries (new clusters only). Called by flush, eviction, close, check,
  * snapshots, and before any other L2 write to such a table. */
 int qcow2_l2_writeback(struct qcow2_state *s);
+/* a larger L1 table (new clusters, header switched, old freed) */
+int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size);
 
 /* qcow2-refcount.c */
 uint64_t qcow2_refcount_get_entry(const uint8_t *rb, uint32_t order, uint64_t i);

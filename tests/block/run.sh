@@ -89,6 +89,8 @@ t_create_info create-info-qcow2-lazy-rc8 qcow2 "lazy_refcounts=on,refcount_bits=
 t_create_info create-info-qcow2-odd-size qcow2 "cluster_size=4096" 12345678
 t_create_info create-info-raw raw "" 10M
 t_create_info create-info-qcow2-prealloc qcow2 "preallocation=metadata,cluster_size=64k" 32M
+t_create_info create-info-qcow2-prealloc-full qcow2 "preallocation=full,cluster_size=4k" 8M
+t_create_info create-info-raw-falloc raw "preallocation=falloc" 8M
 
 # ---------------------------------------------------------------- data both ways
 t_rw_interop() {
@@ -496,6 +498,12 @@ t_snapshots() {
 	[ -z "$(qemu-img snapshot -l sn.qcow2)" ] || { fail $name "snapshots left"; return; }
 	$KIO -f qcow2 -c "write -P 0x03 0 4M" sn.qcow2 >/dev/null
 	qcheck_clean sn.qcow2 || { fail $name "check after rewrite: $(head -c 300 qcheck.out)"; return; }
+	# shrink with a snapshot, apply it: size and data come back
+	$KIMG snapshot -c before-shrink sn.qcow2 && $KIMG resize --shrink sn.qcow2 1M >/dev/null &&
+		qcheck_clean sn.qcow2 && $KIMG snapshot -a before-shrink sn.qcow2 || { fail $name "shrink/apply: $(head -c 300 qcheck.out)"; return; }
+	qemu-io -f qcow2 -c "read -P 0x03 0 4M" -c "read -P 0 4M 4M" sn.qcow2 >q.out 2>&1
+	grep -qi fail q.out && { fail $name "after shrink and apply: $(grep -m1 -i fail q.out)"; return; }
+	qcheck_clean sn.qcow2 || { fail $name "check after shrink/apply: $(head -c 300 qcheck.out)"; return; }
 	pass $name
 }
 t_snapshots
