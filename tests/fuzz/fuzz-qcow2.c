@@ -8,7 +8,15 @@
  * With clang's libFuzzer (-fsanitize=fuzzer) this is LLVMFuzzerTestOneInput;
  * built without it (FUZZ_STANDALONE, the meson target 'fuzz-qcow2') it runs
  * the files named on the command line, for the test suite and for
- * reproducing a libFuzzer finding.
+ * reproducing a libFuzzer finding. A libFuzzer build, from the top of the
+ * tree after `meson setup build` (for config-host.h and block-config.h):
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=gnu11 \
+ *     -Iinclude -I. -Ibuild $(pkg-config --cflags glib-2.0) block/*.c \
+ *     system/main-loop.c system/timer.c util/log.c util/cutils.c \
+ *     tests/fuzz/fuzz-qcow2.c -o fuzz-qcow2 \
+ *     $(pkg-config --libs glib-2.0 zlib liburing) -lpthread
+ *   ./fuzz-qcow2 -max_len=32768 -timeout=10 CORPUS_DIR   (seed: small qcow2 images)
  */
 #include "kemu/common.h"
 #include "block/block-int.h"
