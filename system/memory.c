@@ -554,13 +554,28 @@ static bool io_access_valid(struct address_space *as, const struct flat_range *r
 	return true;
 }
 
+/*
+ * Does an access of `size` bytes at addr leave the flat range r? An I/O
+ * access that starts in a region and fits in that region goes to it whole,
+ * even where a higher-priority region covers part of it: that is how a PC
+ * chipset decodes ports, and what QEMU does (a dword at 0xcf8 is CONFIG_ADDRESS
+ * although a byte at 0xcf9 is the reset control register).
+ */
+static bool access_leaves_range(const struct flat_range *r, uint64_t addr, unsigned size)
+{
+	if ((u128)addr + size <= region_end(r->start, r->size))
+		return false;
+	return !(r->mr->kind == MR_IO &&
+		 (u128)(addr - r->start) + r->offset_in_region + size <= r->mr->size);
+}
+
 memtx_result address_space_read_value(struct address_space *as, uint64_t addr,
 				      unsigned size, uint64_t *value)
 {
 	const struct flat_range *r = address_space_lookup(as, addr);
 	uint64_t off;
 
-	if (r && (u128)addr + size > region_end(r->start, r->size)) {
+	if (r && access_leaves_range(r, addr, size)) {
 		/* straddles two ranges: byte by byte */
 		uint64_t v = 0, b;
 		memtx_result res = MEMTX_OK;
@@ -600,7 +615,7 @@ memtx_result address_space_write_value(struct address_space *as, uint64_t addr,
 	const struct flat_range *r = address_space_lookup(as, addr);
 	uint64_t off;
 
-	if (r && (u128)addr + size > region_end(r->start, r->size)) {
+	if (r && access_leaves_range(r, addr, size)) {
 		memtx_result res = MEMTX_OK;
 
 		for (unsigned i = 0; i < size; i++)

@@ -483,6 +483,14 @@ static void configure_smp(struct machine_state *ms, struct machine_class *mc, co
 	    !opts_get_number(o, "threads", &threads, &err) ||
 	    !opts_check_unused(o, &err))
 		error_exit(err);
+	for (guint i = 0; i < o->list->len; i++) {
+		struct opt *opt = g_ptr_array_index(o->list, i);
+		uint64_t v;
+
+		/* QEMU only warns ("deprecated"); a zero is never what the user meant */
+		if (parse_uint64(opt->value, &v) && v == 0)
+			fail("-smp %s: CPU topology parameters must be greater than zero", s);
+	}
 	if (dies != 1)
 		fail("-smp %s: dies=%" PRIu64 ": only one die per socket on a pc machine", s, dies);
 	/* QEMU's rules: fill in what is missing, preferring sockets */

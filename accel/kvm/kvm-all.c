@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hw/boards.h"
+#include "target/i386/cpuid.h"
 
 /* Where KVM puts the real-mode TSS and identity page table (VMX), as QEMU does. */
 #define KVM_TSS_ADDR		0xfeffd000ULL
@@ -55,10 +56,12 @@ static int kvm_open_dev(GError **errp)
 
 	if (fd < 0) {
 		int e = errno;
-		/* QEMU's two lines, word for word */
-		g_set_error(errp, KEMU_ERROR, 0,
-			    "Could not access KVM kernel module: %s\n"
-			    "failed to initialize kvm: %s", g_strerror(e), g_strerror(e));
+		/*
+		 * QEMU's first line, word for word; the command line adds
+		 * QEMU's second, "failed to initialize kvm: <reason>".
+		 */
+		g_set_error(errp, KEMU_ERROR, 0, "Could not access KVM kernel module: %s",
+			    g_strerror(e));
 		return -1;
 	}
 	return fd;
@@ -477,9 +480,61 @@ static bool kvm_accel_init(struct machine_state *ms, GError **errp)
 	return true;
 }
 
+/*
+ * With an in-kernel LAPIC, an AP waiting for SIPI (or a halted vCPU) waits
+ * inside KVM_RUN: KVM gets the state through mp_state and wakes the vCPU.
+ * Run control (system/cpus.c) does not enter vcpu_exec while env.halted,
+ * so hand the halt to KVM now. kernel-irqchip=off keeps it in env.
+ */
+static void kvm_accel_hand_mp_state_to_kvm(struct kvm_vcpu *v)
+{
+	if (v->s->irqchip != KERNEL_IRQCHIP_OFF && v->cpu->env.halted) {
+		if (!v->cpu->env.wait_for_sipi) {
+			g_autoptr(GError) err = NULL;
+
+			/* HALTED goes to KVM now and is no longer dirty */
+			if (!kvm_vcpu_put_state_parts(v, KVM_STATE_MP, KVM_PUT_FULL, &err))
+				g_warning("%s", err->message);
+		}
+		v->cpu->env.halted = false;
+	}
+}
+
+/* "-cpu host" and "-cpu max" (with or without ",+feat"): what KVM supports. */
+static bool kvm_cpu_model_is_host(const char *model)
+{
+	size_t n = strcspn(model, ",");
+
+	return (n == 4 && !strncmp(model, "host", 4)) || (n == 3 && !strncmp(model, "max", 3));
+}
+
 static bool kvm_accel_vcpu_init(struct x86_cpu *cpu, GError **errp)
 {
-	struct kvm_vcpu *v = kvm_vcpu_new(kvm_global, cpu, errp);
+	struct machine_state *ms = cpu->machine;
+	const char *model = cpu->model ? cpu->model : ms && ms->cpu_model ? ms->cpu_model :
+			    "qemu64";
+	struct kvm_vcpu *v;
+
+	if (!cpu->cpuid && !kvm_cpu_model_is_host(model)) {
+		cpu->cpuid = x86_cpuid_new(model, errp);
+		if (!cpu->cpuid)
+			return false;
+		x86_cpuid_set_topology(cpu->cpuid, cpu->apic_id, ms ? ms->smp_cpus : 1);
+	}
+	/*
+	 * kvm_vcpu_new() reads KVM's reset state into env; if the board
+	 * already reset the CPU (x86_cpu_reset: CR0 is never 0 after it),
+	 * that state wins and goes to KVM before the first KVM_RUN.
+	 */
+	CPUX86State *board_env = cpu->env.cr[0] ? g_memdup2(&cpu->env, sizeof(cpu->env)) : NULL;
+
+	v = kvm_vcpu_new(kvm_global, cpu, errp);
+	if (v && board_env) {
+		cpu->env = *board_env;
+		kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
+		kvm_accel_hand_mp_state_to_kvm(v);
+	}
+	g_free(board_env);
 
 	if (!v)
 		return false;
@@ -509,6 +564,7 @@ static void kvm_accel_vcpu_sync_state(struct x86_cpu *cpu)
 static void kvm_accel_vcpu_put_state(struct x86_cpu *cpu)
 {
 	kvm_vcpu_mark_dirty(cpu->accel, KVM_PUT_FULL);
+	kvm_accel_hand_mp_state_to_kvm(cpu->accel);
 }
 
 static void kvm_accel_set_gsi(struct machine_state *ms, int gsi, int level)

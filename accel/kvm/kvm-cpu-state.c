@@ -460,7 +460,9 @@ uint32_t kvm_mp_state_from_env(const CPUX86State *env)
 
 void env_from_kvm_mp_state(CPUX86State *env, uint32_t mp_state)
 {
-	env->wait_for_sipi = mp_state == KVM_MP_STATE_INIT_RECEIVED;
+	/* UNINITIALIZED: an AP before INIT; INIT_RECEIVED: after INIT, before SIPI */
+	env->wait_for_sipi = mp_state == KVM_MP_STATE_INIT_RECEIVED ||
+			     mp_state == KVM_MP_STATE_UNINITIALIZED;
 	env->halted = mp_state == KVM_MP_STATE_HALTED;
 }
 

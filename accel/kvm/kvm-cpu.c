@@ -651,6 +651,15 @@ static int kvm_vcpu_internal_error(struct kvm_vcpu *v)
 
 		if (kvm_vcpu_handle_emulation_failure(v, &err))
 			return -1;	/* resumed */
+		/*
+		 * The instruction triple-faulted in the interpreter: that is a
+		 * shutdown, as KVM_EXIT_SHUTDOWN would have been (the
+		 * interpreter says so only in its message, hence strstr).
+		 */
+		if (strstr(err->message, "triple fault")) {
+			log_mask(LOG_RESET, "kvm: vCPU %d: %s\n", v->cpu->cpu_index, err->message);
+			return EXEC_SHUTDOWN;
+		}
 		g_string_append_printf(what, "\n  emulation failure: %s", err->message);
 	}
 	return kvm_vcpu_fatal(v, what->str);
@@ -832,11 +841,25 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 	uint64_t rip;
 	unsigned parts, changed;
 	CPUX86State before;
+	char disas[80];
+	int mode_bits;
 
 	if (!kvm_vcpu_get_state_parts(v, KVM_STATE_REGS | KVM_STATE_SREGS, errp))
 		return false;
 	n = kvm_vcpu_fetch_insn(v, insn);
 	name = kvm_insn_name(insn, n, kvm_vcpu_code64(env));
+	mode_bits = kvm_vcpu_code64(env) ? 64 :
+		    (env->cr[0] & CR0_PE) && (env->segs[R_CS].flags & SEG_DB) ? 32 : 16;
+	if (n && x86_disas(insn, n, mode_bits, env->rip, disas, sizeof(disas)) > 0) {
+		/* kemu's disassembler names what kvm_insn_name only knows as bytes */
+		if (g_ascii_isxdigit(name[0]) && g_ascii_isxdigit(name[1]) && !name[2] &&
+		    disas[0] != '(') {
+			g_free(name);
+			name = g_strndup(disas, strcspn(disas, " \t"));
+		}
+	} else {
+		g_strlcpy(disas, "(bad)", sizeof(disas));
+	}
 	parts = kvm_insn_state_parts(insn, n, kvm_vcpu_code64(env));
 	if (!kvm_vcpu_get_state_parts(v, parts, errp))
 		return false;
@@ -885,7 +908,7 @@ bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp)
 		for (unsigned i = 0; i < n && i < 8; i++)
 			g_string_append_printf(bytes, " %02x", insn[i]);
 		kemu_log("emul: vCPU %d %04x:%016" PRIx64 " %s [%s ] -> %04x:%016" PRIx64 "\n",
-			 v->cpu->cpu_index, cs, rip, name, bytes->str,
+			 v->cpu->cpu_index, cs, rip, disas[0] == '(' ? name : disas, bytes->str,
 			 env->segs[R_CS].selector, env->rip);
 	}
 	return true;
@@ -948,9 +971,13 @@ static bool kvm_vcpu_init_sipi(struct kvm_vcpu *v)
 		return true;
 	}
 	if (req & CPU_INTERRUPT_INIT) {
+		/* INIT keeps IA32_APIC_BASE; only an AP then waits for SIPI (as interp does) */
+		uint64_t apic_base = env->apic_base;
+
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
 		x86_cpu_reset(cpu);
-		env->wait_for_sipi = true;
+		env->apic_base = apic_base;
+		env->wait_for_sipi = env->halted = !(apic_base & MSR_IA32_APICBASE_BSP);
 		kvm_vcpu_mark_dirty(v, KVM_PUT_FULL);
 	}
 	if (req & CPU_INTERRUPT_SIPI) {

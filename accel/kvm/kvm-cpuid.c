@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 
 #include "target/i386/cpuid.h"
+#include "hw/boards.h"
 
 static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, uint32_t leaf, uint32_t sub)
 {
@@ -49,14 +50,14 @@ struct cpuid_feature_word {
 };
 
 static const struct cpuid_feature_word feature_words[] = {
-	{ 1, 0, 3, 0 },
+	{ 1, 0, 3, 1u << 28 },			/* HTT: topology, the VMM's to set */
 	{ 1, 0, 2, (1u << 27) | (1u << 24) },	/* OSXSAVE; TSC-deadline: a capability */
 	{ 7, 0, 1, 0 },
 	{ 7, 0, 2, 1u << 4 },			/* OSPKE */
 	{ 7, 0, 3, 0 },
 	{ 7, 1, 0, 0 },
 	{ 0xd, 1, 0, 0 },
-	{ 0x80000001, 0, 2, 0 },
+	{ 0x80000001, 0, 2, 1u << 1 },		/* CmpLegacy: topology */
 	{ 0x80000001, 0, 3, 0 },
 };
 
@@ -143,9 +144,12 @@ static struct kvm_cpuid2 *cpuid_from_model(struct kvm_vcpu *v, GError **errp)
 		}
 	}
 	if (missing->len) {
-		g_set_error(errp, KEMU_ERROR, 0,
-			    "-cpu %s: the host's KVM cannot provide: %s", v->cpu->model,
-			    missing->str);
+		const char *model = v->cpu->model ? v->cpu->model :
+				    v->cpu->machine && v->cpu->machine->cpu_model ?
+				    v->cpu->machine->cpu_model : "qemu64";
+
+		g_set_error(errp, KEMU_ERROR, 0, "-cpu %s: the host's KVM cannot provide: %s",
+			    model, missing->str);
 		g_free(c);
 		return NULL;
 	}
@@ -156,19 +160,14 @@ bool kvm_vcpu_setup_cpuid(struct kvm_vcpu *v, GError **errp)
 {
 	struct kvm_cpuid2 *sup = v->s->supported_cpuid;
 	g_autofree struct kvm_cpuid2 *c = NULL;
-	const char *model = v->cpu->model;
-	bool passthrough = !model || !strcmp(model, "host") || !strcmp(model, "max");
 
-	if (!passthrough && v->cpu->cpuid) {
+	/* A model's table (cpu->cpuid), or everything KVM has (host, max). */
+	if (v->cpu->cpuid) {
 		c = cpuid_from_model(v, errp);
 		if (!c)
 			return false;
-	}
-	if (!c) {
-		size_t sz = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
-
-		(void)passthrough;
-		c = g_memdup2(sup, sz);
+	} else {
+		c = g_memdup2(sup, sizeof(*sup) + sup->nent * sizeof(sup->entries[0]));
 	}
 	cpuid_set_apic_id(c, v->cpu->apic_id);
 	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0) {

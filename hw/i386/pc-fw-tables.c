@@ -105,3 +105,68 @@ void pc_fw_cfg_populate(struct fw_cfg_state *fw, const struct pc_fw_tables_confi
 		smbios_tables_free(&st);
 	}
 }
+
+bool pc_fw_cfg_add_linux_kernel(struct fw_cfg_state *fw, const uint8_t *kernel, size_t len,
+				const uint8_t *initrd, size_t initrd_len, const char *cmdline,
+				uint64_t below_4g, GError **errp)
+{
+	/* QEMU x86_load_linux() for protocol >= 2.02 with LOADED_HIGH */
+	const uint32_t real_addr = 0x10000, cmdline_addr = 0x20000, prot_addr = 0x100000;
+	unsigned version, setup_size;
+	size_t cmdline_len = strlen(cmdline ? cmdline : "") + 1;
+	uint64_t initrd_max;
+	uint8_t *setup;
+
+	if (len < 0x268 || ldl_le_p(kernel + 0x202) != 0x53726448) {
+		g_set_error(errp, X86_LOADER_ERROR, X86_LOADER_ERR_INVALID,
+			    "could not load kernel: not a Linux boot protocol image");
+		return false;
+	}
+	version = lduw_le_p(kernel + 0x206);
+	setup_size = ((kernel[0x1f1] ? kernel[0x1f1] : 4) + 1) * 512;
+	if (version < 0x202 || !(kernel[0x211] & 1) || setup_size >= len ||
+	    cmdline_len > 0x10000 || cmdline_len - 1 > (version >= 0x206 ? ldl_le_p(kernel + 0x238) : 255)) {
+		g_set_error(errp, X86_LOADER_ERROR, X86_LOADER_ERR_INVALID,
+			    "could not load kernel: protocol %u.%02u kernel, or command line too long",
+			    version >> 8, version & 0xff);
+		return false;
+	}
+	if (len - setup_size > below_4g || prot_addr > below_4g - (len - setup_size)) {
+		g_set_error(errp, X86_LOADER_ERROR, X86_LOADER_ERR_INVALID,
+			    "could not load kernel: kernel does not fit in RAM");
+		return false;
+	}
+	setup = g_memdup2(kernel, setup_size);
+	stl_le_p(setup + 0x228, cmdline_addr);
+	setup[0x210] = 0xb0;
+	setup[0x211] |= 0x80;
+	stw_le_p(setup + 0x224, cmdline_addr - real_addr - 0x200);
+	if (initrd) {
+		uint64_t addr;
+
+		initrd_max = version >= 0x203 ? ldl_le_p(kernel + 0x22c) : 0x37ffffff;
+		initrd_max = MIN(initrd_max, below_4g - 1);
+		if (initrd_len > initrd_max + 1 ||
+		    (addr = ALIGN_DOWN(initrd_max + 1 - initrd_len, 4096)) < prot_addr + len) {
+			g_set_error(errp, X86_LOADER_ERROR, X86_LOADER_ERR_INVALID,
+				    "could not load kernel: initrd of %zu bytes does not fit", initrd_len);
+			g_free(setup);
+			return false;
+		}
+		stl_le_p(setup + 0x218, addr);
+		stl_le_p(setup + 0x21c, initrd_len);
+		fw_cfg_add_i32(fw, FW_CFG_INITRD_ADDR, addr);
+		fw_cfg_add_i32(fw, FW_CFG_INITRD_SIZE, initrd_len);
+		fw_cfg_add_bytes(fw, FW_CFG_INITRD_DATA, initrd, initrd_len);
+	}
+	fw_cfg_add_i32(fw, FW_CFG_SETUP_ADDR, real_addr);
+	fw_cfg_add_i32(fw, FW_CFG_SETUP_SIZE, setup_size);
+	fw_cfg_add_bytes_take(fw, FW_CFG_SETUP_DATA, setup, setup_size);
+	fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, prot_addr);
+	fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, len - setup_size);
+	fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, kernel + setup_size, len - setup_size);
+	fw_cfg_add_i32(fw, FW_CFG_CMDLINE_ADDR, cmdline_addr);
+	fw_cfg_add_i32(fw, FW_CFG_CMDLINE_SIZE, cmdline_len);
+	fw_cfg_add_bytes(fw, FW_CFG_CMDLINE_DATA, cmdline ? cmdline : "", cmdline_len);
+	return true;
+}

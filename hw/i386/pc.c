@@ -545,8 +545,7 @@ static void pc_machine_reset(struct machine_state *ms)
 	}
 	if (pc->boot_plan) {
 		/* the guest may have overwritten the kernel: load it again */
-		if (!x86_boot_plan_write(pc->boot_plan, ms->as_mem, &err) ||
-		    !pc_boot_tables_write(pc, &err)) {
+		if (!x86_boot_plan_write(pc->boot_plan, ms->as_mem, &err)) {
 			fprintf(stderr, "kemu: reset: %s\n", err->message);
 			g_error_free(err);
 			runstate_request_exit(1);
@@ -617,7 +616,6 @@ static void pc_machine_finalize(struct object *obj)
 
 	if (pc->boot_plan)
 		x86_boot_plan_free(pc->boot_plan);
-	g_free(pc->acpi_blob);
 }
 
 static void pc_machine_register(void)

@@ -372,6 +372,14 @@ static bool bzimage_load(const struct x86_boot_config *cfg, struct x86_boot_plan
 		return false;
 	}
 	k64 = version >= 0x20c && (lduw_le_p(b + HDR_XLOADFLAGS) & XLF_KERNEL_64);
+	if (k64 && cfg->linux_32bit_entry) {
+		/* every x86-64 bzImage also has startup_32 at code32_start */
+		k64 = false;
+		if (version < 0x208 || ldl_le_p(b + HDR_PAYLOAD_LENGTH) == 0) {
+			LOAD_ERR(errp, X86_LOADER_ERR_INVALID, "bzImage has no 32-bit Linux entry");
+			return false;
+		}
+	}
 	/*
 	 * Without a 64-bit entry, only a Linux kernel (compressed payload,
 	 * protocol 2.08+) is known to run from code32_start; memdisk and iPXE

@@ -13,6 +13,7 @@
 #include "kemu/common.h"
 #include "target/i386/internal.h"
 #include "accel/accel.h"
+#include "hw/intc/apic.h"
 
 x86_handler x86_handlers[NR_OPS];
 
@@ -53,7 +54,7 @@ G_NORETURN void x86_raise(struct interp_cpu *s, int vec, uint32_t err)
 	s->exc_vec = vec;
 	s->exc_err = err;
 	g_assert(s->jmp_valid);
-	longjmp(s->jmp, 1);
+	_longjmp(s->jmp, 1);
 }
 
 G_NORETURN void x86_raise_ud(struct interp_cpu *s)
@@ -137,12 +138,6 @@ void x86_update_mode(struct interp_cpu *s)
 	}
 }
 
-int x86_stack_size(struct interp_cpu *s)
-{
-	if (s->code_bits == 64)
-		return 8;
-	return s->env->segs[R_SS].flags & SEG_DB ? 4 : 2;
-}
 
 /* ---- operands ---- */
 
@@ -243,14 +238,17 @@ void x86_jump_checked(struct interp_cpu *s, uint64_t target, unsigned opsize)
 	s->next_rip = target;
 }
 
-bool x86_canonical(uint64_t a)
-{
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
-}
 
 /* ---- the loop ---- */
 
-static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
+static void log_insn(struct interp_cpu *s, struct x86_insn *i, const uint8_t *bytes)
+{
+	char text[128];
+	x86_disas(bytes, i->len, s->code_bits, s->env->rip, text, sizeof(text));
+	kemu_log("%04x:%08" PRIx64 "  %s\n", s->env->segs[R_CS].selector, s->env->rip, text);
+}
+
+static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
 	uint8_t buf[16];
@@ -258,6 +256,7 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	uint64_t lin;
 	unsigned have;
 	enum decode_status st;
+	uint64_t lim = 15;
 
 	if (s->code_bits == 64) {
 		lin = rip;
@@ -268,16 +267,54 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		if (rip > cs->limit)
 			x86_raise_gp(s, 0);
 		lin = (cs->base + rip) & 0xffffffff;
-	}
-	uint64_t lim = 15;
-	if (s->code_bits != 64) {
-		uint64_t room = (uint64_t)env->segs[R_CS].limit - (rip & 0xffffffff) + 1;
+		uint64_t room = (uint64_t)cs->limit - rip + 1;
 		if (room < lim)
 			lim = room;
 	}
 	unsigned first = 0x1000 - (lin & 0xfff);
 	if (first > lim)
 		first = lim;
+
+	/* fast path: decode straight from the host page, or reuse a decode */
+	struct tlb_entry *e = &s->tlb_code[s->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
+		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
+		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
+			uintptr_t key = (uintptr_t)p | (s->code_bits >> 4);
+			struct icache_entry *ic = &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) &
+							     ((1 << ICACHE_BITS) - 1)];
+			uint64_t w0, w1;
+			memcpy(&w0, p, 8);
+			memcpy(&w1, p + 8, 8);
+			if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
+				if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+					log_insn(s, &ic->insn, p);
+				return &ic->insn;
+			}
+			st = x86_decode(p, first, s->code_bits, i);
+			if (st == DECODE_OK) {
+				unsigned n = i->len;
+				ic->key = key;
+				ic->m0 = n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+				ic->m1 = n <= 8 ? 0 : n >= 16 ? ~0ULL : (1ULL << (8 * (n - 8))) - 1;
+				ic->b0 = w0 & ic->m0;
+				ic->b1 = w1 & ic->m1;
+				ic->insn = *i;
+			}
+		} else {
+			st = x86_decode(p, first, s->code_bits, i);
+		}
+		if (G_LIKELY(st == DECODE_OK)) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, i, p);
+			return i;
+		}
+		if (st == DECODE_UD)
+			x86_raise_ud(s);
+		if (st == DECODE_GP)
+			x86_raise_gp(s, 0);
+	}
+
 	have = x86_fetch(s, lin, buf, first);
 	st = x86_decode(buf, have, s->code_bits, i);
 	if (st == DECODE_MORE) {
@@ -292,29 +329,26 @@ static void fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 		x86_raise_ud(s);
 	if (st == DECODE_GP)
 		x86_raise_gp(s, 0);
-	if (log_enabled(LOG_IN_ASM)) {
-		char text[128];
-		x86_disas(buf, i->len, s->code_bits, env->rip, text, sizeof(text));
-		kemu_log("%04x:%08" PRIx64 "  %s\n", env->segs[R_CS].selector, env->rip, text);
-	}
+	if (log_enabled(LOG_IN_ASM))
+		log_insn(s, i, buf);
+	return i;
 }
 
 static void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
-	struct x86_insn insn;
+	struct x86_insn local;
+	struct x86_insn *insn = fetch_decode(s, &local);
 
-	x86_update_mode(s);
-	fetch_decode(s, &insn);
-	s->insn = &insn;
-	uint64_t next = env->rip + insn.len;
+	s->insn = insn;
+	uint64_t next = env->rip + insn->len;
 	if (s->code_bits != 64)
-		next &= s->code_bits == 16 ? 0xffffffff : 0xffffffff;
+		next &= 0xffffffff;
 	s->next_rip = next;
 	s->shadow_next = 0;
-	if (insn.lock && !insn.mem)
+	if (G_UNLIKELY(insn->lock && !insn->mem))
 		x86_raise_ud(s);
-	x86_handlers[insn.op](s, &insn);
+	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;
 	env->interrupt_shadow = s->shadow_next;
 	s->insn_count++;
@@ -325,10 +359,11 @@ int x86_step(struct interp_cpu *s)
 {
 	s->delivering = -1;
 	s->jmp_valid = true;
-	if (setjmp(s->jmp)) {
+	if (_setjmp(s->jmp)) {
 		handle_exception(s);
 		goto out;
 	}
+	x86_update_mode(s);
 	exec_one(s);
 out:
 	s->jmp_valid = false;
@@ -336,6 +371,49 @@ out:
 		s->shutdown = false;
 		return EXEC_SHUTDOWN;
 	}
+	return -1;
+}
+
+/*
+ * Run up to n instructions, until something needs the outer loop. One
+ * setjmp covers the whole batch; an exception lands here, is delivered, and
+ * the batch goes on.
+ */
+static int run_batch(struct interp_cpu *s, int n)
+{
+	struct x86_cpu *cpu = s->cpu;
+	CPUX86State *env = s->env;
+	volatile int left = n;
+
+	s->delivering = -1;
+	s->jmp_valid = true;
+	x86_update_mode(s);
+	if (_setjmp(s->jmp)) {
+		handle_exception(s);
+		x86_update_mode(s);
+		if (s->shutdown) {
+			s->shutdown = false;
+			s->jmp_valid = false;
+			return EXEC_SHUTDOWN;
+		}
+		left--;
+	}
+	while (left > 0) {
+		exec_one(s);
+		left--;
+		if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
+			s->a20_env = env->a20_mask;
+			x86_tlb_flush(s, true);
+		}
+		if (G_UNLIKELY(s->halted_now)) {
+			s->halted_now = false;
+			break;
+		}
+		if (G_UNLIKELY(__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
+			       __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED)))
+			break;
+	}
+	s->jmp_valid = false;
 	return -1;
 }
 
@@ -348,7 +426,7 @@ static void deliver_external(struct interp_cpu *s, int vec, bool nmi)
 {
 	s->jmp_valid = true;
 	s->delivering = nmi ? EXCP_NMI : 0x100;
-	if (setjmp(s->jmp)) {
+	if (_setjmp(s->jmp)) {
 		handle_exception(s);
 	} else {
 		x86_update_mode(s);
@@ -385,7 +463,8 @@ static int check_requests(struct interp_cpu *s)
 	if (req & CPU_INTERRUPT_SIPI) {
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
 		if (env->wait_for_sipi) {
-			uint8_t v = env->sipi_vector;
+			uint8_t v = cpu->apic ? apic_get_sipi_vector((struct apic_state *)cpu->apic)
+					      : env->sipi_vector;
 			env->wait_for_sipi = false;
 			env->halted = false;
 			env->segs[R_CS].selector = v << 8;
@@ -440,23 +519,9 @@ int interp_exec(struct x86_cpu *cpu)
 		}
 		if (env->halted || env->wait_for_sipi)
 			return EXEC_HALTED;
-		/* a batch between checks keeps the loop tight */
-		for (int n = 0; n < 256; n++) {
-			r = x86_step(s);
-			if (r >= 0)
-				return r;
-			if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
-				s->a20_env = env->a20_mask;
-				x86_tlb_flush(s, true);
-			}
-			if (s->halted_now) {
-				s->halted_now = false;
-				break;
-			}
-			if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
-			    __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
-				break;
-		}
+		r = run_batch(s, 4096);
+		if (r >= 0)
+			return r;
 	}
 }
 
@@ -490,6 +555,7 @@ struct interp_cpu *interp_get(struct x86_cpu *cpu)
 		struct interp_cpu *s = g_new0(struct interp_cpu, 1);
 		s->cpu = cpu;
 		s->env = &cpu->env;
+		s->icache = g_new0(struct icache_entry, 1 << ICACHE_BITS);
 		s->delivering = -1;
 		cpu->interp = s;
 		x86_handlers_init();
@@ -514,6 +580,8 @@ void interp_tlb_flush(struct x86_cpu *cpu)
 
 void interp_cpu_destroy(struct x86_cpu *cpu)
 {
+	if (cpu->interp)
+		g_free(cpu->interp->icache);
 	g_free(cpu->interp);
 	cpu->interp = NULL;
 }

@@ -69,7 +69,7 @@ enum decode_status x86_decode(const uint8_t *buf, unsigned avail, int mode,
 			      struct x86_insn *i);
 
 /* Software TLB, one per privilege class (index 0 supervisor, 1 user). */
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID 1ULL	/* tag bit that never matches an aligned page */
 struct tlb_entry {
@@ -79,13 +79,29 @@ struct tlb_entry {
 	bool global;
 };
 
+/*
+ * Decoded-instruction cache, keyed by host address of the instruction bytes
+ * and code size. An entry is used only if the bytes in memory still equal
+ * the bytes it was decoded from, so self-modifying code, DMA into code
+ * pages and other vCPUs' writes need no invalidation at all.
+ */
+#define ICACHE_BITS 14
+struct icache_entry {
+	uintptr_t key;		/* host address | code_bits >> 4 */
+	uint64_t m0, m1;	/* masks of the instruction's bytes */
+	uint64_t b0, b1;	/* its bytes */
+	struct x86_insn insn;
+};
+
 struct interp_cpu {
+	struct icache_entry *icache;
 	struct x86_cpu *cpu;
 	CPUX86State *env;
 	const struct interp_mem_ops *mem;
 	void *mem_opaque;
 
-	struct tlb_entry tlb[2][TLB_SIZE];
+	struct tlb_entry tlb[2][TLB_SIZE];	/* data, by privilege */
+	struct tlb_entry tlb_code[2][TLB_SIZE];	/* instruction fetch */
 	uint64_t a20;
 	uint64_t a20_env;	/* env->a20_mask when the TLB was last flushed */
 	bool tlb_has_large;
@@ -147,7 +163,12 @@ static inline bool x86_pe(struct interp_cpu *s) { return s->env->cr[0] & CR0_PE;
 static inline bool x86_vm86(struct interp_cpu *s) { return s->env->rflags & X86_EFLAGS_VM; }
 static inline bool x86_long64(struct interp_cpu *s) { return s->code_bits == 64; }
 /* stack address size: 2, 4 or 8 bytes */
-int x86_stack_size(struct interp_cpu *s);
+static inline int x86_stack_size(struct interp_cpu *s)
+{
+	if (s->code_bits == 64)
+		return 8;
+	return s->env->segs[R_SS].flags & SEG_DB ? 4 : 2;
+}
 
 /* segments */
 void x86_load_seg(struct interp_cpu *s, int seg, uint16_t sel);
@@ -187,9 +208,9 @@ uint64_t x86_translate(struct interp_cpu *s, uint64_t lin, int acc, bool user);
 /* copy bytes from code at lin (for fetch); returns bytes copied (<= n), may fault */
 unsigned x86_fetch(struct interp_cpu *s, uint64_t lin, uint8_t *buf, unsigned n);
 
-/* segmented memory helpers (seg = R_ES..R_GS) */
-uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size);
-void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v);
+/* segmented memory helpers (seg = R_ES..R_GS); inline fast paths below */
+uint64_t x86_mem_read_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size);
+void x86_mem_write_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v);
 
 /* operand helpers */
 uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i);
@@ -259,10 +280,75 @@ uint64_t x86_rdtsc(struct interp_cpu *s);
 void x86_write_cr(struct interp_cpu *s, int cr, uint64_t v);
 uint64_t x86_io_read(struct interp_cpu *s, uint16_t port, unsigned size);
 void x86_io_write(struct interp_cpu *s, uint16_t port, unsigned size, uint64_t v);
-bool x86_canonical(uint64_t a);
+static inline bool x86_canonical(uint64_t a)
+{
+	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+}
 
 struct interp_cpu *interp_get(struct x86_cpu *cpu);
 /* execute one instruction (exceptions delivered); returns EXEC_* or -1 to go on */
 int x86_step(struct interp_cpu *s);
+
+
+/*
+ * Fast paths for data accesses: an expand-up, present, readable (writable)
+ * segment whose limit covers the access, then a TLB hit on RAM within one
+ * page. Everything else (faults, MMIO, page crossings) takes the slow path,
+ * which does all the checks again.
+ */
+static inline bool x86_seg_fast(struct interp_cpu *s, int seg, uint64_t off, unsigned size,
+				bool write, uint64_t *lin)
+{
+	const struct segment_cache *sc = &s->env->segs[seg];
+	if (s->code_bits == 64) {
+		*lin = seg >= R_FS ? off + sc->base : off;
+		return x86_canonical(*lin);
+	}
+	uint32_t type = (sc->flags >> SEG_TYPE_SHIFT) & 0xf;
+	if (!(sc->flags & SEG_P) || (type & 4))
+		return false;		/* not present, expand-down or conforming code */
+	if (write ? (type & 0xa) != 0x2 : (type & 0xa) == 0x8)
+		return false;
+	if ((off & 0xffffffff) + size - 1 > sc->limit)
+		return false;
+	*lin = (sc->base + off) & 0xffffffff;
+	return true;
+}
+
+static inline uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
+{
+	uint64_t lin;
+	if (G_LIKELY(x86_seg_fast(s, seg, off, size, false, &lin) && (lin & 0xfff) + size <= 0x1000)) {
+		const struct tlb_entry *e = &s->tlb[s->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+		if (G_LIKELY(e->tag_read == (lin & ~0xfffULL) && e->host_r)) {
+			const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
+			switch (size) {
+			case 1: return *p;
+			case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+			case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+			default: { uint64_t v; memcpy(&v, p, 8); return v; }
+			}
+		}
+	}
+	return x86_mem_read_slow(s, seg, off, size);
+}
+
+static inline void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
+{
+	uint64_t lin;
+	if (G_LIKELY(x86_seg_fast(s, seg, off, size, true, &lin) && (lin & 0xfff) + size <= 0x1000)) {
+		const struct tlb_entry *e = &s->tlb[s->cpl == 3][(lin >> 12) & (TLB_SIZE - 1)];
+		if (G_LIKELY(e->tag_write == (lin & ~0xfffULL) && e->host_w)) {
+			uint8_t *p = (uint8_t *)e->host_w + (lin & 0xfff);
+			switch (size) {
+			case 1: *p = v; return;
+			case 2: { uint16_t x = v; memcpy(p, &x, 2); return; }
+			case 4: { uint32_t x = v; memcpy(p, &x, 4); return; }
+			default: memcpy(p, &v, 8); return;
+			}
+		}
+	}
+	x86_mem_write_slow(s, seg, off, size, v);
+}
 
 #endif

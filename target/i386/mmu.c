@@ -74,10 +74,15 @@ void x86_tlb_flush(struct interp_cpu *s, bool global)
 	for (int m = 0; m < 2; m++) {
 		for (int k = 0; k < TLB_SIZE; k++) {
 			struct tlb_entry *e = &s->tlb[m][k];
-			if (!global && e->global)
-				continue;
-			e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
-			e->global = false;
+			if (global || !e->global) {
+				e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
+				e->global = false;
+			}
+			e = &s->tlb_code[m][k];
+			if (global || !e->global) {
+				e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
+				e->global = false;
+			}
 		}
 	}
 	s->a20_env = s->env->a20_mask;
@@ -94,6 +99,8 @@ void x86_tlb_flush_page(struct interp_cpu *s, uint64_t lin)
 	unsigned idx = (lin >> 12) & (TLB_SIZE - 1);
 	for (int m = 0; m < 2; m++) {
 		struct tlb_entry *e = &s->tlb[m][idx];
+		e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
+		e = &s->tlb_code[m][idx];
 		e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
 	}
 	if (s->tlb_has_large)
@@ -242,7 +249,8 @@ uint64_t x86_translate(struct interp_cpu *s, uint64_t lin, int acc, bool user)
 {
 	CPUX86State *env = s->env;
 	uint64_t page = lin & ~0xfffULL;
-	struct tlb_entry *e = &s->tlb[user][(lin >> 12) & (TLB_SIZE - 1)];
+	unsigned idx = (lin >> 12) & (TLB_SIZE - 1);
+	struct tlb_entry *e = acc == ACC_CODE ? &s->tlb_code[user][idx] : &s->tlb[user][idx];
 	uint64_t pa;
 	bool global = false, large = false;
 
@@ -406,7 +414,7 @@ unsigned x86_fetch(struct interp_cpu *s, uint64_t lin, uint8_t *buf, unsigned n)
 	bool user = s->cpl == 3;
 	if (!s->lma)
 		lin &= 0xffffffff;
-	struct tlb_entry *e = tlb_lookup(s, lin, user);
+	struct tlb_entry *e = &s->tlb_code[user][(lin >> 12) & (TLB_SIZE - 1)];
 	uint64_t page = lin & ~0xfffULL;
 	if (e->tag_code != page) {
 		x86_translate(s, lin, ACC_CODE, user);
@@ -464,13 +472,13 @@ uint64_t x86_seg_linear(struct interp_cpu *s, int seg, uint64_t off, unsigned si
 	return (sc->base + off) & 0xffffffff;
 }
 
-uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
+uint64_t x86_mem_read_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
 {
 	uint64_t lin = x86_seg_linear(s, seg, off, size, false);
 	return lin_read(s, lin, size, ACC_READ, s->cpl == 3);
 }
 
-void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
+void x86_mem_write_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
 {
 	uint64_t lin = x86_seg_linear(s, seg, off, size, true);
 	lin_write(s, lin, size, v, s->cpl == 3);

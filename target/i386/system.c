@@ -9,6 +9,12 @@
 #include "kemu/common.h"
 #include "target/i386/internal.h"
 #include "target/i386/cpuid.h"
+#include "hw/intc/apic.h"
+
+static struct apic_state *cpu_apic(struct interp_cpu *s)
+{
+	return (struct apic_state *)s->cpu->apic;
+}
 
 static void need_cpl0(struct interp_cpu *s)
 {
@@ -371,6 +377,8 @@ void x86_write_cr(struct interp_cpu *s, int cr, uint64_t v)
 		if (v >> 4)
 			x86_raise_gp(s, 0);
 		env->cr8 = v;
+		if (cpu_apic(s))
+			apic_set_cr8(cpu_apic(s), v);
 		break;
 	default:
 		x86_raise_ud(s);
@@ -387,7 +395,7 @@ static void op_movcr(struct interp_cpu *s, struct x86_insn *i)
 		x86_raise_ud(s);
 	unsigned n = s->code_bits == 64 ? 8 : 4;
 	if (i->op == MAP_0F + 0x20) {
-		uint64_t v = cr == 8 ? env->cr8 : env->cr[cr];
+		uint64_t v = cr == 8 ? (cpu_apic(s) ? apic_get_cr8(cpu_apic(s)) : env->cr8) : env->cr[cr];
 		x86_set_gpr(s, i->rm, n, v);
 	} else {
 		x86_write_cr(s, cr, s->env->regs[i->rm] & size_mask(n));
@@ -439,6 +447,19 @@ uint64_t x86_rdtsc(struct interp_cpu *s)
 bool x86_msr_read(struct interp_cpu *s, uint32_t idx, uint64_t *v)
 {
 	CPUX86State *env = s->env;
+	struct apic_state *apic = cpu_apic(s);
+	if (apic) {
+		if (idx == MSR_IA32_APICBASE) {
+			*v = env->apic_base = apic_get_base(apic);
+			return true;
+		}
+		if (idx == MSR_IA32_TSC_DEADLINE) {
+			*v = apic_get_tsc_deadline(apic);
+			return true;
+		}
+		if (idx >= 0x800 && idx <= 0x8ff)
+			return apic_msr_read(apic, idx, v);
+	}
 	switch (idx) {
 	case MSR_IA32_TSC: *v = x86_rdtsc(s); return true;
 	case MSR_IA32_APICBASE: *v = env->apic_base; return true;
@@ -475,6 +496,21 @@ bool x86_msr_read(struct interp_cpu *s, uint32_t idx, uint64_t *v)
 bool x86_msr_write(struct interp_cpu *s, uint32_t idx, uint64_t v)
 {
 	CPUX86State *env = s->env;
+	struct apic_state *apic = cpu_apic(s);
+	if (apic) {
+		if (idx == MSR_IA32_APICBASE) {
+			if (!apic_set_base(apic, v))
+				return false;
+			env->apic_base = apic_get_base(apic);
+			return true;
+		}
+		if (idx == MSR_IA32_TSC_DEADLINE) {
+			apic_set_tsc_deadline(apic, v, x86_rdtsc(s));
+			return true;
+		}
+		if (idx >= 0x800 && idx <= 0x8ff)
+			return apic_msr_write(apic, idx, v);
+	}
 	switch (idx) {
 	case MSR_IA32_TSC:
 		s->tsc_offset = v - (x86_rdtsc(s) - s->tsc_offset);
@@ -532,6 +568,7 @@ static void op_msr(struct interp_cpu *s, struct x86_insn *i)
 			log_unimp("x86: wrmsr %#x <- %#" PRIx64, idx, v);
 			x86_raise_gp(s, 0);
 		}
+		x86_update_mode(s);
 	} else {
 		uint64_t v;
 		if (!x86_msr_read(s, idx, &v)) {

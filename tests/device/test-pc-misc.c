@@ -142,6 +142,46 @@ static void test_pc_testdev_iomem_scratch_at_0xff000000(void)
 	drop(d);
 }
 
+/* A hostile guest: random port I/O and time steps must never crash or hang. */
+static void test_pc_devices_survive_random_port_io(void)
+{
+	static const struct { uint16_t base, len; } ranges[] = {
+		{ 0x60, 5 }, { 0x70, 2 }, { 0x3f8, 8 }, { 0x92, 1 }, { 0xe0, 12 }, { 0xe9, 1 },
+		{ 0x2000, 24 },
+	};
+	static const char *const devs[] = {
+		"mc146818rtc,clock=vm", "isa-serial,index=0,chardev=fz", "i8042", "port92",
+		"pc-testdev", "isa-debugcon,chardev=fz2",
+	};
+	struct device *d[G_N_ELEMENTS(devs)];
+	GRand *rand = g_rand_new_with_seed(42);
+	GError *err = NULL;
+
+	harness_init();
+	g_assert_nonnull(chardev_new_from_opts("ringbuf,id=fz", &err));
+	g_assert_nonnull(chardev_new_from_opts("null,id=fz2", &err));
+	for (size_t i = 0; i < G_N_ELEMENTS(devs); i++) {
+		d[i] = harness_device_new(devs[i]);
+		harness_realize(d[i]);
+	}
+	for (int i = 0; i < 200000; i++) {
+		unsigned r = g_rand_int_range(rand, 0, G_N_ELEMENTS(ranges));
+		uint16_t port = ranges[r].base + g_rand_int_range(rand, 0, ranges[r].len);
+
+		if (g_rand_boolean(rand))
+			outb(port, g_rand_int_range(rand, 0, 256));
+		else
+			inb(port);
+		if (i % 64 == 0)
+			clock_step(g_rand_int_range(rand, 0, 3 * NS_PER_MS));
+	}
+	clock_step(10 * NS_PER_SEC);
+	for (size_t i = 0; i < G_N_ELEMENTS(devs); i++)
+		drop(d[i]);
+	chardev_remove_all();
+	g_rand_free(rand);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -155,5 +195,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/pc-testdev/irq_port_sets_lines", test_pc_testdev_irq_port_sets_lines);
 	g_test_add_func("/pc-testdev/iomem_scratch_at_0xff000000",
 			test_pc_testdev_iomem_scratch_at_0xff000000);
+	g_test_add_func("/pc-devices/survive_random_port_io", test_pc_devices_survive_random_port_io);
 	return g_test_run();
 }

@@ -12,7 +12,8 @@
  *  4. a triple fault (empty IDT, ud2).
  * Any of these may legitimately reset or power off the machine, so the
  * runner passes -no-reboot and expects a clean exit with status 0 within the
- * deadline, no crash (signal) and no hang. seed=N picks the random sequence.
+ * deadline, no crash (signal) and no hang. seed=N picks the random sequence,
+ * phases=mfp which phases run, in which order.
  */
 #include "lib/rt.h"
 #include "lib/multiboot.h"
@@ -21,6 +22,7 @@
 const char guest_name[] = "HOSTILE";
 
 static uint32_t rng_state;
+static bool verbose;
 
 static uint32_t rnd(void)
 {
@@ -78,20 +80,35 @@ static void fw_cfg_dma_kick(uint64_t desc)
 
 static void hostile_fw_cfg(void)
 {
+	/* dmalen=N caps transfer lengths (default 1 MiB; 0xffffffff for the worst case) */
+	uint32_t dma_max = (uint32_t)cmdline_get_u64("dmalen", 0x100000);
+	if (!dma_max)
+		dma_max = 1;
 	static struct fw_cfg_dma d __attribute__((aligned(16)));
-	static const uint64_t nonsense[] = {
-		0xfffffffffffff000ull, 0x0000100000000000ull, 0xfffffff0ull, 0xfee00000ull,
-		0xffff0000ull, 0xe0000000ull, 0x7ffffff8ull, 0,
+	/*
+	 * Nonsense, but none of it is our own RAM (with -m <= 3 GiB): a DMA
+	 * "read" of a missing key zero-fills `length` bytes, which would wipe
+	 * the guest and end the test before it reports. Nothing wraps past 2^64.
+	 */
+	const uint64_t nonsense[] = {
+		0xffffffff00000000ull, 0x0000100000000000ull, 0xfffff000ull, 0xfee00000ull,
+		0xffff0000ull, 0xe0000000ull, ram_top_below_4g(), 0xfec00000ull,
 	};
 	/* descriptors themselves at nonsense addresses */
-	for (unsigned i = 0; i < sizeof(nonsense) / sizeof(nonsense[0]); i++)
+	for (unsigned i = 0; i < 8; i++) {
+		if (verbose)
+			printf("HOSTILE: fw_cfg DMA descriptor at 0x%llx\n", (unsigned long long)nonsense[i]);
 		fw_cfg_dma_kick(nonsense[i]);
+	}
 	/* well-placed descriptors with nonsense contents: select key, read/skip/write */
 	for (unsigned i = 0; i < 64; i++) {
 		uint32_t ctl = (i & 7) == 7 ? rnd() : ((rnd() & 0x3f) << 16) | (1u << 3) | (2u << (i & 1));
 		d.control = be32(ctl);
-		d.length = be32(i & 1 ? 0xffffffffu : rnd());
-		d.address = be64(nonsense[i & 7] + (i & 8 ? 0 : (rnd() & 0xfff)));
+		d.length = be32(i & 1 ? dma_max : rnd() % dma_max);
+		d.address = be64(nonsense[i & 7] + (i & 8 ? 0 : (rnd() & 0xff0)));
+		if (verbose)
+			printf("HOSTILE: fw_cfg DMA %u: control 0x%x length 0x%x address 0x%llx\n", i, ctl,
+			       be32(d.length), (unsigned long long)be64(d.address));
 		fw_cfg_dma_kick((uint32_t)(uintptr_t)&d);
 	}
 	printf("HOSTILE: fw_cfg DMA at nonsense done (last control 0x%x)\n", be32(d.control));
@@ -140,14 +157,22 @@ void guest_main(void)
 	if (!rng_state)
 		rng_state = 1;
 	skip_resets = !cmdline_get_u64("resets", 0);
+	verbose = cmdline_get_u64("verbose", 0);
 	const uint8_t *fadt = (const void *)acpi_find_table("FACP");
 	if (fadt)
 		pm_base = *(const uint32_t *)(fadt + FADT_PM1A_EVT_BLK) & 0xffc0;
 	printf("HOSTILE: start, seed 0x%x, %s reset ports (0x64 0x92 0xcf9, PM block 0x%x)\n",
 	       rng_state, skip_resets ? "skipping" : "including", pm_base);
-	hostile_mmio();
-	hostile_fw_cfg();
-	hostile_ports();
+	char phases[8] = "mfp";	/* m: MMIO, f: fw_cfg DMA, p: ports */
+	cmdline_get("phases", phases, sizeof(phases));
+	for (const char *ph = phases; *ph; ph++) {
+		if (*ph == 'm')
+			hostile_mmio();
+		else if (*ph == 'f')
+			hostile_fw_cfg();
+		else if (*ph == 'p')
+			hostile_ports();
+	}
 	printf("HOSTILE: all ports done, triple-faulting\n");
 	static const struct __attribute__((packed)) { uint16_t l; uint32_t b; } empty = { 0, 0 };
 	__asm__ volatile("lidt %0; ud2" :: "m"(empty));

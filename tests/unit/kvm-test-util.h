@@ -23,6 +23,7 @@ struct kt_vm {
 	uint8_t *ram;
 	GArray *pio_out;		/* struct kt_io, guest writes */
 	GArray *mmio;			/* struct kt_io, all MMIO */
+	GMutex lock;			/* vCPU threads append to the arrays */
 	uint64_t mmio_read_value;
 };
 
@@ -65,6 +66,7 @@ static inline void kt_pio(void *opaque, uint16_t port, uint8_t *data, unsigned s
 {
 	struct kt_vm *vm = opaque;
 
+	g_mutex_lock(&vm->lock);
 	for (unsigned i = 0; i < count; i++, data += size) {
 		struct kt_io io = { .addr = port, .size = size, .is_write = is_write };
 
@@ -75,6 +77,7 @@ static inline void kt_pio(void *opaque, uint16_t port, uint8_t *data, unsigned s
 			memset(data, 0xff, size);
 		}
 	}
+	g_mutex_unlock(&vm->lock);
 }
 
 static inline void kt_mmio(void *opaque, uint64_t addr, uint8_t *data, unsigned len, bool is_write)
@@ -82,11 +85,13 @@ static inline void kt_mmio(void *opaque, uint64_t addr, uint8_t *data, unsigned 
 	struct kt_vm *vm = opaque;
 	struct kt_io io = { .addr = addr, .size = len, .is_write = is_write };
 
+	g_mutex_lock(&vm->lock);
 	if (is_write)
 		memcpy(&io.value, data, len);
 	else
 		memcpy(data, &vm->mmio_read_value, len);
 	g_array_append_val(vm->mmio, io);
+	g_mutex_unlock(&vm->lock);
 }
 
 static inline void kt_vm_free(struct kt_vm *vm)
@@ -99,6 +104,7 @@ static inline void kt_vm_free(struct kt_vm *vm)
 		munmap(vm->ram, KT_RAM_SIZE);
 	g_array_free(vm->pio_out, true);
 	g_array_free(vm->mmio, true);
+	g_mutex_clear(&vm->lock);
 	g_free(vm);
 }
 
@@ -108,6 +114,7 @@ static inline struct kt_vm *kt_vm_new(enum kernel_irqchip_mode irqchip)
 	struct kt_vm *vm = g_new0(struct kt_vm, 1);
 	g_autoptr(GError) err = NULL;
 
+	g_mutex_init(&vm->lock);
 	vm->pio_out = g_array_new(false, true, sizeof(struct kt_io));
 	vm->mmio = g_array_new(false, true, sizeof(struct kt_io));
 	vm->ram = mmap(NULL, KT_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

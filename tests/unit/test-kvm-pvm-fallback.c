@@ -244,7 +244,10 @@ static void test_kvm_fallback_x87_with_kemu_interpreter(void)
 	memcpy(vm->ram + 0x1000, code_x87, sizeof(code_x87));
 	kt_vm_set_real_mode(vm, 0x1000);
 	kvm_emul_stats_reset();
+	if (g_test_verbose())
+		log_set_mask(LOG_EMUL);		/* what -d emul shows */
 	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_HALTED);
+	log_set_mask(0);
 	g_assert_cmpuint(vm->pio_out->len, ==, 2);
 	g_assert_cmphex(kt_pio_nth(vm, 0)->value, ==, 0);	/* fnstsw ax after fninit */
 	g_assert_cmphex(kt_pio_nth(vm, 1)->value, ==, 0x1100);

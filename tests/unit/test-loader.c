@@ -605,6 +605,54 @@ static void test_fw_cfg_populate_for_firmware_boot(void)
 	fw_cfg_state_destroy(&fw);
 }
 
+static uint32_t item32(struct fw_cfg_state *fw, uint16_t key)
+{
+	uint8_t b[4];
+
+	fw_cfg_select(fw, key);
+	for (int i = 0; i < 4; i++)
+		b[i] = fw_cfg_data_read(fw);
+	return ldl_le_p(b);
+}
+
+static void test_fw_cfg_linux_kernel_items_for_the_option_rom(void)
+{
+	struct bz_opts o = { .version = 0x207, .loadflags = 1, .ksize = 4096 };	/* iPXE-like */
+	size_t len;
+	g_autofree uint8_t *k = make_bzimage(&o, &len);
+	uint8_t initrd[100] = { 0 };
+	struct fw_cfg_state fw;
+	GError *err = NULL;
+	uint32_t setup_size;
+
+	fw_cfg_state_init(&fw, true);
+	g_assert_true(pc_fw_cfg_add_linux_kernel(&fw, k, len, initrd, sizeof(initrd), "a b", RAM, &err));
+	g_assert_no_error(err);
+	setup_size = item32(&fw, FW_CFG_SETUP_SIZE);
+	g_assert_cmpuint(setup_size, ==, 5 * 512);
+	g_assert_cmpuint(item32(&fw, FW_CFG_SETUP_ADDR), ==, 0x10000);
+	g_assert_cmpuint(item32(&fw, FW_CFG_KERNEL_ADDR), ==, 0x100000);
+	g_assert_cmpuint(item32(&fw, FW_CFG_KERNEL_SIZE), ==, 4096);
+	g_assert_cmpuint(item32(&fw, FW_CFG_CMDLINE_SIZE), ==, 4);
+	g_assert_cmpuint(item32(&fw, FW_CFG_INITRD_SIZE), ==, sizeof(initrd));
+	g_assert_cmpuint(item32(&fw, FW_CFG_INITRD_ADDR), ==, ALIGN_DOWN(RAM - sizeof(initrd), 4096));
+	fw_cfg_select(&fw, FW_CFG_SETUP_DATA);
+	for (unsigned i = 0; i < 0x229; i++) {
+		uint8_t v = fw_cfg_data_read(&fw);
+
+		if (i == 0x210)
+			g_assert_cmpuint(v, ==, 0xb0);
+		if (i == 0x228)
+			g_assert_cmpuint(v, ==, 0x00);	/* cmd_line_ptr 0x20000, low byte */
+	}
+	fw_cfg_state_destroy(&fw);
+
+	fw_cfg_state_init(&fw, true);
+	g_assert_false(pc_fw_cfg_add_linux_kernel(&fw, k, 0x200, NULL, 0, "", RAM, &err));
+	g_clear_error(&err);
+	fw_cfg_state_destroy(&fw);
+}
+
 /* ------------------------------------------------------------ hostile files */
 
 static unsigned fuzz_ok, fuzz_err;
@@ -707,6 +755,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/loader/real-bzimage", test_real_debian_bzimage_if_present);
 	g_test_add_func("/loader/direct-tables", test_direct_boot_tables_land_in_the_reserved_bios_area);
 	g_test_add_func("/loader/fw-cfg-populate", test_fw_cfg_populate_for_firmware_boot);
+	g_test_add_func("/loader/fw-cfg-linux-kernel", test_fw_cfg_linux_kernel_items_for_the_option_rom);
 	g_test_add_func("/loader/fuzz", test_truncated_and_corrupted_images_are_refused_cleanly);
 	return g_test_run();
 }

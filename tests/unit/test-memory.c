@@ -186,6 +186,36 @@ static void test_memory_listener_sees_ram_changes(void)
 	memory_region_destroy(&root);
 }
 
+static const struct memory_region_ops reg_ops_any = { .read = reg_read, .write = reg_write };
+
+static void test_memory_io_access_goes_whole_to_region_it_starts_in(void)
+{
+	struct memory_region root, conf, rcr;
+	struct address_space as;
+	struct reg_dev cdev = { 0 }, rdev = { 0 };
+	uint64_t v;
+
+	memory_region_init_container(&root, NULL, "io", 0x10000);
+	memory_region_init_io(&conf, NULL, &reg_ops_strict, &cdev, "conf", 4);
+	memory_region_init_io(&rcr, NULL, &reg_ops_any, &rdev, "rcr", 1);
+	memory_region_add_subregion(&root, 0xcf8, &conf);
+	memory_region_add_subregion_overlap(&root, 0xcf9, &rcr, 1);
+	address_space_init(&as, &root, "I/O", true);
+
+	/* a dword at 0xcf8 is the 4-byte register, not split around 0xcf9 */
+	address_space_write_value(&as, 0xcf8, 4, 0x80001234);
+	g_assert_cmphex(cdev.last_write, ==, 0x80001234);
+	g_assert_cmpuint(cdev.last_size, ==, 4);
+	g_assert_cmpuint(rdev.last_size, ==, 0);
+	g_assert_cmpint(address_space_read_value(&as, 0xcf8, 4, &v), ==, MEMTX_OK);
+	g_assert_cmphex(v, ==, 0x11223344);
+	/* a byte at 0xcf9 is the other one */
+	address_space_write_value(&as, 0xcf9, 1, 0x06);
+	g_assert_cmpuint(rdev.last_size, ==, 1);
+	g_assert_cmphex(rdev.last_write, ==, 0x06);
+	address_space_destroy(&as);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -194,5 +224,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/memory/rom_ignores_writes", test_memory_rom_ignores_writes);
 	g_test_add_func("/memory/dma_checks_bounds", test_memory_dma_checks_bounds);
 	g_test_add_func("/memory/listener_sees_ram_changes", test_memory_listener_sees_ram_changes);
+	g_test_add_func("/memory/io_access_goes_whole_to_region_it_starts_in",
+			test_memory_io_access_goes_whole_to_region_it_starts_in);
 	return g_test_run();
 }

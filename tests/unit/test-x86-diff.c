@@ -36,6 +36,9 @@ struct regs_state {
 	uint64_t rip;
 	int sig;		/* 0: completed */
 	uint64_t c_rsp;
+	uint8_t pad[0x100 - 0xa0];
+	uint8_t xmm[16][16];	/* at 0x100 */
+	uint32_t mxcsr;		/* at 0x200 */
 };
 
 /* ---- random ---- */
@@ -137,6 +140,114 @@ static void imm(struct code *c, unsigned bytes)
 		emit(c, v >> (8 * k));
 }
 
+static void mem_d8(struct code *c, unsigned op, unsigned sub)
+{
+	emit(c, op);
+	emit(c, 0x43 | (sub << 3));
+	emit(c, (uint8_t)((int)rndn(0x70) - 0x38) & ~7);
+}
+
+static void gen_x87(struct code *c)
+{
+	switch (rndn(16)) {
+	case 0: mem_d8(c, 0xdd, 0); break;			/* fld m64 */
+	case 1: mem_d8(c, 0xd9, 0); break;			/* fld m32 */
+	case 2: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf, 0xdf }[rndn(3)], rndn(2) ? 0 : 5); break; /* fild */
+	case 3: emit(c, 0xd9); emit(c, 0xc0 | rndn(8)); break;	/* fld st(i) */
+	case 4: emit(c, 0xd9); emit(c, 0xc8 | rndn(8)); break;	/* fxch */
+	case 5: mem_d8(c, rndn(2) ? 0xd8 : 0xdc, rndn(8)); break;	/* arith m32/m64 */
+	case 6: emit(c, (const uint8_t[]){ 0xd8, 0xdc, 0xde }[rndn(3)]); emit(c, 0xc0 | rndn(64)); break;
+	case 7: mem_d8(c, 0xdd, 2 + rndn(2)); break;		/* fst/fstp m64 */
+	case 8: mem_d8(c, 0xd9, 2 + rndn(2)); break;		/* fst/fstp m32 */
+	case 9: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf }[rndn(2)], 2 + rndn(2)); break; /* fist(p) */
+	case 10: emit(c, rndn(2) ? 0xdb : 0xdf); emit(c, (rndn(2) ? 0xe8 : 0xf0) | rndn(8)); break; /* fcomi */
+	case 11: emit(c, 0xd9); emit(c, (const uint8_t[]){ 0xe0, 0xe1, 0xe4, 0xe5, 0xe8, 0xeb, 0xee, 0xfa, 0xfc, 0xfd, 0xf8, 0xf5, 0xf4, 0xf6, 0xf7 }[rndn(15)]); break;
+	case 12: emit(c, 0xdf); emit(c, 0xe0); break;		/* fnstsw ax */
+	case 13: emit(c, 0xdd); emit(c, 0xd8 | rndn(8)); break;	/* fstp st(i) */
+	case 14: emit(c, 0xda + rndn(2)); emit(c, 0xc0 | rndn(32)); break;	/* fcmov */
+	default: emit(c, 0xd8); emit(c, 0xd0 | rndn(16)); break;	/* fcom/fcomp st(i) */
+	}
+}
+
+/* SSE/SSE2/MMX: { prefix (0, 0x66, 0xf3, 0xf2), opcode (0F map), imm, gpr-form } */
+static const struct { uint8_t pfx, op; bool imm; uint8_t kind; } sse_ops[] = {
+	/* float arithmetic */
+	{ 0, 0x58 }, { 0x66, 0x58 }, { 0xf3, 0x58 }, { 0xf2, 0x58 }, { 0, 0x59 }, { 0x66, 0x59 },
+	{ 0xf3, 0x59 }, { 0xf2, 0x59 }, { 0, 0x5c }, { 0x66, 0x5c }, { 0xf3, 0x5c }, { 0xf2, 0x5c },
+	{ 0, 0x5e }, { 0x66, 0x5e }, { 0xf3, 0x5e }, { 0xf2, 0x5e }, { 0, 0x5d }, { 0x66, 0x5f },
+	{ 0xf3, 0x5d }, { 0xf2, 0x5f }, { 0, 0x51 }, { 0x66, 0x51 }, { 0xf3, 0x51 }, { 0xf2, 0x51 },
+	{ 0, 0x54 }, { 0x66, 0x55 }, { 0, 0x56 }, { 0x66, 0x57 }, { 0, 0x14 }, { 0x66, 0x15 },
+	{ 0, 0x5a }, { 0x66, 0x5a }, { 0xf3, 0x5a }, { 0xf2, 0x5a }, { 0, 0x5b }, { 0x66, 0x5b },
+	{ 0xf3, 0x5b }, { 0x66, 0xe6 }, { 0xf3, 0xe6 }, { 0xf2, 0xe6 },
+	{ 0, 0xc2, true }, { 0x66, 0xc2, true }, { 0xf3, 0xc2, true }, { 0xf2, 0xc2, true },
+	{ 0, 0xc6, true }, { 0x66, 0xc6, true },
+	{ 0, 0x2e, false, 3 }, { 0x66, 0x2f, false, 3 },
+	{ 0xf3, 0x2a, false, 2 }, { 0xf2, 0x2a, false, 2 }, { 0xf3, 0x2c, false, 1 }, { 0xf2, 0x2d, false, 1 },
+	{ 0, 0x50, false, 1 }, { 0x66, 0xd7, false, 1 },
+	/* integer SSE2 */
+	{ 0x66, 0x60 }, { 0x66, 0x61 }, { 0x66, 0x62 }, { 0x66, 0x63 }, { 0x66, 0x64 }, { 0x66, 0x65 },
+	{ 0x66, 0x66 }, { 0x66, 0x67 }, { 0x66, 0x68 }, { 0x66, 0x6b }, { 0x66, 0x6c }, { 0x66, 0x6d },
+	{ 0x66, 0x74 }, { 0x66, 0x75 }, { 0x66, 0x76 }, { 0x66, 0x70, true }, { 0xf3, 0x70, true },
+	{ 0xf2, 0x70, true }, { 0x66, 0xd4 }, { 0x66, 0xd5 }, { 0x66, 0xd8 }, { 0x66, 0xda }, { 0x66, 0xdb },
+	{ 0x66, 0xde }, { 0x66, 0xdf }, { 0x66, 0xe0 }, { 0x66, 0xe4 }, { 0x66, 0xe5 }, { 0x66, 0xeb },
+	{ 0x66, 0xef }, { 0x66, 0xf4 }, { 0x66, 0xf5 }, { 0x66, 0xf6 }, { 0x66, 0xfa }, { 0x66, 0xfb },
+	{ 0x66, 0xfe }, { 0x66, 0xd1 }, { 0x66, 0xe2 }, { 0x66, 0xf3 },
+	{ 0x66, 0xc4, true, 2 }, { 0x66, 0xc5, true, 1 },
+	/* MMX */
+	{ 0, 0xfc }, { 0, 0xef }, { 0, 0x61 }, { 0, 0x6b }, { 0, 0xe5 }, { 0, 0x70, true },
+	/* moves */
+	{ 0, 0x10 }, { 0x66, 0x10 }, { 0xf3, 0x10 }, { 0xf2, 0x11 }, { 0, 0x28 }, { 0x66, 0x29 },
+	{ 0x66, 0x6f }, { 0xf3, 0x6f }, { 0x66, 0x7f }, { 0xf3, 0x7f }, { 0, 0x12 }, { 0, 0x16 },
+	{ 0x66, 0x13 }, { 0x66, 0x17 }, { 0x66, 0xd6 }, { 0xf3, 0x7e }, { 0x66, 0x6e, false, 2 },
+	{ 0x66, 0x7e, false, 4 }, { 0, 0x6f }, { 0, 0x7f },
+};
+
+static void gen_sse(struct code *c)
+{
+	unsigned k = rndn(G_N_ELEMENTS(sse_ops));
+	int reg = rndn(16), rm = rndn(16);
+	bool mem = rndn(3) == 0;
+	uint8_t kind = sse_ops[k].kind;
+	bool mmx = sse_ops[k].pfx == 0 && ((sse_ops[k].op >= 0x60 && sse_ops[k].op <= 0x7f) || sse_ops[k].op >= 0xd0);
+	bool w = rndn(2);
+	if (kind == 1 || kind == 4) {	/* GPR destination (or r/m destination for 7e) */
+		reg = kind == 1 ? rnd_reg(4) : reg;
+		if (kind == 4)
+			rm = rnd_reg(4);
+	}
+	if (kind == 2)
+		rm = rnd_reg(4);
+	if (mmx) {
+		reg &= 7;
+		rm &= 7;
+	}
+	if ((sse_ops[k].op == 0x12 || sse_ops[k].op == 0x16 || sse_ops[k].op == 0x13 ||
+	     sse_ops[k].op == 0x17) && sse_ops[k].pfx == 0x66)
+		mem = true;
+	if (sse_ops[k].op == 0x50 || sse_ops[k].op == 0xd7 || sse_ops[k].op == 0xc5)
+		mem = false;
+	if (sse_ops[k].pfx)
+		emit(c, sse_ops[k].pfx);
+	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0) | ((kind && w) ? 8 : 0);
+	if (rex != 0x40)
+		emit(c, rex);
+	emit(c, 0x0f);
+	emit(c, sse_ops[k].op);
+	if (mem) {
+		emit(c, 0x43 | ((reg & 7) << 3));
+		emit(c, (uint8_t)(int8_t)(((int)rndn(14) - 7) * 16));
+	} else {
+		emit(c, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+	}
+	if (sse_ops[k].imm)
+		emit(c, rnd());
+	if (mmx) {
+		/* x87 arithmetic on MMX-format registers is outside what guests do */
+		emit(c, 0x0f);
+		emit(c, 0x77);	/* emms */
+	}
+}
+
 static void gen_one(struct code *c)
 {
 	unsigned size = rnd_size();
@@ -144,7 +255,13 @@ static void gen_one(struct code *c)
 	int reg = rnd_reg(size), rm = rnd_rm(size);
 	uint8_t op[3];
 
-	switch (rndn(30)) {
+	switch (rndn(42)) {
+	case 30: case 31: case 32: case 33: case 34: case 35:
+		gen_x87(c);
+		break;
+	case 36: case 37: case 38: case 39: case 40: case 41:
+		gen_sse(c);
+		break;
 	case 0: case 1: case 2:	/* ALU r/m,r and r,r/m */
 		op[0] = (rndn(8) << 3) | (rndn(2) << 1) | w;
 		insn_rm(c, size, op, 1, reg, rm);
@@ -421,6 +538,23 @@ static void gen_prologue(struct code *c)
 		emit32(c, r * 8);
 	}
 	emit(c, 0x48); emit(c, 0x8b); emit(c, 0x00);	/* mov rax, [rax] */
+	/* x87 registers to +0.0 (fninit clears tags, not contents), then fninit */
+	emit(c, 0xdb); emit(c, 0xe3);
+	for (int k = 0; k < 8; k++) {
+		emit(c, 0xd9); emit(c, 0xee);		/* fldz */
+	}
+	emit(c, 0xdb); emit(c, 0xe3);			/* fninit */
+	/* movdqu xmmN, [STATE+0x100+16N] through an absolute disp32 (STATE < 2G) */
+	for (int k = 0; k < 16; k++) {
+		emit(c, 0xf3);
+		if (k >= 8)
+			emit(c, 0x44);
+		emit(c, 0x0f); emit(c, 0x6f);
+		emit(c, 0x04 | ((k & 7) << 3)); emit(c, 0x25);
+		emit32(c, STATE_ADDR + 0x100 + 16 * k);
+	}
+	/* ldmxcsr [STATE+0x200] */
+	emit(c, 0x0f); emit(c, 0xae); emit(c, 0x14); emit(c, 0x25); emit32(c, STATE_ADDR + 0x200);
 }
 
 #define OUT_ADDR (STATE_ADDR + 0x800)
@@ -440,6 +574,8 @@ static void gen_epilogue(struct code *c)
 	emit(c, 0x48); emit(c, 0x8d); emit(c, 0xa0); emit32(c, 0x400);
 	emit(c, 0x9c);
 	emit(c, 0x8f); emit(c, 0x80); emit32(c, offsetof(struct regs_state, flags));
+	/* fxsave64 [rax+0x400] */
+	emit(c, 0x48); emit(c, 0x0f); emit(c, 0xae); emit(c, 0x80); emit32(c, 0x400);
 	/* exit(0) */
 	emit(c, 0xb8); emit32(c, 60);
 	emit(c, 0x31); emit(c, 0xff);
@@ -458,8 +594,11 @@ static void native_fault(int sig, siginfo_t *si, void *uc_)
 	out->flags = uc->uc_mcontext.gregs[REG_EFL];
 	out->rip = uc->uc_mcontext.gregs[REG_RIP];
 	out->sig = sig;
+	memcpy((uint8_t *)out + 0x400, uc->uc_mcontext.fpregs, 512);
 	_exit(0);
 }
+
+G_STATIC_ASSERT(offsetof(struct regs_state, xmm) == 0x100 && offsetof(struct regs_state, mxcsr) == 0x200);
 
 struct test_case {
 	struct code code;	/* just the random body */
@@ -470,6 +609,7 @@ struct test_case {
 
 struct result {
 	struct regs_state out;
+	uint8_t fx[512];	/* FXSAVE image */
 	uint8_t data[4096];
 	uint8_t stack[4096];
 };
@@ -525,6 +665,7 @@ static bool run_native(const struct test_case *tc, struct result *res)
 	int status;
 	waitpid(pid, &status, 0);
 	memcpy(&res->out, view + 8192 + 0x800, sizeof(res->out));
+	memcpy(res->fx, view + 8192 + 0x800 + 0x400, 512);
 	if (res->out.sig)
 		res->out.rip -= body;	/* the interpreter runs the body alone */
 	memcpy(res->data, view, 4096);
@@ -617,9 +758,19 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 		env->regs[r] = tc->in.r[r];
 	env->rflags = tc->in.flags;
 	env->rip = CODE_ADDR;
+	env->fpu_control = 0x37f;
+	env->fpu_status = 0;
+	env->fpu_tag = 0xffff;
+	memcpy(env->xmm, tc->in.xmm, sizeof(tc->in.xmm));
+	env->mxcsr = tc->in.mxcsr;
 	caught_vec = -1;
 	for (int n = 0; n < 10000 && env->rip != CODE_ADDR + tc->code.n; n++) {
+		uint64_t rip0 = env->rip;
 		x86_step(s);
+		if (getenv("KEMU_DIFF_TRACE"))
+			fprintf(stderr, "  after %" PRIx64 ": fsw %04x ftw %04x st0 %04x:%016" PRIx64 "\n", rip0,
+				env->fpu_status, env->fpu_tag, env->st[(env->fpu_status >> 11) & 7].sign_exponent,
+				env->st[(env->fpu_status >> 11) & 7].mantissa);
 		if (caught_vec >= 0)
 			break;
 	}
@@ -627,10 +778,26 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 		res->out.r[r] = env->regs[r];
 	res->out.flags = env->rflags;
 	res->out.rip = env->rip;
-	res->out.sig = caught_vec < 0 ? 0 : caught_vec == EXCP_DE ? SIGFPE :
+	res->out.sig = caught_vec < 0 ? 0 : (caught_vec == EXCP_DE || caught_vec == EXCP_MF || caught_vec == EXCP_XM) ? SIGFPE :
 		       caught_vec == EXCP_UD ? SIGILL : caught_vec == EXCP_BP ? SIGTRAP : SIGSEGV;
 	memcpy(res->data, m->data, 4096);
 	memcpy(res->stack, m->stack, 4096);
+	memset(res->fx, 0, 512);
+	stw_le_p(res->fx, env->fpu_control);
+	stw_le_p(res->fx + 2, env->fpu_status);
+	uint8_t ab = 0;
+	for (int k = 0; k < 8; k++)
+		if (((env->fpu_tag >> (2 * k)) & 3) != 3)
+			ab |= 1 << k;
+	res->fx[4] = ab;
+	stl_le_p(res->fx + 24, env->mxcsr);
+	unsigned top = (env->fpu_status >> 11) & 7;
+	for (int k = 0; k < 8; k++) {
+		stq_le_p(res->fx + 32 + k * 16, env->st[(top + k) & 7].mantissa);
+		stw_le_p(res->fx + 40 + k * 16, env->st[(top + k) & 7].sign_exponent);
+	}
+	for (int k = 0; k < 16; k++)
+		memcpy(res->fx + 160 + k * 16, env->xmm[k].b, 16);
 	interp_cpu_destroy(cpu);
 	g_free(cpu);
 }
@@ -683,6 +850,33 @@ static bool compare(const struct test_case *tc, const struct result *nat, const 
 			nat->out.flags & fmask, emu->out.flags & fmask);
 		ok = false;
 	}
+	if (lduw_le_p(nat->fx) != lduw_le_p(emu->fx) || lduw_le_p(nat->fx + 2) != lduw_le_p(emu->fx + 2) ||
+	    nat->fx[4] != emu->fx[4]) {
+		fprintf(stderr, "x87: native fcw %04x fsw %04x ftw %02x, interp fcw %04x fsw %04x ftw %02x\n",
+			lduw_le_p(nat->fx), lduw_le_p(nat->fx + 2), nat->fx[4],
+			lduw_le_p(emu->fx), lduw_le_p(emu->fx + 2), emu->fx[4]);
+		ok = false;
+	}
+	for (int k = 0; k < 8; k++) {
+		if (memcmp(nat->fx + 32 + k * 16, emu->fx + 32 + k * 16, 10)) {
+			fprintf(stderr, "st(%d): native %04x:%016" PRIx64 ", interp %04x:%016" PRIx64 "\n", k,
+				lduw_le_p(nat->fx + 40 + k * 16), ldq_le_p(nat->fx + 32 + k * 16),
+				lduw_le_p(emu->fx + 40 + k * 16), ldq_le_p(emu->fx + 32 + k * 16));
+			ok = false;
+		}
+	}
+	if (ldl_le_p(nat->fx + 24) != ldl_le_p(emu->fx + 24)) {
+		fprintf(stderr, "mxcsr: native %08x, interp %08x\n", ldl_le_p(nat->fx + 24), ldl_le_p(emu->fx + 24));
+		ok = false;
+	}
+	for (int k = 0; k < 16; k++) {
+		if (memcmp(nat->fx + 160 + k * 16, emu->fx + 160 + k * 16, 16)) {
+			fprintf(stderr, "xmm%d: native %016" PRIx64 "%016" PRIx64 ", interp %016" PRIx64 "%016" PRIx64 "\n", k,
+				ldq_le_p(nat->fx + 168 + k * 16), ldq_le_p(nat->fx + 160 + k * 16),
+				ldq_le_p(emu->fx + 168 + k * 16), ldq_le_p(emu->fx + 160 + k * 16));
+			ok = false;
+		}
+	}
 	for (int k = 0; k < 4096; k++) {
 		if (nat->data[k] != emu->data[k]) {
 			fprintf(stderr, "data[%#x]: native %02x, interp %02x\n", k, nat->data[k], emu->data[k]);
@@ -710,6 +904,12 @@ static void make_case(struct test_case *tc, unsigned ninsn)
 	tc->in.r[R_EBX] = DATA_ADDR + 0x800;
 	tc->in.r[R_ESP] = STACK_ADDR + 0x800;
 	tc->in.flags = 0x202 | (rnd() & (STATUS_FLAGS));
+	for (int k = 0; k < 16; k++)
+		for (int b = 0; b < 16; b += 8) {
+			uint64_t v = rnd_value();
+			memcpy(&tc->in.xmm[k][b], &v, 8);
+		}
+	tc->in.mxcsr = 0x1f80 | ((rnd() & 3) << 13) * (rndn(4) == 0);
 	for (int k = 0; k < 4096; k += 8) {
 		uint64_t v = rnd_value();
 		memcpy(tc->data + k, &v, 8);
@@ -743,10 +943,36 @@ static void test_x86_diff_random_sequences_match_host(void)
 			failures++;
 			continue;
 		}
-		if (nat->out.sig)
+		if (nat->out.sig) {
 			faults++;
+			if (getenv("KEMU_DIFF_SHOW_FAULTS"))
+			{
+				char text[128];
+				uint64_t off = nat->out.rip - CODE_ADDR;
+				x86_disas(tc->code.b + off, tc->code.n - off, 64, 0, text, sizeof(text));
+				fprintf(stderr, "case %" PRIu64 ": signal %d at +%#" PRIx64 " %s\n", case_seed,
+					nat->out.sig, off, text);
+			}
+		}
 		/* the native RSP at the end is the one the epilogue saw */
 		run_interp(tc, emu, m);
+		if (getenv("KEMU_DIFF_TRACE")) {
+			/* native state after each prefix of the sequence */
+			struct test_case *t2 = g_new0(struct test_case, 1);
+			struct result *r2 = g_new0(struct result, 1);
+			unsigned off = 0;
+			while (off < tc->code.n) {
+				char text[128];
+				int len = x86_disas(tc->code.b + off, tc->code.n - off, 64, 0, text, sizeof(text));
+				off += len > 0 ? len : 1;
+				*t2 = *tc;
+				t2->code.n = off;
+				run_native(t2, r2);
+				fprintf(stderr, "  native after %#x: fsw %04x ftw %02x\n", off, lduw_le_p(r2->fx + 2), r2->fx[4]);
+			}
+			g_free(t2);
+			g_free(r2);
+		}
 		if (!compare(tc, nat, emu)) {
 			fprintf(stderr, "MISMATCH: KEMU_DIFF_SEED=%" PRIu64 " KEMU_DIFF_CASES=1\n", case_seed);
 			failures++;

@@ -44,4 +44,16 @@ bool pc_direct_tables_add(struct x86_boot_plan *plan, const struct pc_fw_tables_
 void pc_fw_cfg_populate(struct fw_cfg_state *fw, const struct pc_fw_tables_config *cfg,
 			const struct e820_table *e820, bool firmware_boot);
 
+/*
+ * Firmware boot of a Linux-protocol kernel (what QEMU's linuxboot option ROM
+ * reads): FW_CFG_SETUP_* (the real-mode setup, header patched like QEMU's
+ * x86_load_linux: loader 0xb0, CAN_USE_HEAP, cmd_line_ptr, ramdisk fields),
+ * FW_CFG_KERNEL_* (protected-mode part for 0x100000), FW_CFG_CMDLINE_* and
+ * FW_CFG_INITRD_* (below initrd_addr_max and RAM). For kernels the direct
+ * loader refuses with X86_LOADER_ERR_NEEDS_FIRMWARE (memdisk, iPXE .lkrn).
+ */
+bool pc_fw_cfg_add_linux_kernel(struct fw_cfg_state *fw, const uint8_t *kernel, size_t len,
+				const uint8_t *initrd, size_t initrd_len, const char *cmdline,
+				uint64_t below_4g, GError **errp);
+
 #endif

@@ -81,6 +81,8 @@ struct x86_boot_config {
 	uint64_t ram_below_4g;		/* RAM ends here below 4 GiB */
 	const struct e820_table *e820;	/* the guest's memory map */
 	uint64_t rsdp_addr;		/* 0: none (Linux then scans 0xe0000) */
+	/* bzImage: use the 32-bit protocol even if the kernel has a 64-bit entry */
+	bool linux_32bit_entry;
 };
 
 struct x86_boot_blob {

@@ -35,10 +35,7 @@ struct pc_machine {
 	struct device *fw_cfg;
 
 	/* direct boot */
-	struct x86_boot_plan *boot_plan;
-	uint8_t *acpi_blob;		/* tables below 1 MiB, rewritten on reset */
-	uint64_t acpi_addr;
-	size_t acpi_len;
+	struct x86_boot_plan *boot_plan;	/* kernel, tables; rewritten on reset */
 };
 
 #define TYPE_PC_MACHINE "pc-i440fx-kemu"
@@ -48,7 +45,6 @@ struct pc_machine {
 bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp);
 bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp);
 bool pc_direct_boot_init(struct pc_machine *pc, GError **errp);
-bool pc_boot_tables_write(struct pc_machine *pc, GError **errp);
 void pc_acpi_sci(void *opaque, int n, int level);
 
 #endif

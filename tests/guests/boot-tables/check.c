@@ -159,7 +159,7 @@ static unsigned s5_slp_typ(const uint8_t *dsdt)
 {
 	uint32_t len = rd32(dsdt + 4);
 
-	for (uint32_t i = 36; i + 12 < len; i++) {
+	for (uint32_t i = 36; i + 9 <= len; i++) {
 		if (!memeq(dsdt + i, "_S5_", 4) || dsdt[i + 4] != 0x12)
 			continue;
 		const uint8_t *p = dsdt + i + 5;
