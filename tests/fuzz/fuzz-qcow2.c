@@ -12,7 +12,9 @@
  * tree after `meson setup build` (for config-host.h and block-config.h):
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -std=gnu11 \
- *     -Iinclude -I. -Ibuild $(pkg-config --cflags glib-2.0) block/*.c \
+ *     -Iinclude -I. -Ibuild $(pkg-config --cflags glib-2.0) \
+ *     block/block.c block/file.c block/raw.c block/qcow2.c block/qcow2-refcount.c \
+ *     block/qcow2-snapshot.c block/io-uring.c \
  *     system/main-loop.c system/timer.c util/log.c util/cutils.c \
  *     tests/fuzz/fuzz-qcow2.c -o fuzz-qcow2 \
  *     $(pkg-config --libs glib-2.0 zlib liburing) -lpthread
