@@ -181,6 +181,24 @@ t_interleaved interleaved-tools-64k "" 11
 t_interleaved interleaved-tools-4k-v2 "cluster_size=4k,compat=0.10" 12
 t_interleaved interleaved-tools-512b "cluster_size=512" 13
 
+# many requests in flight at once (thread pool, io_uring), checked sector by sector
+t_async_depth() {
+	local name=$1 fmt=$2 extra=$3
+	rm -f ad.img ad.raw
+	local o=(); [ $fmt = qcow2 ] && o=(-o cluster_size=4k)
+	$KIMG create -q -f $fmt "${o[@]}" ad.img 8M >/dev/null
+	if ! $KIO -f $fmt $extra -c "randwrite 42 3000 64k 16" ad.img >ad.log 2>k.out; then
+		if grep -q "aio=io_uring:" k.out; then skip "$name" "$(head -1 k.out)"; return; fi
+		fail "$name" "$(tail -c 200 k.out)"; return
+	fi
+	qemu-img convert -f $fmt -O raw ad.img ad.raw
+	python3 "$src/tests/block/crash-verify.py" ad.log ad.raw 0 >v.out || { fail "$name" "$(cat v.out)"; return; }
+	[ $fmt = qcow2 ] && { qcheck_clean ad.img || { fail "$name" "check: $(head -c 200 qcheck.out)"; return; }; }
+	pass "$name"
+}
+t_async_depth async-depth16-qcow2 qcow2 ""
+t_async_depth async-depth16-raw-io-uring raw "-i io_uring"
+
 # refcount table growth: 512-byte clusters, data spread over > 8 MiB
 t_reftable_grow() {
 	local name=reftable-grow
