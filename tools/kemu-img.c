@@ -1315,30 +1315,49 @@ static int cmd_compare(int argc, char **argv)
 
 /* ---- commit / rebase / amend ---- */
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static int cmd_commit(int argc, char **argv)
 {
-	const char *fmt = NULL;
+	const char *fmt = NULL, *base_name = NULL;
 	bool drop = false, prog = false;
-	int c;
+	int c, base_depth = 0, d = 0;
 
 	while ((c = getopt(argc, argv, "hf:t:b:dpqr:")) != -1) {
 		switch (c) {
 		case 'f': fmt = optarg; break;
 		case 'd': drop = true; break;
 		case 'p': prog = true; break;
-		case 'b': die("-b is not supported yet: commit goes into the immediate backing file");
+		case 'b': base_name = optarg; break;
 		default: break;
 		}
 	}
 	if (optind >= argc)
 		die("Expecting one image file name");
-	struct blk *top = open_image(argv[optind], fmt, false, false, true, BLK_CACHE_UNSAFE);
-	struct bds *tbs = blk_bds(top);
+	/* the chain read-only and unlocked: the base is opened for writing below */
+	struct blk *top = open_image(argv[optind], fmt, true, true, false, BLK_CACHE_UNSAFE);
+	struct bds *tbs = blk_bds(top), *bb = NULL;
 
-	if (!tbs->backing_file)
+	if (!tbs->backing)
 		die("Image does not have a backing file");
-	g_autofree char *bpath = bdrv_backing_path(argv[optind], tbs->backing_file);
-	struct blk *base = open_image(bpath, tbs->backing_fmt, false, false, false, BLK_CACHE_UNSAFE);
+	for (struct bds *b = tbs->backing; b; b = b->backing) {
+		d++;
+		if (!base_name || same_file(b->filename, base_name)) {
+			bb = b;
+			base_depth = d;
+			break;
+		}
+	}
+	if (!bb)
+		die("Did not find '%s' in the backing chain of '%s'", base_name, argv[optind]);
+	g_autofree char *bpath = g_strdup(bb->filename);
+	struct blk *base = open_image(bpath, bb->drv->name, false, false, true, BLK_CACHE_UNSAFE);
 	uint64_t size = blk_getlength(top), off = 0;
 	uint8_t *buf = blk_alloc_buf(CHUNK);
 	GError *err = NULL;
@@ -1348,10 +1367,12 @@ static int cmd_commit(int argc, char **argv)
 	while (off < size) {
 		uint64_t pnum, map;
 		unsigned st;
+		int depth;
 
-		if (blk_block_status(top, off, MIN(size - off, CHUNK), &pnum, &map, NULL, &st) < 0)
+		if (blk_block_status(top, off, MIN(size - off, CHUNK), &pnum, &map, &depth, &st) < 0)
 			die("%s: could not read block status", argv[optind]);
-		if (st & BLK_STATUS_ALLOCATED) {
+		/* what a layer above the base decides goes into the base */
+		if ((st & BLK_STATUS_ALLOCATED) && depth < base_depth) {
 			if ((st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA)) {
 				if (blk_pwrite_zeroes(base, off, pnum) < 0)
 					die("%s: write error", bpath);
@@ -1364,12 +1385,17 @@ static int cmd_commit(int argc, char **argv)
 	}
 	if (bds_flush(blk_bds(base)) < 0)
 		die("%s: flush failed", bpath);
-	if (!drop && blk_pdiscard(top, 0, size) < 0)
-		fprintf(stderr, "kemu-img: could not empty %s\n", argv[optind]);
-	bds_flush(tbs);
 	blk_close(base);
 	blk_close(top);
 	blk_free_buf(buf);
+	/* the top is emptied when the base is its own backing file (QEMU's rule) */
+	if (!drop && base_depth == 1) {
+		struct blk *t = open_image(argv[optind], fmt, false, false, true, BLK_CACHE_UNSAFE);
+
+		if (blk_pdiscard(t, 0, size) < 0 || bds_flush(blk_bds(t)) < 0)
+			fprintf(stderr, "kemu-img: could not empty %s\n", argv[optind]);
+		blk_close(t);
+	}
 	if (prog)
 		printf("\n");
 	printf("Image committed.\n");

@@ -368,6 +368,18 @@ t_commit_rebase() {
 	$KIMG commit o.qcow2 >c.out 2>&1 || { fail $name "commit: $(cat c.out)"; return; }
 	qemu-img compare -f qcow2 -F qcow2 b2.qcow2 o.qcow2 >c.out 2>&1 || { fail $name "after commit: $(cat c.out)"; return; }
 	qcheck_clean b2.qcow2 || { fail $name "check b2: $(head -c 200 qcheck.out)"; return; }
+	# commit -b: two layers down, the middle one left as it is
+	rm -f c1.qcow2 c2.qcow2 c3.qcow2
+	qemu-img create -q -f qcow2 c1.qcow2 4M
+	qemu-img create -q -f qcow2 -b c1.qcow2 -F qcow2 c2.qcow2
+	qemu-img create -q -f qcow2 -b c2.qcow2 -F qcow2 c3.qcow2
+	qemu-io -f qcow2 -c "write -P 0x31 0 1M" c2.qcow2 >/dev/null
+	qemu-io -f qcow2 -c "write -P 0x32 512k 1M" -c "write -z 3M 64k" c3.qcow2 >/dev/null
+	$KIMG commit -b c1.qcow2 c3.qcow2 >c.out 2>&1 || { fail $name "commit -b: $(cat c.out)"; return; }
+	qemu-io -f qcow2 -c "read -P 0x31 0 512k" -c "read -P 0x32 512k 1M" -c "read -P 0 3M 64k" c1.qcow2 >q.out 2>&1
+	grep -qi fail q.out && { fail $name "commit -b content: $(grep -m1 -i fail q.out)"; return; }
+	qcheck_clean c1.qcow2 || { fail $name "check c1: $(head -c 200 qcheck.out)"; return; }
+	$KIMG commit -b nonexistent.qcow2 c3.qcow2 >c.out 2>&1 && { fail $name "commit -b to a stranger accepted"; return; }
 	# rebase -u only rewrites the header
 	$KIMG rebase -u -b b.qcow2 -F qcow2 o.qcow2 && qemu-img info o.qcow2 | grep -q "backing file: b.qcow2" ||
 		{ fail $name "rebase -u"; return; }
