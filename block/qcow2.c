@@ -63,7 +63,7 @@ int qcow2_l2_writeback(struct qcow2_state *s)
 
 static struct qcow2_cache_entry *l2_cache_entry(struct qcow2_state *s, uint64_t offset)
 {
-	for (int i = 0; i < QCOW2_L2_CACHE; i++)
+	for (int i = 0; i < QCOW2_L2_CACHE && offset; i++)
 		if (s->l2c[i].offset == offset)
 			return &s->l2c[i];
 	return NULL;
@@ -377,6 +377,40 @@ next:
 static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
 {
 	return qcow2_read_ex(s, off, buf, len, false);
+}
+
+/* Zero and unallocated clusters whose tables are cached need no thread. */
+static int qcow2_read_nowait(struct bds *bs, uint64_t off, uint64_t bytes,
+			     const struct iovec *iov, int niov)
+{
+	struct qcow2_state *s = bs->opaque;
+	uint64_t span = (uint64_t)s->cluster_size << s->l2_bits, o = off, end = off + bytes;
+
+	if (s->extended_l2 || s->corrupt_reported)
+		return 0;
+	while (o < end) {
+		uint32_t i1 = l1_index(s, o);
+		uint64_t l2_off = i1 < s->l1_size ? s->l1[i1] & L1E_OFFSET_MASK : 0;
+		uint64_t n = MIN(end - o, s->cluster_size - (o & (s->cluster_size - 1)));
+		enum cluster_type t = CL_UNALLOC;
+
+		if (l2_off) {
+			struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+			if (!ce)
+				return 0;
+			t = entry_type(s, l2_entry(s, ce->data, l2_index(s, o)));
+		} else {
+			n = MIN(end - o, span - (o & (span - 1)));
+		}
+		if (t == CL_UNALLOC && bs->backing && o < bs->backing->size)
+			return 0;
+		if (t != CL_UNALLOC && t != CL_ZERO)
+			return 0;
+		o += n;
+	}
+	iov_memset(iov, niov, 0, 0, bytes);
+	return 1;
 }
 
 static int qcow2_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
@@ -1577,6 +1611,7 @@ const struct block_driver bdrv_qcow2 = {
 	.open = qcow2_open,
 	.close = qcow2_close,
 	.preadv = qcow2_preadv,
+	.read_nowait = qcow2_read_nowait,
 	.pwritev = qcow2_pwritev,
 	.flush = qcow2_flush,
 	.discard = qcow2_discard,
