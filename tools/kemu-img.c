@@ -275,7 +275,12 @@ static int cmd_create(int argc, char **argv)
 	if (backing && (!have_size || !unsafe)) {
 		/* the backing file must open; its size is the default */
 		g_autofree char *path = bdrv_backing_path(argv[optind], backing);
-		struct blk *b = open_image(path, bfmt, true, true, false, BLK_CACHE_WRITEBACK);
+		struct blk_open_opts bo = { .format = bfmt, .readonly = true, .force_share = true };
+		GError *err = NULL;
+		struct blk *b = blk_open(path, &bo, &err);
+
+		if (!b)
+			die("%s: %s\nCould not open backing image.", argv[optind], err->message);
 
 		if (!have_size)
 			size = blk_getlength(b);
@@ -283,7 +288,7 @@ static int cmd_create(int argc, char **argv)
 		blk_close(b);
 	}
 	if (!have_size)
-		die("Image creation needs a size parameter");
+		die("%s: Image creation needs a size parameter", argv[optind]);
 	create_image(argv[optind], fmt, size, o, quiet);
 	return 0;
 }
