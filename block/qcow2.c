@@ -591,8 +591,16 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 			if (ret == 0)
 				ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
 			if (ret == 0) {
-				memcpy(cbuf + in, buf, n);
-				ret = bfile_pwrite(s->f, host, cbuf, total);
+				int64_t eof = bfile_getlength(s->f);
+
+				if (eof >= 0 && (uint64_t)host >= (uint64_t)eof &&
+				    buffer_is_zero(cbuf, in) && buffer_is_zero(cbuf + in + n, total - in - n)) {
+					/* past the end of the file the zeroes around are free */
+					ret = bfile_pwrite(s->f, host + in, buf, n);
+				} else {
+					memcpy(cbuf + in, buf, n);
+					ret = bfile_pwrite(s->f, host, cbuf, total);
+				}
 			}
 			blk_free_buf(cbuf);
 written:
