@@ -34,7 +34,7 @@ check-unit: build
 	meson test -C $(BUILD) --suite unit --suite device --print-errorlogs
 
 check-functional: build guests
-	bash tests/functional/run.sh --emulator $(BUILD)/kemu --guests $(BUILD)/tests/guests
+	python3 tests/functional/run.py --kemu $(BUILD)/kemu --guests $(abspath $(BUILD))/tests/guests -v
 
 check-sanitize:
 	bash scripts/check.sh --sanitize-only $(BUILD) $(ASAN_BUILD)

@@ -43,8 +43,8 @@ PY
 }
 
 run_meson_suites() {
-	local dir=$1 label=$2
-	meson test -C "$dir" --suite unit --suite device --num-processes "$jobs" \
+	local dir=$1 label=$2; shift 2
+	meson test -C "$dir" --suite unit --suite device "$@" --num-processes "$jobs" \
 		--print-errorlogs >"$dir/meson-test.out" 2>&1
 	grep -E '^ *[0-9]+/[0-9]+ ' "$dir/meson-test.out" | sed "s/^/[$label] /"
 	count_meson "$dir" "$label"
@@ -52,7 +52,7 @@ run_meson_suites() {
 
 if [ $sanitize_only -eq 0 ]; then
 	echo "== unit and device tests"
-	run_meson_suites "$build" "unit"
+	run_meson_suites "$build" "unit" --suite functional
 fi
 
 echo "== unit and device tests under ASan+UBSan"
@@ -69,10 +69,10 @@ else
 	failed=$((failed + 1))
 fi
 
-if [ $sanitize_only -eq 0 ] && [ -x tests/functional/run.sh ]; then
+if [ $sanitize_only -eq 0 ]; then
 	echo "== functional tests"
 	out=$(mktemp)
-	bash tests/functional/run.sh --emulator "$build/kemu" --guests "$build/tests/guests" | tee "$out"
+	python3 tests/functional/run.py --kemu "$build/kemu" --guests "$build/tests/guests" -v | tee "$out"
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"

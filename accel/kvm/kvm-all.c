@@ -177,6 +177,8 @@ struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp)
 	s->fd = s->vm_fd = -1;
 	s->irqchip = irqchip;
 	g_mutex_init(&s->slots_lock);
+	g_mutex_init(&s->vcpus_lock);
+	s->vcpus = g_ptr_array_new();
 	s->fd = kvm_open_dev(errp);
 	if (s->fd < 0)
 		goto err;
@@ -259,6 +261,8 @@ void kvm_state_free(struct kvm_state *s)
 	g_free(s->slots);
 	g_free(s->msrs);
 	g_free(s->supported_cpuid);
+	g_ptr_array_free(s->vcpus, true);
+	g_mutex_clear(&s->vcpus_lock);
 	g_mutex_clear(&s->slots_lock);
 	g_free(s);
 }
@@ -465,6 +469,104 @@ bool kvm_irqchip_send_msi(uint64_t addr, uint32_t data, GError **errp)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Power-on state of a local APIC, SDM vol. 3A §10.4.7.1: everything 0 but
+ * the ID, DFR all ones, SVR 0xff (software-disabled) and every LVT masked.
+ * The version register is KVM's own and stays as read.
+ */
+#define APIC_REG(off) (*(uint32_t *)(lapic.regs + (off)))
+static bool kvm_vcpu_lapic_reset(struct kvm_vcpu *v, GError **errp)
+{
+	struct kvm_lapic_state lapic;
+	uint32_t version;
+
+	if (ioctl(v->fd, KVM_GET_LAPIC, &lapic) < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "kvm: vCPU %d: KVM_GET_LAPIC: %s",
+			    v->cpu->cpu_index, g_strerror(errno));
+		return false;
+	}
+	version = APIC_REG(0x30);
+	memset(lapic.regs, 0, sizeof(lapic.regs));
+	APIC_REG(0x20) = v->cpu->apic_id << 24;
+	APIC_REG(0x30) = version;
+	APIC_REG(0xe0) = 0xffffffff;			/* DFR: flat model */
+	APIC_REG(0xf0) = 0xff;				/* SVR */
+	for (unsigned off = 0x320; off <= 0x370; off += 0x10)
+		APIC_REG(off) = 1 << 16;		/* LVT: masked */
+	if (ioctl(v->fd, KVM_SET_LAPIC, &lapic) < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "kvm: vCPU %d: KVM_SET_LAPIC: %s",
+			    v->cpu->cpu_index, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+#undef APIC_REG
+
+static bool kvm_vm_ioctl(struct kvm_state *s, unsigned long req, void *arg, const char *name,
+			 GError **errp)
+{
+	if (ioctl(s->vm_fd, req, arg) < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "kvm: %s: %s", name, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The PIC pair, IOAPIC and PIT at power-on (8259A, 82093AA and 8254 data sheets). */
+static bool kvm_irqchip_on_reset(struct kvm_state *s, GError **errp)
+{
+	struct kvm_pit_state2 pit = { 0 };
+
+	for (int chip = KVM_IRQCHIP_PIC_MASTER; chip <= KVM_IRQCHIP_IOAPIC; chip++) {
+		struct kvm_irqchip c = { .chip_id = chip };
+
+		if (!kvm_vm_ioctl(s, KVM_GET_IRQCHIP, &c, "KVM_GET_IRQCHIP", errp))
+			return false;
+		if (chip == KVM_IRQCHIP_IOAPIC) {
+			uint64_t base = c.chip.ioapic.base_address;
+
+			memset(&c.chip.ioapic, 0, sizeof(c.chip.ioapic));
+			c.chip.ioapic.base_address = base;
+			for (int i = 0; i < KVM_IOAPIC_NUM_PINS; i++)
+				c.chip.ioapic.redirtbl[i].fields.mask = 1;
+		} else {
+			/* ELCR is the chipset's (PIIX3), not the 8259's: it stays */
+			uint8_t elcr = c.chip.pic.elcr, elcr_mask = c.chip.pic.elcr_mask;
+
+			memset(&c.chip.pic, 0, sizeof(c.chip.pic));
+			c.chip.pic.elcr = elcr;
+			c.chip.pic.elcr_mask = elcr_mask;
+		}
+		if (!kvm_vm_ioctl(s, KVM_SET_IRQCHIP, &c, "KVM_SET_IRQCHIP", errp))
+			return false;
+	}
+	for (int i = 0; i < 3; i++) {
+		pit.channels[i].mode = 3;
+		pit.channels[i].gate = i != 2;		/* channel 2's gate is port 0x61 */
+	}
+	return kvm_vm_ioctl(s, KVM_SET_PIT2, &pit, "KVM_SET_PIT2", errp);
+}
+
+bool kvm_state_irqchip_reset(struct kvm_state *s, GError **errp)
+{
+	bool ok = true;
+
+	if (s->irqchip == KERNEL_IRQCHIP_OFF)
+		return true;
+	g_mutex_lock(&s->vcpus_lock);
+	for (unsigned i = 0; ok && i < s->vcpus->len; i++)
+		ok = kvm_vcpu_lapic_reset(g_ptr_array_index(s->vcpus, i), errp);
+	g_mutex_unlock(&s->vcpus_lock);
+	if (ok && s->irqchip == KERNEL_IRQCHIP_ON)
+		ok = kvm_irqchip_on_reset(s, errp);
+	return ok;
+}
+
+bool kvm_irqchip_reset(GError **errp)
+{
+	return !kvm_global || kvm_state_irqchip_reset(kvm_global, errp);
 }
 
 /* ---- accel_ops ---- */

@@ -58,6 +58,9 @@ struct kvm_state {
 	unsigned nr_msrs;
 	struct kvm_cpuid2 *supported_cpuid;
 
+	GMutex vcpus_lock;
+	GPtrArray *vcpus;		/* struct kvm_vcpu *, for irqchip reset */
+
 	/* where exits go (NULL in tests that install their own handlers) */
 	struct address_space *as_mem, *as_io;
 	struct memory_listener listener;
@@ -132,8 +135,10 @@ bool kvm_del_user_memory(struct kvm_state *s, uint64_t gpa, uint64_t size);
 /* Copy guest RAM through the memslot table; false if not all of it is RAM. */
 bool kvm_guest_phys_read(struct kvm_state *s, uint64_t gpa, void *buf, size_t len);
 bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp);
+/* In-kernel LAPICs (and PIC, IOAPIC, PIT with kernel-irqchip=on) to power-on state. */
+bool kvm_state_irqchip_reset(struct kvm_state *s, GError **errp);
 
-/* kvm-cpu.c */
+/* kvm-cpu.c (run loop, state), kvm-emul.c (fallback) */
 struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError **errp);
 void kvm_vcpu_free(struct kvm_vcpu *v);
 /* Fill cpu->env (the parts not already valid). */
@@ -152,6 +157,10 @@ void kvm_vcpu_kick(struct kvm_vcpu *v);
  * the caller then reports and stops the VM.
  */
 bool kvm_vcpu_handle_emulation_failure(struct kvm_vcpu *v, GError **errp);
+/* Is the vCPU in 64-bit code (long mode, CS.L)? */
+bool kvm_vcpu_code64(const CPUX86State *env);
+/* Up to 15 bytes at CS:RIP (from the exit, else guest RAM); how many. */
+unsigned kvm_vcpu_fetch_insn(struct kvm_vcpu *v, uint8_t *buf);
 /* Registers and instruction bytes, for fatal reports. */
 void kvm_vcpu_format_state(struct kvm_vcpu *v, GString *out);
 /* KVM_STATE_* parts the instruction at bytes[0..len) may read or change. */

@@ -49,18 +49,32 @@ def compile_floor(src, outdir):
     return exe
 
 
+def kemu_link_args(build):
+    """The link line meson uses for build/kemu (whatever libraries the core needs now)."""
+    with open(os.path.join(build, "build.ninja")) as f:
+        lines = f.read().split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("build kemu:") and i + 1 < len(lines):
+            args = lines[i + 1].strip()
+            if args.startswith("LINK_ARGS = "):
+                return args[len("LINK_ARGS = "):].split()
+    return None
+
+
 def compile_accel_helper(build, outdir):
     """kemu-accel-exits.c against build/libkemu-core.a: kemu's KVM accelerator alone."""
-    lib = os.path.join(build, "libkemu-core.a")
-    if not os.path.exists(lib):
+    link = kemu_link_args(build)
+    if not link or not os.path.exists(os.path.join(build, "libkemu-core.a")):
         return None
     exe = os.path.join(outdir, "kemu-accel-exits")
-    glib = subprocess.run(["pkg-config", "--cflags", "--libs", "glib-2.0"], check=True,
+    glib = subprocess.run(["pkg-config", "--cflags", "glib-2.0"], check=True,
                           capture_output=True, text=True).stdout.split()
+    obj = os.path.join(outdir, "kemu-accel-exits.o")
     subprocess.run(["cc", "-O2", "-D_GNU_SOURCE", "-I" + os.path.join(ROOT, "include"),
-                    "-I" + ROOT, "-I" + build, os.path.join(HERE, "kemu-accel-exits.c"),
-                    "-o", exe, "-Wl,--whole-archive", lib, "-Wl,--no-whole-archive"] + glib +
-                   ["-lpthread", "-lm"], check=True)
+                    "-I" + ROOT, "-I" + build] + glib +
+                   ["-c", os.path.join(HERE, "kemu-accel-exits.c"), "-o", obj], check=True)
+    # meson's link line names libkemu-core.a relative to the build directory
+    subprocess.run(["cc", "-o", exe, obj] + link, check=True, cwd=build)
     return exe
 
 

@@ -239,13 +239,14 @@ static void print_prop(const struct property *p, void *opaque)
 {
 	struct object *obj = opaque;
 	g_autofree char *def = object_property_print(obj, p->name, NULL);
+	bool show_default = def && *def && p->type != PROP_TYPE_LINK &&
+			    p->type != PROP_TYPE_CHARDEV;
 
-	printf("  %s=<%s>%s%s%s%s\n", p->name, property_type_name(p->type),
-	       p->desc ? " - " : "", p->desc ? p->desc : "",
-	       def && *def && p->type != PROP_TYPE_LINK && p->type != PROP_TYPE_CHARDEV ?
-	       " (default: " : "",
-	       def && *def && p->type != PROP_TYPE_LINK && p->type != PROP_TYPE_CHARDEV ?
-	       def : "");
+	printf("  %s=<%s>%s%s", p->name, property_type_name(p->type),
+	       p->desc ? " - " : "", p->desc ? p->desc : "");
+	if (show_default)
+		printf(" (default: %s)", def);
+	printf("\n");
 }
 
 void device_print_help(const char *name)

@@ -27,6 +27,8 @@
  */
 #include "hw/i386/pc.h"
 #include "hw/isa/isa.h"
+#include "hw/isa/piix3.h"
+#include "hw/pci-host/i440fx.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
@@ -301,10 +303,8 @@ static bool pc_memory_init(struct pc_machine *pc, GError **errp)
 					 below, above);
 		memory_region_add_subregion(&ms->sysmem, 4 * GiB, &pc->ram_above_4g);
 	}
-	/* The VGA window is not RAM: nothing answers there until VGA exists. */
-	memory_region_init_container(&pc->vga_hole, OBJECT(ms), "vga-hole", 0x20000);
-	memory_region_init_io(&pc->vga_unassigned, OBJECT(ms), NULL, NULL, "vga-window", 0x20000);
-	memory_region_add_subregion_overlap(&ms->sysmem, 0xa0000, &pc->vga_unassigned, 1);
+	/* PCI memory: i440fx_init puts it under RAM and shows its VGA window and BIOS */
+	memory_region_init_container(&pc->pci_mem, OBJECT(ms), "pci", UINT64_MAX);
 	return true;
 }
 
@@ -337,7 +337,8 @@ static bool pc_bios_init(struct pc_machine *pc, GError **errp)
 	memory_region_init_alias(&pc->isa_bios, OBJECT(ms), "isa-bios", &pc->bios,
 				 len - MIN(len, PC_ISA_BIOS_SIZE), MIN(len, PC_ISA_BIOS_SIZE));
 	memory_region_set_readonly(&pc->isa_bios, true);
-	memory_region_add_subregion_overlap(&ms->sysmem, 1 * MiB - MIN(len, PC_ISA_BIOS_SIZE),
+	/* on the PCI side: the CPU sees it while PAM says "disabled" (power-on) */
+	memory_region_add_subregion_overlap(&pc->pci_mem, 1 * MiB - MIN(len, PC_ISA_BIOS_SIZE),
 					    &pc->isa_bios, 1);
 	return true;
 }
@@ -429,6 +430,42 @@ static bool pc_irqchip_init(struct pc_machine *pc, GError **errp)
 	memory_region_init_io(&pc->apic_page, OBJECT(ms), &pc_apic_page_ops, pc, "apic-page",
 			      APIC_SPACE_SIZE);
 	memory_region_add_subregion_overlap(&ms->sysmem, APIC_DEFAULT_ADDRESS, &pc->apic_page, 1);
+	return true;
+}
+
+/* Device MSIs: KVM's LAPICs, or kemu's APIC bus; other addresses are plain writes. */
+static void pc_msi_send(void *opaque, uint64_t addr, uint32_t data)
+{
+	struct pc_machine *pc = opaque;
+	struct machine_state *ms = MACHINE(pc);
+	uint8_t buf[4];
+
+	if ((addr & ~0xfffffULL) != APIC_DEFAULT_ADDRESS) {
+		stl_le_p(buf, data);
+		dma_memory_write(ms->as_mem, addr, buf, 4);
+		return;
+	}
+	if (ms->kernel_irqchip != KERNEL_IRQCHIP_OFF)
+		pc_kvm_send_msi(ms, addr, data);
+	else
+		apic_bus_send_msi(&pc->apic_bus, addr, data);
+}
+
+static bool pc_pci_init(struct pc_machine *pc, GError **errp)
+{
+	struct machine_state *ms = MACHINE(pc);
+	struct i440fx_config cfg = {
+		.sysmem = &ms->sysmem, .iomem = &ms->iomem, .ram = &ms->ram,
+		.pci_mem = &pc->pci_mem, .dma_as = ms->as_mem,
+		.below_4g_mem_size = ms->below_4g_mem_size,
+		.above_4g_mem_size = ms->above_4g_mem_size,
+		.pam_ram_at_reset = ms->kernel && strcmp(ms->kernel_boot, "firmware"),
+	};
+
+	pc->pci_bus = i440fx_init(&cfg, NULL, errp);
+	if (!pc->pci_bus || !piix3_create(pc->pci_bus, PCI_DEVFN(1, 0), errp))
+		return false;
+	pci_bus_set_msi(pc->pci_bus, pc_msi_send, pc);
 	return true;
 }
 
@@ -533,6 +570,12 @@ static void pc_machine_reset(struct machine_state *ms)
 	struct pc_machine *pc = PC_MACHINE(ms);
 	GError *err = NULL;
 
+	/* KVM does not reset its own PIC, IOAPIC, LAPICs and PIT */
+	if (kvm_enabled() && ms->kernel_irqchip != KERNEL_IRQCHIP_OFF &&
+	    !kvm_irqchip_reset(&err)) {
+		fprintf(stderr, "kemu: reset: %s\n", err->message);
+		g_clear_error(&err);
+	}
 	for (unsigned i = 0; i < ms->smp_cpus; i++) {
 		struct x86_cpu *cpu = ms->cpus[i];
 
@@ -568,6 +611,8 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 	if (!pc_cpus_init(pc, errp))
 		goto fail;
 	if (!pc_irqchip_init(pc, errp))
+		goto fail;
+	if (!pc_pci_init(pc, errp))
 		goto fail;
 	if (!pc_isa_devices_init(pc, errp))
 		goto fail;

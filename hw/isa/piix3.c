@@ -146,7 +146,10 @@ struct piix3_state *piix3_create(struct pci_bus *bus, int devfn, GError **errp)
 	if (!dev)
 		return NULL;
 	pci_bus_set_irqs(bus, piix3_map_irq, piix3_set_pirq, dev, PIIX_NUM_PIRQS);
-	if (ms)
+	/* the machine's tree owns it; without a machine (tests), the caller does */
+	if (ms) {
 		machine_add_device(ms, "piix3", DEVICE(dev));
+		object_unref(OBJECT(dev));
+	}
 	return PIIX3(dev);
 }

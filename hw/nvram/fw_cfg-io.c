@@ -76,9 +76,11 @@ static void fw_cfg_dma_write(void *opaque, uint64_t offset, uint64_t value, unsi
 	} else if (size == 4 && offset == 4) {
 		s->cfg.dma_addr |= __builtin_bswap32(value);
 		fw_cfg_dma_transfer(&s->cfg, s->cfg.dma_addr);
+		s->cfg.dma_addr = 0;
 	} else if (size == 8 && offset == 0) {
 		s->cfg.dma_addr = __builtin_bswap64(value);
 		fw_cfg_dma_transfer(&s->cfg, s->cfg.dma_addr);
+		s->cfg.dma_addr = 0;
 	} else {
 		guest_error("fw_cfg: %u-byte write of DMA register +%" PRIu64, size, offset);
 	}

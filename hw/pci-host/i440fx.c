@@ -303,6 +303,11 @@ static void i440fx_reset(struct pci_device *dev)
 	i440fx_update_pam(s);
 }
 
+static void i440fx_post_load(struct pci_device *dev)
+{
+	i440fx_update_pam(I440FX(dev));
+}
+
 static const struct vmstate_field i440fx_fields[] = {
 	VMSTATE_PCI_DEVICE(struct i440fx_state, parent),
 	VMSTATE_U32(struct i440fx_state, config_reg),
@@ -317,6 +322,7 @@ static void i440fx_class_init(struct object_class *klass, const void *data)
 	k->exit = i440fx_exit;
 	k->reset = i440fx_reset;
 	k->config_write = i440fx_config_write;
+	k->post_load = i440fx_post_load;
 	k->vendor_id = PCI_VENDOR_ID_INTEL;
 	k->device_id = 0x1237;	/* 82441FX PMC */
 	k->revision = 0x02;
@@ -350,8 +356,11 @@ struct pci_bus *i440fx_init(const struct i440fx_config *cfg,
 		memory_region_del_subregion(cfg->sysmem, cfg->pci_mem);
 		return NULL;
 	}
-	if (machine_current())
+	/* the machine's tree owns it; without a machine (tests), the caller does */
+	if (machine_current()) {
 		machine_add_device(machine_current(), "i440fx", DEVICE(s));
+		object_unref(OBJECT(s));
+	}
 	if (windows) {
 		windows->hole_start = cfg->below_4g_mem_size;
 		windows->hole_end = I440FX_PCI_HOLE_END;

@@ -2,11 +2,11 @@
 /*
  * The PCI bus and the common part of every PCI device: configuration space
  * with write masks, BAR sizing and mapping, INTx with shared-line counting,
- * capability lists, option ROMs, `info pci`. See include/hw/pci/pci.h.
+ * capability lists, option ROMs. See include/hw/pci/pci.h.
  *
  * References are to the PCI Local Bus Specification 3.0. Not here: host
  * bridges (hw/pci-host/), PCI-to-PCI bridge forwarding, PCIe extended
- * capabilities, hotplug. MSI and MSI-X are in msi.c.
+ * capabilities, hotplug. MSI and MSI-X are in msi.c, `info pci` in pci-info.c.
  */
 #include "hw/pci/pci.h"
 #include "hw/pci/pci-internal.h"
@@ -670,6 +670,7 @@ static bool pci_qdev_realize(struct device *d, GError **errp)
 	return true;
 fail:
 	pci_unmap_all(dev);
+	msix_unrealize(dev);
 	bus->devices[dev->devfn] = NULL;
 	dev->bus = NULL;
 	dev->devfn = -1;
@@ -730,6 +731,7 @@ static void pci_qdev_reset(struct device *d)
 
 void pci_device_post_load(struct pci_device *dev)
 {
+	struct pci_device_class *pc = PCI_DEVICE_GET_CLASS(dev);
 	struct pci_bus *bus = dev->bus;
 
 	pci_update_mappings(dev);
@@ -745,6 +747,8 @@ void pci_device_post_load(struct pci_device *dev)
 			bus->set_irq(bus->irq_opaque, n, bus->irq_count[n] != 0);
 		}
 	}
+	if (pc->post_load)
+		pc->post_load(dev);
 }
 
 struct pci_device *pci_new(struct pci_bus *bus, int devfn, const char *type)
@@ -773,6 +777,35 @@ struct pci_device *pci_create_simple(struct pci_bus *bus, int devfn, const char 
 	return dev;
 }
 
+static bool pci_bus_master_ok(struct pci_device *dev, uint64_t addr, uint64_t len,
+			      bool is_write)
+{
+	if (!dev->bus || !dev->bus->dma_as)
+		return false;
+	if (!(pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+		guest_error("pci %02x.%x: DMA %s of %" PRIu64 " bytes at 0x%" PRIx64
+			    " with bus mastering disabled", PCI_SLOT(dev->devfn),
+			    PCI_FUNC(dev->devfn), is_write ? "write" : "read", len, addr);
+		return false;
+	}
+	return true;
+}
+
+memtx_result pci_dma_read(struct pci_device *dev, uint64_t addr, void *buf, uint64_t len)
+{
+	if (!pci_bus_master_ok(dev, addr, len, false))
+		return MEMTX_ERROR;
+	return dma_memory_read(dev->bus->dma_as, addr, buf, len);
+}
+
+memtx_result pci_dma_write(struct pci_device *dev, uint64_t addr, const void *buf,
+			   uint64_t len)
+{
+	if (!pci_bus_master_ok(dev, addr, len, true))
+		return MEMTX_ERROR;
+	return dma_memory_write(dev->bus->dma_as, addr, buf, len);
+}
+
 void pci_msi_send(struct pci_device *dev, uint64_t addr, uint32_t data)
 {
 	/* an MSI is a memory write: only a bus master may make it (section 6.8) */
@@ -786,108 +819,6 @@ void pci_msi_send(struct pci_device *dev, uint64_t addr, uint32_t data)
 		return;
 	}
 	dev->bus->msi_send(dev->bus->msi_opaque, addr, data);
-}
-
-/* ---- introspection ---- */
-
-static const struct {
-	uint16_t class_id;
-	const char *desc;
-} pci_class_names[] = {
-	{ 0x0100, "SCSI controller" }, { 0x0101, "IDE controller" },
-	{ 0x0105, "ATA controller" }, { 0x0106, "SATA controller" },
-	{ 0x0108, "NVMe controller" }, { 0x0180, "Storage controller" },
-	{ 0x0200, "Ethernet controller" }, { 0x0300, "VGA controller" },
-	{ 0x0380, "Display controller" }, { 0x0401, "Audio controller" },
-	{ 0x0403, "Audio controller" }, { 0x0500, "RAM controller" },
-	{ 0x0600, "Host bridge" }, { 0x0601, "ISA bridge" }, { 0x0604, "PCI bridge" },
-	{ 0x0680, "Bridge" }, { 0x0700, "Serial port" }, { 0x0c03, "USB controller" },
-	{ 0x0c05, "SMBus" },
-};
-
-GArray *pci_bus_query(struct pci_bus *bus)
-{
-	GArray *out = g_array_new(false, true, sizeof(struct pci_device_info));
-
-	for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
-		struct pci_device *dev = bus->devices[devfn];
-		struct pci_device_info info = { 0 };
-		const uint8_t *c;
-
-		if (!dev)
-			continue;
-		c = dev->config;
-		info.bus = 0;
-		info.slot = PCI_SLOT(devfn);
-		info.function = PCI_FUNC(devfn);
-		info.vendor_id = pci_get_word(c + PCI_VENDOR_ID);
-		info.device_id = pci_get_word(c + PCI_DEVICE_ID);
-		info.subsystem_vendor_id = pci_get_word(c + PCI_SUBSYSTEM_VENDOR_ID);
-		info.subsystem_id = pci_get_word(c + PCI_SUBSYSTEM_ID);
-		info.class_id = pci_get_word(c + PCI_CLASS_DEVICE);
-		info.revision = c[PCI_REVISION_ID];
-		info.prog_if = c[PCI_CLASS_PROG];
-		info.irq_line = c[PCI_INTERRUPT_LINE];
-		info.irq_pin = c[PCI_INTERRUPT_PIN];
-		info.type = object_get_typename(OBJECT(dev));
-		info.id = DEVICE(dev)->id;
-		for (int i = 0; i < PCI_NUM_REGIONS; i++) {
-			struct pci_bar *b = &dev->bars[i];
-			struct pci_bar_info *bi = &info.bars[info.nr_bars];
-
-			if (!b->mr)
-				continue;
-			bi->region = i;
-			bi->is_io = b->type & PCI_BASE_ADDRESS_SPACE_IO;
-			bi->is_64 = b->type & PCI_BASE_ADDRESS_MEM_TYPE_64;
-			bi->prefetch = b->type & PCI_BASE_ADDRESS_MEM_PREFETCH;
-			bi->addr = b->addr;
-			bi->size = b->size;
-			info.nr_bars++;
-		}
-		g_array_append_val(out, info);
-	}
-	return out;
-}
-
-void pci_bus_print(GString *out, struct pci_bus *bus)
-{
-	g_autoptr(GArray) devs = pci_bus_query(bus);
-
-	for (guint i = 0; i < devs->len; i++) {
-		struct pci_device_info *d = &g_array_index(devs, struct pci_device_info, i);
-		const char *desc = NULL;
-
-		for (size_t k = 0; k < ARRAY_SIZE(pci_class_names); k++)
-			if (pci_class_names[k].class_id == d->class_id)
-				desc = pci_class_names[k].desc;
-		g_string_append_printf(out, "  Bus %2d, device %3d, function %d:\n    ",
-				       d->bus, d->slot, d->function);
-		if (desc)
-			g_string_append(out, desc);
-		else
-			g_string_append_printf(out, "Class %04d", d->class_id);
-		g_string_append_printf(out, ": PCI device %04x:%04x\n", d->vendor_id, d->device_id);
-		g_string_append_printf(out, "      PCI subsystem %04x:%04x\n",
-				       d->subsystem_vendor_id, d->subsystem_id);
-		if (d->irq_pin)
-			g_string_append_printf(out, "      IRQ %d, pin %c\n", d->irq_line,
-					       'A' + d->irq_pin - 1);
-		for (unsigned b = 0; b < d->nr_bars; b++) {
-			struct pci_bar_info *bi = &d->bars[b];
-
-			g_string_append_printf(out, "      BAR%d: ", bi->region);
-			if (bi->is_io)
-				g_string_append_printf(out, "I/O at 0x%04" PRIx64 " [0x%04" PRIx64 "].\n",
-						       bi->addr, bi->addr + bi->size - 1);
-			else
-				g_string_append_printf(out, "%d bit%s memory at 0x%08" PRIx64
-						       " [0x%08" PRIx64 "].\n", bi->is_64 ? 64 : 32,
-						       bi->prefetch ? " prefetchable" : "",
-						       bi->addr, bi->addr + bi->size - 1);
-		}
-		g_string_append_printf(out, "      id \"%s\"\n", d->id ? d->id : "");
-	}
 }
 
 /* ---- registration ---- */

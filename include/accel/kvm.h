@@ -24,6 +24,13 @@ bool kvm_enabled(void);
 /* Inject an MSI (KVM_SIGNAL_MSI). false + errp if KVM refused it. */
 bool kvm_irqchip_send_msi(uint64_t addr, uint32_t data, GError **errp);
 
+/*
+ * System reset with an in-kernel irqchip: KVM does not reset its LAPICs,
+ * PIC, IOAPIC and PIT by itself. Call with the vCPUs paused, after the
+ * CPUs' own reset (a no-op with kernel-irqchip=off or without KVM).
+ */
+bool kvm_irqchip_reset(GError **errp);
+
 /* Fallback counters: total, and one "mnemonic count" line each. */
 uint64_t kvm_emul_count_total(void);
 char *kvm_emul_stats_format(void);

@@ -10,16 +10,17 @@
 #include "kemu/common.h"
 #include "target/i386/alu.h"
 
-ALU2(alu_add, "add")
-ALU2(alu_or, "or")
+ALU2N(alu_add, "add")
+ALU2N(alu_or, "or")
 ALU2(alu_adc, "adc")
 ALU2(alu_sbb, "sbb")
-ALU2(alu_and, "and")
-ALU2(alu_sub, "sub")
-ALU2(alu_xor, "xor")
-ALU1(alu_inc, "inc")
-ALU1(alu_dec, "dec")
-ALU1(alu_neg, "neg")
+ALU2N(alu_and, "and")
+ALU2N(alu_sub, "sub")
+ALU2N(alu_xor, "xor")
+/* inc/dec keep CF: take the other five from the host */
+ALU1N(alu_inc, "inc", STATUS_FLAGS & ~X86_EFLAGS_CF)
+ALU1N(alu_dec, "dec", STATUS_FLAGS & ~X86_EFLAGS_CF)
+ALU1N(alu_neg, "neg", STATUS_FLAGS)
 ALU2W(alu_bt, "bt")
 ALU2W(alu_bts, "bts")
 ALU2W(alu_btr, "btr")

@@ -48,6 +48,31 @@ static inline uint64_t NAME(uint64_t a, uint64_t b, unsigned size, uint64_t *fl)
 	return a;							\
 }
 
+/* Same, for operations that define all six status flags: no popf needed. */
+#define ALU_PRE_N  ""
+#define ALU_POST_N "\n\tlea -128(%%rsp),%%rsp\n\tpushf\n\tpop %[f]\n\tlea 128(%%rsp),%%rsp"
+#define ALU2N(NAME, INSN)							\
+static inline uint64_t NAME(uint64_t a, uint64_t b, unsigned size, uint64_t *fl) \
+{									\
+	uint64_t f;							\
+	switch (size) {							\
+	case 1: { uint8_t x = a, y = b;					\
+		asm(INSN "b %[y],%[x]" ALU_POST_N : [x] "+q"(x), [f] "=&r"(f) \
+		    : [y] "q"(y) : "cc", "memory"); a = x; break; }	\
+	case 2: { uint16_t x = a, y = b;				\
+		asm(INSN "w %[y],%[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) \
+		    : [y] "r"(y) : "cc", "memory"); a = x; break; }	\
+	case 4: { uint32_t x = a, y = b;				\
+		asm(INSN "l %[y],%[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) \
+		    : [y] "r"(y) : "cc", "memory"); a = x; break; }	\
+	default: { uint64_t x = a, y = b;				\
+		asm(INSN "q %[y],%[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) \
+		    : [y] "r"(y) : "cc", "memory"); a = x; break; }	\
+	}								\
+	*fl = alu_merge(*fl, f);					\
+	return a;							\
+}
+
 #define ALU1(NAME, INSN)							\
 static inline uint64_t NAME(uint64_t a, unsigned size, uint64_t *fl)	\
 {									\
@@ -67,6 +92,25 @@ static inline uint64_t NAME(uint64_t a, unsigned size, uint64_t *fl)	\
 		    : [in] "r"(in) : "cc", "memory"); a = x; break; }	\
 	}								\
 	*fl = alu_merge(*fl, f);					\
+	return a;							\
+}
+
+/* One operand, no popf; only the flags in `mask` are taken from the host. */
+#define ALU1N(NAME, INSN, MASK)							\
+static inline uint64_t NAME(uint64_t a, unsigned size, uint64_t *fl)	\
+{									\
+	uint64_t f;							\
+	switch (size) {							\
+	case 1: { uint8_t x = a;					\
+		asm(INSN "b %[x]" ALU_POST_N : [x] "+q"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	case 2: { uint16_t x = a;					\
+		asm(INSN "w %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	case 4: { uint32_t x = a;					\
+		asm(INSN "l %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	default: { uint64_t x = a;					\
+		asm(INSN "q %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	}								\
+	*fl = (*fl & ~(uint64_t)(MASK)) | (f & (MASK));			\
 	return a;							\
 }
 

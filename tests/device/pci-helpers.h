@@ -38,9 +38,18 @@ static inline struct pci_bus *pci_test_init(struct pci_test_machine *m)
 	return m->bus;
 }
 
+/* Unrealize every device on the bus and drop the one reference each has here. */
 static inline void pci_test_fini(struct pci_test_machine *m)
 {
+	struct pci_device *devs[PCI_DEVFN_MAX];
+	int n = 0;
+
+	for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++)
+		if (m->bus->devices[devfn])
+			devs[n++] = m->bus->devices[devfn];
 	pci_bus_destroy(m->bus);
+	for (int i = 0; i < n; i++)
+		object_unref(OBJECT(devs[i]));
 	memory_region_destroy(&m->pci_mem);
 }
 

@@ -178,6 +178,27 @@ static void test_i440fx_pam_ram_at_reset_for_direct_boot(void)
 	teardown();
 }
 
+static void test_i440fx_state_restore_reapplies_pam(void)
+{
+	struct pci_device *pmc;
+	g_autoptr(GByteArray) state = NULL;
+	g_autoptr(GError) err = NULL;
+
+	setup();
+	pmc = pci_bus_get_device(m.bus, 0);
+	cfg_writeb(0, I440FX_PAM, 0x10);	/* 0xf0000: read-only RAM */
+	outl(0xcf8, 0x80000058);
+	state = vmstate_save(&DEVICE_GET_CLASS(pmc)->vmsd, pmc);
+	device_reset(DEVICE(pmc));
+	g_assert_cmphex(readb(0xf0000), ==, BIOS_BYTE);
+	g_assert_true(vmstate_load(&DEVICE_GET_CLASS(pmc)->vmsd, pmc, state->data, state->len,
+				   &err));
+	pci_device_post_load(pmc);
+	g_assert_cmphex(readb(0xf0000), ==, RAM_BYTE);
+	g_assert_cmphex(inl(0xcf8), ==, 0x80000058);
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -190,5 +211,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/i440fx/pci_windows", test_i440fx_pci_windows);
 	g_test_add_func("/i440fx/pam_ram_at_reset_for_direct_boot",
 			test_i440fx_pam_ram_at_reset_for_direct_boot);
+	g_test_add_func("/i440fx/state_restore_reapplies_pam",
+			test_i440fx_state_restore_reapplies_pam);
 	return g_test_run();
 }

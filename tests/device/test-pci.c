@@ -6,6 +6,7 @@
  * `info pci`. A test device with one BAR of each kind stands in for real ones.
  */
 #include "pci-helpers.h"
+#include "hw/isa/piix3.h"
 #include <glib/gstdio.h>
 
 /* ---- a test device: I/O BAR0, MMIO BAR1, 64-bit prefetchable BAR2, MSI-X BAR4 ---- */
@@ -623,6 +624,115 @@ static void test_pci_info_pci_lists_devices_and_bars(void)
 	pci_test_fini(&m);
 }
 
+static void test_pci_state_restore_remaps_bars_and_intx(void)
+{
+	int df = PCI_DEVFN(2, 0);
+	struct test_pci_dev *d;
+	const struct vmstate_description *vmsd;
+	g_autoptr(GByteArray) state = NULL;
+	g_autoptr(GError) err = NULL;
+	int n;
+
+	setup();
+	d = new_tdev("test-pci-dev,addr=2");
+	vmsd = &DEVICE_GET_CLASS(d)->vmsd;
+	n = test_map_irq(&d->parent, 0);
+	cfg_writel(df, 0x10, 0xc000);
+	cfg_writel(df, 0x14, 0xfe000000);
+	cfg_writew(df, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+	outl(0xc004, 1);
+	g_assert_cmpint(bus_irq_level[n], ==, 1);
+	state = vmstate_save(vmsd, d);
+	device_reset(DEVICE(d));
+	g_assert_cmpint(bus_irq_level[n], ==, 0);
+	g_assert_cmphex(readl(0xfe000008), ==, 0xffffffff);
+	g_assert_true(vmstate_load(vmsd, d, state->data, state->len, &err));
+	pci_device_post_load(&d->parent);
+	g_assert_cmphex(readl(0xfe000008), ==, 0xab000008);
+	g_assert_cmphex(inl(0xc004), ==, 0xab000004);
+	g_assert_cmpint(bus_irq_level[n], ==, 1);
+	outl(0xc004, 0);
+	g_assert_cmpint(bus_irq_level[n], ==, 0);
+	pci_test_fini(&m);
+}
+
+/* A hostile guest: random config cycles of every size everywhere, then touches
+ * wherever the BARs ended up. Nothing may crash (ASan/UBSan builds check). */
+static void test_pci_random_config_cycles_are_harmless(void)
+{
+	static const unsigned sizes[] = { 1, 2, 4 };
+	GRand *r = g_rand_new_with_seed(0x1440f);
+	g_autoptr(GError) err = NULL;
+	int pokes = 0;
+
+	setup();
+	g_assert_nonnull(piix3_create(m.bus, PCI_DEVFN(1, 0), &err));
+	new_tdev("test-pci-dev,addr=2");
+	harness_realize(harness_device_new("pci-testdev,addr=3,membar=64K"));
+	for (int i = 0; i < 20000; i++) {
+		int devfn = g_rand_int_range(r, 0, 5) * 8 + (g_rand_boolean(r) ? 0 : 1);
+		unsigned size = sizes[g_rand_int_range(r, 0, 3)];
+		uint32_t reg = g_rand_int_range(r, 0, 256) & ~(size - 1);
+		uint32_t val = g_rand_int(r);
+
+		/* bias toward the interesting registers */
+		if (g_rand_int_range(r, 0, 4) == 0)
+			reg = PCI_COMMAND;
+		else if (g_rand_int_range(r, 0, 3) == 0)
+			reg = PCI_BASE_ADDRESS_0 + 4 * g_rand_int_range(r, 0, 8);
+		reg &= ~(size - 1);
+		outl(0xcf8, 0x80000000u | (devfn << 8) | (reg & 0xfc));
+		switch (size) {
+		case 1: outb(0xcfc + (reg & 3), val); break;
+		case 2: outw(0xcfc + (reg & 2), val); break;
+		default: outl(0xcfc, val); break;
+		}
+		if (i % 64 == 0) {
+			/* poke wherever BARs of device 2 decode now */
+			struct pci_device *d = pci_bus_get_device(m.bus, PCI_DEVFN(2, 0));
+
+			for (int b = 0; b < PCI_NUM_REGIONS; b++) {
+				uint64_t a = pci_get_bar_addr(d, b);
+
+				if (a == PCI_BAR_UNMAPPED)
+					continue;
+				pokes++;
+				if (d->bars[b].type & PCI_BASE_ADDRESS_SPACE_IO) {
+					outl(a + 4, val & 1);
+					(void)inl(a);
+				} else {
+					writel(a + 8, val & 0xff);
+					(void)readl(a + 12);
+				}
+			}
+		}
+	}
+	g_assert_cmpint(pokes, >, 10);	/* the BARs did decode now and then */
+	/* the host bridge still answers */
+	g_assert_cmphex(cfg_readl(0, 0), ==, 0x12378086);
+	g_rand_free(r);
+	pci_test_fini(&m);
+}
+
+static void test_pci_dma_needs_bus_master_enable(void)
+{
+	int df = PCI_DEVFN(2, 0);
+	struct test_pci_dev *d;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8] = { 0 };
+
+	setup();
+	d = new_tdev("test-pci-dev,addr=2");
+	g_assert_cmpint(pci_dma_write(&d->parent, 0x1000, buf, 8), ==, MEMTX_ERROR);
+	g_assert_cmphex(((uint8_t *)harness_ram())[0x1000], ==, 0);
+	cfg_writew(df, PCI_COMMAND, PCI_COMMAND_MASTER);
+	g_assert_cmpint(pci_dma_write(&d->parent, 0x1000, buf, 8), ==, MEMTX_OK);
+	g_assert_cmpint(pci_dma_read(&d->parent, 0x1000, back, 8), ==, MEMTX_OK);
+	g_assert_cmpmem(buf, 8, back, 8);
+	/* outside RAM: refused as a whole */
+	g_assert_cmpint(pci_dma_read(&d->parent, HARNESS_RAM_SIZE - 4, back, 8), ==, MEMTX_ERROR);
+	pci_test_fini(&m);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -651,5 +761,10 @@ int main(int argc, char **argv)
 			test_pci_device_placement_and_addr_property);
 	g_test_add_func("/pci/info_pci_lists_devices_and_bars",
 			test_pci_info_pci_lists_devices_and_bars);
+	g_test_add_func("/pci/state_restore_remaps_bars_and_intx",
+			test_pci_state_restore_remaps_bars_and_intx);
+	g_test_add_func("/pci/dma_needs_bus_master_enable", test_pci_dma_needs_bus_master_enable);
+	g_test_add_func("/pci/random_config_cycles_are_harmless",
+			test_pci_random_config_cycles_are_harmless);
 	return g_test_run();
 }

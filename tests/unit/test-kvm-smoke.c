@@ -10,6 +10,7 @@
 #include "kemu/common.h"
 #include "kvm-test-util.h"
 #include "system/main-loop.h"
+#include <sys/ioctl.h>
 #include "target/i386/cpuid.h"
 
 static const uint8_t code_out_hlt[] = {
@@ -476,6 +477,57 @@ static void test_kvm_irqchip_off_init_sipi_from_kemu_lapic(void)
 	kt_vm_free(vm);
 }
 
+/* System reset puts the in-kernel LAPIC, PIC, IOAPIC and PIT back to power-on. */
+static void test_kvm_irqchip_reset_returns_in_kernel_chips_to_power_on(void)
+{
+	struct kt_vm *vm;
+	struct kvm_lapic_state lapic;
+	struct kvm_irqchip c = { .chip_id = KVM_IRQCHIP_IOAPIC };
+	struct kvm_irqchip pic = { .chip_id = KVM_IRQCHIP_PIC_MASTER };
+	g_autoptr(GError) err = NULL;
+
+	if (!kt_have_kvm())
+		return;
+	vm = kt_vm_new(KERNEL_IRQCHIP_ON);
+	g_assert_cmpint(ioctl(vm->v->fd, KVM_GET_LAPIC, &lapic), ==, 0);
+	*(uint32_t *)(lapic.regs + 0x80) = 0x20;	/* TPR */
+	*(uint32_t *)(lapic.regs + 0xf0) = 0x1ff;	/* SVR: enabled */
+	*(uint32_t *)(lapic.regs + 0x350) = 0x700;	/* LINT0 ExtINT, unmasked */
+	g_assert_cmpint(ioctl(vm->v->fd, KVM_SET_LAPIC, &lapic), ==, 0);
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_GET_IRQCHIP, &c), ==, 0);
+	c.chip.ioapic.redirtbl[4].fields.mask = 0;
+	c.chip.ioapic.redirtbl[4].fields.vector = 0x34;
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_SET_IRQCHIP, &c), ==, 0);
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_GET_IRQCHIP, &pic), ==, 0);
+	pic.chip.pic.irq_base = 0x20;
+	pic.chip.pic.imr = 0xfa;
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_SET_IRQCHIP, &pic), ==, 0);
+
+	g_assert_true(kvm_state_irqchip_reset(vm->s, &err));
+	g_assert_no_error(err);
+
+	g_assert_cmpint(ioctl(vm->v->fd, KVM_GET_LAPIC, &lapic), ==, 0);
+	g_assert_cmphex(*(uint32_t *)(lapic.regs + 0x80), ==, 0);
+	g_assert_cmphex(*(uint32_t *)(lapic.regs + 0xf0), ==, 0xff);
+	g_assert_cmphex(*(uint32_t *)(lapic.regs + 0x350), ==, 0x10000);
+	g_assert_cmphex(*(uint32_t *)(lapic.regs + 0xe0), ==, 0xffffffff);
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_GET_IRQCHIP, &c), ==, 0);
+	g_assert_cmpuint(c.chip.ioapic.redirtbl[4].fields.mask, ==, 1);
+	g_assert_cmpint(ioctl(vm->s->vm_fd, KVM_GET_IRQCHIP, &pic), ==, 0);
+	g_assert_cmpuint(pic.chip.pic.irq_base, ==, 0);
+	g_assert_cmpuint(pic.chip.pic.imr, ==, 0);
+	/* the guest still runs after it */
+	memcpy(vm->ram + 0x1000, code_out_hlt, sizeof(code_out_hlt) - 1);
+	vm->ram[0x1000 + sizeof(code_out_hlt) - 1] = 0xeb;	/* jmp $ instead of hlt */
+	vm->ram[0x1000 + sizeof(code_out_hlt)] = 0xfe;
+	kt_vm_set_real_mode(vm, 0x1000);
+	GThread *t = g_thread_new("kick", kick_thread, vm->v);
+	g_assert_cmpint(kvm_vcpu_exec(vm->v), ==, EXEC_INTERRUPTED);
+	g_thread_join(t);
+	g_assert_cmpuint(vm->pio_out->len, ==, 5);
+	kt_vm_free(vm);
+}
+
 /* KVM accepts the power-on state kemu's CPU model builds (SDM vol. 3A table 9-1). */
 static void test_kvm_accepts_x86_cpu_reset_state(void)
 {
@@ -576,6 +628,7 @@ int main(int argc, char **argv)
 			test_kvm_irqchip_off_init_sipi_from_kemu_lapic);
 	g_test_add_func("/kvm/smoke/irqchip-on-init-sipi",
 			test_kvm_in_kernel_lapic_init_sipi_starts_the_ap);
+	g_test_add_func("/kvm/smoke/irqchip-reset", test_kvm_irqchip_reset_returns_in_kernel_chips_to_power_on);
 	g_test_add_func("/kvm/smoke/x86-cpu-reset-state",
 			test_kvm_accepts_x86_cpu_reset_state);
 	g_test_add_func("/kvm/smoke/cpu-model",

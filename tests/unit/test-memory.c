@@ -214,6 +214,9 @@ static void test_memory_io_access_goes_whole_to_region_it_starts_in(void)
 	g_assert_cmpuint(rdev.last_size, ==, 1);
 	g_assert_cmphex(rdev.last_write, ==, 0x06);
 	address_space_destroy(&as);
+	memory_region_destroy(&conf);
+	memory_region_destroy(&rcr);
+	memory_region_destroy(&root);
 }
 
 int main(int argc, char **argv)

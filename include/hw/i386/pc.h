@@ -14,6 +14,7 @@ struct ioapic_state;
 struct pit_state;
 struct x86_boot_plan;
 struct fw_cfg_state;
+struct pci_bus;
 
 struct pc_machine {
 	struct machine_state parent;
@@ -21,6 +22,8 @@ struct pc_machine {
 	struct memory_region ram_below_4g, ram_above_4g;
 	struct memory_region vga_hole, vga_unassigned;
 	struct memory_region bios, isa_bios;
+	struct memory_region pci_mem;	/* PCI memory space: BARs, VGA window, isa-bios */
+	struct pci_bus *pci_bus;
 	struct memory_region apic_page;
 	struct memory_region port80_io, port61_io, cf9_io;
 	uint8_t port61;			/* port B bits 0-3 */

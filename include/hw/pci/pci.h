@@ -9,7 +9,7 @@
  * (pci_bus_set_msi). Devices then sit on the bus at a devfn (slot << 3 | fn):
  *
  *	-device pci-testdev,bus=pci.0,addr=5.0	   (addr: "slot[.fn]" in hex)
- *	pci_create_simple(bus, PCI_DEVFN(1, 0), "piix3-isa", errp);	// board
+ *	pci_create_simple(bus, PCI_DEVFN(2, 0), "pci-testdev", errp);	// board
  *
  * A PCI device is a TYPE_PCI_DEVICE subclass whose class_init fills in
  * struct pci_device_class: the IDs that go in the header and its
@@ -303,6 +303,7 @@ struct pci_device_class {
 	bool (*realize)(struct pci_device *dev, GError **errp);
 	void (*exit)(struct pci_device *dev);
 	void (*reset)(struct pci_device *dev);	/* after the core's header reset */
+	void (*post_load)(struct pci_device *dev);	/* rebuild what config implies */
 	uint32_t (*config_read)(struct pci_device *dev, uint32_t addr, unsigned len);
 	void (*config_write)(struct pci_device *dev, uint32_t addr, uint32_t val, unsigned len);
 };
@@ -328,10 +329,14 @@ struct pci_device_class {
 	{ .name = "pci.msix_pba", .type = VMSTATE_TYPE_BUFFER,			\
 	  .offset = offsetof(st, f.msix_pba), .count = PCI_MSIX_MAX_VECTORS / 8 }
 
-/* Remap BARs and re-drive INTx from restored config space. */
+/* Remap BARs, re-drive INTx and call the class's post_load, from restored state. */
 void pci_device_post_load(struct pci_device *dev);
 
-/* Board-made devices: create at devfn (-1: first free slot) and realize. */
+/*
+ * Board-made devices: create at devfn (-1: first free slot) and realize.
+ * The caller owns the returned reference (machine_add_device, then unref).
+ * The bus holds no reference; pci_bus_destroy() only unrealizes.
+ */
 struct pci_device *pci_create_simple(struct pci_bus *bus, int devfn, const char *type,
 				     GError **errp);
 /* Same, but unrealized, so the board can set properties first. */
@@ -400,6 +405,16 @@ bool msix_init_exclusive_bar(struct pci_device *dev, unsigned nentries, uint8_t 
 bool msix_enabled(struct pci_device *dev);
 bool msix_is_masked(struct pci_device *dev, unsigned vector);
 void msix_notify(struct pci_device *dev, unsigned vector);
+
+/*
+ * Bus-master DMA into the bus's DMA address space (the machine's memory):
+ * refused with MEMTX_ERROR, nothing transferred, unless the guest set Bus
+ * Master Enable in the command register (PCI 3.0 section 6.2.2); otherwise
+ * the checks of dma_memory_read/write apply.
+ */
+memtx_result pci_dma_read(struct pci_device *dev, uint64_t addr, void *buf, uint64_t len);
+memtx_result pci_dma_write(struct pci_device *dev, uint64_t addr, const void *buf,
+			   uint64_t len);
 
 /* A memory write a device makes as a bus master (MSI); dropped unless enabled. */
 void pci_msi_send(struct pci_device *dev, uint64_t addr, uint32_t data);
