@@ -982,7 +982,7 @@ int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size)
 	memset(s->l1 + s->l1_size, 0, 8ull * (new_size - s->l1_size));
 	s->l1_size = new_size;
 	s->l1_offset = off;
-	if (old_off && s->l1_size)
+	if (old_off && old_bytes)
 		ret = qcow2_free_clusters(s, old_off, old_bytes);
 	return ret;
 }
@@ -1443,7 +1443,7 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 		return false;
 	}
 	rb_entries = ((uint64_t)cs * 8) >> rorder;
-	n_l1 = MAX(1u, DIV_ROUND_UP_U64((uint64_t)l1_size * 8, cs));
+	n_l1 = DIV_ROUND_UP_U64((uint64_t)l1_size * 8, cs);	/* none for an empty disk, as QEMU */
 	/* enough refblocks to cover the metadata, enough reftable for the refblocks */
 	for (;;) {
 		total = n_hdr + n_rt + n_rb + n_l1;

@@ -88,6 +88,7 @@ t_create_info create-info-qcow2-2m qcow2 "cluster_size=2M" 5G
 t_create_info create-info-qcow2-lazy-rc8 qcow2 "lazy_refcounts=on,refcount_bits=8" 1G
 t_create_info create-info-qcow2-odd-size qcow2 "cluster_size=4096" 12345678
 t_create_info create-info-raw raw "" 10M
+t_create_info create-info-qcow2-empty qcow2 "" 0
 t_create_info create-info-qcow2-prealloc qcow2 "preallocation=metadata,cluster_size=64k" 32M
 t_create_info create-info-qcow2-prealloc-full qcow2 "preallocation=full,cluster_size=4k" 8M
 t_create_info create-info-raw-falloc raw "preallocation=falloc" 8M
@@ -554,6 +555,8 @@ t_resize() {
 	$KIMG resize z.qcow2 50M >r.out 2>&1 && { fail $name "shrink without --shrink accepted"; return; }
 	$KIMG resize --shrink z.qcow2 512k >r.out 2>&1 || { fail $name "shrink: $(cat r.out)"; return; }
 	qcheck_clean z.qcow2 || { fail $name "check after shrink: $(head -c 300 qcheck.out)"; return; }
+	rm -f z0.qcow2; $KIMG create -q -f qcow2 z0.qcow2 0 >/dev/null && $KIMG resize z0.qcow2 1M >/dev/null &&
+		qcheck_clean z0.qcow2 || { fail $name "grow from 0: $(head -c 200 qcheck.out)"; return; }
 	$KIMG create -q -f raw z.raw 1M >/dev/null && $KIMG resize -f raw z.raw 3M >/dev/null &&
 		[ "$(stat -c %s z.raw)" = 3145728 ] || { fail $name "raw grow"; return; }
 	pass $name
