@@ -334,7 +334,12 @@ struct blk {
 	bool detect_zeroes;
 	unsigned in_flight;	/* main-loop thread only */
 	struct blk_uring *uring;	/* aio=io_uring on a raw image */
+	/* a serialised format (qcow2) gets a few workers of its own: more
+	 * threads would only queue on the node's lock */
+	GThreadPool *own_pool;
 };
+
+#define SERIALISED_WORKERS 4
 
 enum req_type { REQ_READ, REQ_WRITE, REQ_FLUSH, REQ_DISCARD, REQ_ZEROES };
 
@@ -577,7 +582,7 @@ static void req_submit(struct blk *blk, enum req_type type, uint64_t offset, uin
 	r->cb = cb;
 	r->opaque = opaque;
 	blk->in_flight++;
-	g_thread_pool_push(pool, r, NULL);
+	g_thread_pool_push(blk->own_pool ? blk->own_pool : pool, r, NULL);
 }
 
 void blk_aio_preadv(struct blk *blk, uint64_t offset, const struct iovec *iov, int niov,
@@ -777,6 +782,14 @@ struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, GEr
 		blk->tmp_overlay = g_strdup(tmpl);
 		blk->cache = BLK_CACHE_UNSAFE;
 	}
+	if (blk->bs->drv->serialise) {
+		blk->own_pool = g_thread_pool_new(req_worker, NULL, SERIALISED_WORKERS, TRUE, errp);
+		if (!blk->own_pool) {
+			bds_close(blk->bs);
+			g_free(blk);
+			return NULL;
+		}
+	}
 	/* io_uring serves raw images; qcow2 runs its metadata on the threads */
 	if (opts->aio == BLK_AIO_IO_URING && blk->bs->drv == &bdrv_raw) {
 		blk->uring = blk_uring_new(errp);
@@ -799,6 +812,8 @@ void blk_close(struct blk *blk)
 	if (!blk)
 		return;
 	blk_drain(blk);
+	if (blk->own_pool)
+		g_thread_pool_free(blk->own_pool, FALSE, TRUE);
 	blk_uring_free(blk->uring);
 	if (blk->cache != BLK_CACHE_UNSAFE)
 		bds_flush(blk->bs);
