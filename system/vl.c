@@ -834,5 +834,14 @@ int kemu_main(int argc, char **argv)
 	vl_shutdown(ms);
 	bql_unlock();
 	fflush(stdout);
+	/* the command line is done with (the machine stays reachable from the root) */
+	g_free(ac.machine_type);
+	g_free(ac.kernel_boot);
+	g_ptr_array_free(ac.names, true);
+	g_ptr_array_free(c.machine_opts, true);
+	g_ptr_array_free(c.accel_opts, true);
+	g_ptr_array_free(c.serials, true);
+	g_ptr_array_free(c.chardevs, true);
+	g_ptr_array_free(c.devices, true);
 	return status;
 }

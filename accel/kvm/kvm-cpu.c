@@ -685,7 +685,18 @@ static void kvm_vcpu_inject(struct kvm_vcpu *v)
 		run->request_interrupt_window = 0;
 		return;
 	}
-	if (run->ready_for_interrupt_injection && run->if_flag && cpu->irq_source.get_interrupt) {
+	/*
+	 * kvm_run's if_flag and ready_for_interrupt_injection describe the
+	 * vCPU at the last exit; when kemu has since put new registers (system
+	 * reset, INIT, a debugger), those are the truth. Injecting on stale
+	 * flags hands a vector to a CPU that just came out of reset with IF=0.
+	 */
+	bool regs_from_env = v->env_valid & KVM_STATE_REGS;
+	bool if_flag = regs_from_env ? !!(cpu->env.rflags & X86_EFLAGS_IF) : run->if_flag;
+	bool ready = regs_from_env ? !cpu->env.interrupt_shadow :
+				     run->ready_for_interrupt_injection;
+
+	if (ready && if_flag && cpu->irq_source.get_interrupt) {
 		int vec;
 
 		/* The controller raises HARD again if more is pending after the ack. */

@@ -571,7 +571,7 @@ static void pc_machine_reset(struct machine_state *ms)
 	GError *err = NULL;
 
 	/* KVM does not reset its own PIC, IOAPIC, LAPICs and PIT */
-	if (kvm_enabled() && ms->kernel_irqchip != KERNEL_IRQCHIP_OFF &&
+	if (kvm_enabled() && ms->kernel_irqchip == KERNEL_IRQCHIP_ON &&
 	    !kvm_irqchip_reset(&err)) {
 		fprintf(stderr, "kemu: reset: %s\n", err->message);
 		g_clear_error(&err);
