@@ -71,6 +71,15 @@ bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp)
 	/* firmware carves its own holes out of etc/e820; direct boot gets the final map */
 	e820_build_pc(&e820, ms->below_4g_mem_size, ms->above_4g_mem_size, !firmware_boot);
 	pc_fw_cfg_populate(fw_cfg_io_state(pc->fw_cfg), &fc, &e820, firmware_boot);
+	for (guint i = 0; ms->fw_cfg_files && i < ms->fw_cfg_files->len; i++) {
+		const struct machine_fw_cfg_file *f = g_ptr_array_index(ms->fw_cfg_files, i);
+
+		if (!fw_cfg_add_file(fw_cfg_io_state(pc->fw_cfg), f->name, f->data, f->len)) {
+			g_set_error(errp, KEMU_ERROR, 0, "-fw_cfg name=%s: duplicate name, or "
+				    "no free fw_cfg file slot", f->name);
+			return false;
+		}
+	}
 	return true;
 }
 
