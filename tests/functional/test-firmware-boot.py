@@ -226,6 +226,7 @@ def main():
          None),
         ('memdisk-firmware', memdisk_args + ['-machine', 'kernel-boot=firmware'], 33,
          [bootsect], 60, 120,
+         (qemu and 'QEMU has no kernel-boot option (memdisk-auto is its firmware boot)') or
          (not os.path.exists(MEMDISK) and MEMDISK + ' missing (syslinux-common)') or floppy_why,
          None),
         ('direct-refuses-memdisk', memdisk_args + ['-machine', 'kernel-boot=direct'], 1,
