@@ -326,7 +326,7 @@ static void configure_fw_cfg(struct machine_state *ms, GPtrArray *args)
 		if (!name || !*name)
 			fail("-fw_cfg %s: Parameter 'name' is missing", s);
 		if (!!file == !!str)
-			fail("-fw_cfg %s: either 'file' or 'string' must be given, not both", s);
+			fail("-fw_cfg %s: give exactly one of 'file' and 'string'", s);
 		if (strlen(name) >= 56)
 			fail("-fw_cfg %s: name too long (at most 55 characters)", s);
 		f = g_new0(struct machine_fw_cfg_file, 1);
