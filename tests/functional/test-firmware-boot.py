@@ -11,6 +11,8 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                  boots a 1.44 MB floppy image built here, whose boot sector reads
                  sector 2 through INT 13h (memdisk's disk) and prints it on COM1,
                  then leaves through isa-debug-exit (status 33).
+  memdisk-reboot the guest resets the machine (port 0xcf9) once: SeaBIOS and the
+                 ROM boot memdisk again (boots counted in CMOS byte 0x7f).
   direct-refuses memdisk with kernel-boot=direct: a clear error, status 1.
   ipxe           Debian's /boot/ipxe.lkrn (kernel-boot=auto) to its banner; iPXE
                  prints through INT 10h, which SeaBIOS's serial console copies to
@@ -90,6 +92,55 @@ failmsg: .asciz "BOOTSECTOR: int 13h read failed\n"
 	.section .note.GNU-stack, "", @progbits
 '''
 
+# A boot sector that counts its boots in CMOS byte 0x7f (kept across resets):
+# the first boot resets the machine through port 0xcf9, the second exits.
+# Both must come back through SeaBIOS and the option ROM.
+REBOOT_SECTOR_S = r'''
+	.code16
+	.globl _start
+_start:
+	cli
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0x7c00, %sp
+	mov $0x7f, %al
+	out %al, $0x70
+	in $0x71, %al
+	inc %al
+	mov %al, %bl
+	mov $0x7f, %al
+	out %al, $0x70
+	mov %bl, %al
+	out %al, $0x71
+	mov $msg, %si
+	mov $0x3f8, %dx
+1:	lodsb
+	test %al, %al
+	jz 2f
+	out %al, %dx
+	jmp 1b
+2:	mov %bl, %al
+	add $'0', %al
+	out %al, %dx
+	mov $'\n', %al
+	out %al, %dx
+	cmp $2, %bl
+	jae 3f
+	mov $0xcf9, %dx
+	mov $0x06, %al
+	out %al, %dx		/* hard reset */
+	hlt
+3:	mov $0xf4, %dx
+	mov $0x10, %al
+	out %al, %dx
+	hlt
+msg:	.asciz "REBOOT: boot "
+	.org 510
+	.byte 0x55, 0xaa
+	.section .note.GNU-stack, "", @progbits
+'''
+
 RESULTS = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
 
 
@@ -98,13 +149,13 @@ def report(kind, tag, msg):
     print('%s %s%s' % (kind, tag, msg), flush=True)
 
 
-def build_floppy():
-    """A 1.44 MB floppy image with the boot sector above; None and why on failure."""
-    out = os.path.join(WORK, 'fw-floppy.img')
-    tmp = os.path.join(WORK, 'fw-bootsect')
+def build_floppy(source=BOOT_SECTOR_S, name='fw-floppy'):
+    """A 1.44 MB floppy image with a boot sector; None and why on failure."""
+    out = os.path.join(WORK, name + '.img')
+    tmp = os.path.join(WORK, name + '-bootsect')
     os.makedirs(WORK, exist_ok=True)
     with open(tmp + '.S', 'w') as f:
-        f.write(BOOT_SECTOR_S)
+        f.write(source)
     steps = [['gcc', '-m32', '-c', tmp + '.S', '-o', tmp + '.o'],
              ['ld', '-m', 'elf_i386', '-Ttext=0x7c00', '-e', '_start', '--build-id=none',
               tmp + '.o', '-o', tmp + '.elf'],
@@ -206,12 +257,13 @@ def main():
                                ', PVM' if pvm else ''), flush=True)
 
     floppy, floppy_why = build_floppy()
+    reboot_floppy, reboot_why = build_floppy(REBOOT_SECTOR_S, 'fw-reboot')
     kernel = find_kernel()
     initrd, initrd_why = initramfs() if kernel else (None, None)
     sercon = os.path.join(WORK, 'fw-sercon-port.bin')
     with open(sercon, 'wb') as f:
         f.write((0x3f8).to_bytes(2, 'little'))	# SeaBIOS reads etc/sercon-port as an integer
-    base = ['-display', 'none', '-no-reboot', '-serial', 'stdio']
+    base = ['-display', 'none', '-serial', 'stdio']
     if qemu:
         base += ['-net', 'none']
     debug_exit = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']
@@ -228,6 +280,10 @@ def main():
          [bootsect], 60, 120,
          (qemu and 'QEMU has no kernel-boot option (memdisk-auto is its firmware boot)') or
          (not os.path.exists(MEMDISK) and MEMDISK + ' missing (syslinux-common)') or floppy_why,
+         None),
+        ('memdisk-reboot', ['-m', '256', '-kernel', MEMDISK, '-initrd', str(reboot_floppy)] +
+         debug_exit, 33, [r'REBOOT: boot 1', r'REBOOT: boot 2'], 60, 180,
+         (not os.path.exists(MEMDISK) and MEMDISK + ' missing (syslinux-common)') or reboot_why,
          None),
         ('direct-refuses-memdisk', memdisk_args + ['-machine', 'kernel-boot=direct'], 1,
          [r'needs the BIOS|needs BIOS|real mode|through SeaBIOS'], 20, 20,
@@ -262,7 +318,8 @@ def main():
             accel = ['-accel', 'tcg' if qemu and acc == 'interp' else acc]
             deadline = (dl_interp if acc == 'interp' else dl_kvm) * SCALE
             log = os.path.join(LOGS, 'fw-%s.%s.log' % (name, acc))
-            rc, timed_out, secs, out = run([emu] + accel + base + args, deadline,
+            noreboot = [] if name == 'memdisk-reboot' else ['-no-reboot']
+            rc, timed_out, secs, out = run([emu] + accel + base + noreboot + args, deadline,
                                            expect if status is None else None, log)
             err = None
             if timed_out:
