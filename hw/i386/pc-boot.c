@@ -112,8 +112,11 @@ bool pc_direct_boot_init(struct pc_machine *pc, GError **errp)
 				g_error_free(err);	/* through SeaBIOS instead */
 				return true;
 			}
-			g_prefix_error(&err, "(-machine kernel-boot=auto or firmware boots it "
-				       "through SeaBIOS) ");
+			g_set_error(errp, err->domain, err->code, "-kernel %s: %s (-machine "
+				    "kernel-boot=auto or firmware boots it through SeaBIOS)",
+				    ms->kernel, err->message);
+			g_error_free(err);
+			return false;
 		}
 		g_propagate_prefixed_error(errp, err, "-kernel %s: ", ms->kernel);
 		return false;
