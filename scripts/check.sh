@@ -75,6 +75,10 @@ if [ $sanitize_only -eq 0 ]; then
 	python3 tests/functional/run.py --kemu "$build/kemu" --guests "$build/tests/guests" -v | tee "$out"
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	echo "== firmware kernel boot (SeaBIOS + linuxboot option ROM)"
+	KEMU="$build/kemu" python3 tests/functional/test-firmware-boot.py | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
 fi
 

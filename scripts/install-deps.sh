@@ -11,6 +11,8 @@ packages=(
 	binutils gcc
 	# functional tests: Debian's own kernel, busybox initramfs, firmware
 	linux-image-amd64 busybox-static cpio gzip seabios
+	# firmware kernel boot tests: syslinux memdisk, iPXE ipxe.lkrn
+	syslinux-common ipxe
 	# functional test runner and benchmarks (tests/functional/run.py, bench/run.py)
 	python3 file
 	# oracles and benchmarks: QEMU from Debian, side by side

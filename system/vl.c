@@ -52,6 +52,7 @@ static const struct option_def option_defs[] = {
 	{ "initrd", ARG_REQUIRED, "initial ram disk (multiboot: \"mod1 args,mod2\")" },
 	{ "append", ARG_REQUIRED, "kernel command line" },
 	{ "bios", ARG_REQUIRED, "firmware image" },
+	{ "fw_cfg", ARG_REQUIRED, "[name=]NAME,file=FILE|string=STR: a file for the firmware" },
 	{ "L", ARG_REQUIRED, "directory to look for firmware in" },
 	{ "serial", ARG_REQUIRED, "redirect the next serial port: stdio|file:F|pty|null|none|unix:P|tcp:H:P|mon:stdio|chardev:ID" },
 	{ "chardev", ARG_REQUIRED, "backend,id=ID[,options]" },
@@ -123,6 +124,7 @@ struct cmdline {
 	GPtrArray *serials;
 	GPtrArray *chardevs;
 	GPtrArray *devices;
+	GPtrArray *fw_cfg;		/* raw -fw_cfg strings */
 	const char *debugcon;
 	const char *rtc;
 	const char *name;
@@ -191,6 +193,7 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 	c->serials = g_ptr_array_new();
 	c->chardevs = g_ptr_array_new();
 	c->devices = g_ptr_array_new();
+	c->fw_cfg = g_ptr_array_new();
 
 	for (int i = 1; i < argc; i++) {
 		const struct option_def *d;
@@ -292,6 +295,8 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 				error_exit(err);
 		} else if (!strcmp(name, "rtc")) {
 			c->rtc = arg;
+		} else if (!strcmp(name, "fw_cfg")) {
+			g_ptr_array_add(c->fw_cfg, (gpointer)arg);
 		} else {
 			fail("-%s: invalid option", name);
 		}
@@ -299,6 +304,43 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 }
 
 /* ---- machine configuration ---- */
+
+/* -fw_cfg [name=]NAME,file=FILE|string=STR, as QEMU: the board adds them to fw_cfg */
+static void configure_fw_cfg(struct machine_state *ms, GPtrArray *args)
+{
+	GError *err = NULL;
+
+	ms->fw_cfg_files = g_ptr_array_new_with_free_func(machine_fw_cfg_file_free);
+	for (guint i = 0; i < args->len; i++) {
+		const char *s = g_ptr_array_index(args, i);
+		g_autoptr(kemu_opts) o = opts_parse("-fw_cfg", s, "name", &err);
+		struct machine_fw_cfg_file *f;
+		const char *name, *file, *str;
+
+		if (!o)
+			error_exit(err);
+		name = opts_get(o, "name");
+		file = opts_get(o, "file");
+		str = opts_get(o, "string");
+		if (!opts_check_unused(o, &err))
+			error_exit(err);
+		if (!name || !*name)
+			fail("-fw_cfg %s: Parameter 'name' is missing", s);
+		if (!!file == !!str)
+			fail("-fw_cfg %s: give exactly one of 'file' and 'string'", s);
+		if (strlen(name) >= 56)
+			fail("-fw_cfg %s: name too long (at most 55 characters)", s);
+		f = g_new0(struct machine_fw_cfg_file, 1);
+		f->name = g_strdup(name);
+		if (str) {
+			f->data = g_strdup(str);
+			f->len = strlen(str);
+		} else if (!g_file_get_contents(file, (char **)&f->data, &f->len, &err)) {
+			fail("-fw_cfg %s: %s", s, err->message);
+		}
+		g_ptr_array_add(ms->fw_cfg_files, f);
+	}
+}
 
 static void print_machines(void)
 {
@@ -766,6 +808,7 @@ int kemu_main(int argc, char **argv)
 	ms->kernel_irqchip = ac.irqchip;
 	ms->kernel_irqchip_set = ac.irqchip_set;
 	ms->kernel_boot = g_strdup(ac.kernel_boot ? ac.kernel_boot : "auto");
+	configure_fw_cfg(ms, c.fw_cfg);
 	if ((c.initrd || c.append) && !c.kernel)
 		fail("-%s only allowed with -kernel option", c.initrd ? "initrd" : "append");
 

@@ -41,6 +41,15 @@ void machine_memory_init(struct machine_state *ms)
 	ms->as_io = &ms->address_space_io;
 }
 
+void machine_fw_cfg_file_free(gpointer p)
+{
+	struct machine_fw_cfg_file *f = p;
+
+	g_free(f->name);
+	g_free(f->data);
+	g_free(f);
+}
+
 static void machine_finalize(struct object *obj)
 {
 	struct machine_state *ms = MACHINE(obj);
@@ -52,6 +61,8 @@ static void machine_finalize(struct object *obj)
 	g_free(ms->bios);
 	g_free(ms->name);
 	g_free(ms->kernel_boot);
+	if (ms->fw_cfg_files)
+		g_ptr_array_unref(ms->fw_cfg_files);
 	g_free(ms->cpus);
 }
 

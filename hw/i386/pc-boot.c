@@ -9,6 +9,12 @@
  * table at 0xf0000, SMBIOS at 0xf8000 (hw/i386/fw-tables.h), all blobs of
  * the boot plan that every reset writes again. The e820 map reserves
  * 0xe0000-0xfffff so the guest leaves them alone.
+ *
+ * Kernels that need the BIOS (syslinux memdisk, iPXE .lkrn), or any kernel
+ * with -machine kernel-boot=firmware, boot through SeaBIOS instead: the
+ * kernel goes into fw_cfg's FW_CFG_SETUP_/KERNEL_/CMDLINE_/INITRD_* items
+ * and kemu's own option ROM (pc-bios/optionrom/linuxboot.S) as the fw_cfg
+ * file "genroms/linuxboot.bin", first in "bootorder", loads and starts it.
  */
 #include "hw/i386/pc.h"
 #include "hw/i386/e820.h"
@@ -18,6 +24,7 @@
 #include "hw/acpi/acpi-pm.h"
 #include "hw/nvram/fw_cfg.h"
 #include "target/i386/cpu.h"
+#include "pc-bios/optionrom/optionroms.h"
 
 #define PC_FW_CFG_IO_BASE 0x510	/* QEMU fw_cfg_io: selector, data at +1, DMA at +4 */
 
@@ -55,7 +62,7 @@ bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp)
 	struct machine_state *ms = MACHINE(pc);
 	struct pc_fw_tables_config fc;
 	struct e820_table e820;
-	bool firmware_boot = !ms->kernel;
+	bool firmware_boot = !ms->kernel || pc_kernel_via_firmware(pc);
 
 	pc->fw_cfg = fw_cfg_io_create(&ms->iomem, PC_FW_CFG_IO_BASE, ms->as_mem, errp);
 	if (!pc->fw_cfg)
@@ -64,7 +71,26 @@ bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp)
 	/* firmware carves its own holes out of etc/e820; direct boot gets the final map */
 	e820_build_pc(&e820, ms->below_4g_mem_size, ms->above_4g_mem_size, !firmware_boot);
 	pc_fw_cfg_populate(fw_cfg_io_state(pc->fw_cfg), &fc, &e820, firmware_boot);
+	for (guint i = 0; ms->fw_cfg_files && i < ms->fw_cfg_files->len; i++) {
+		const struct machine_fw_cfg_file *f = g_ptr_array_index(ms->fw_cfg_files, i);
+
+		if (!fw_cfg_add_file(fw_cfg_io_state(pc->fw_cfg), f->name, f->data, f->len)) {
+			g_set_error(errp, KEMU_ERROR, 0, "-fw_cfg name=%s: duplicate name, or "
+				    "no free fw_cfg file slot", f->name);
+			return false;
+		}
+	}
 	return true;
+}
+
+/* The option ROM's fw_cfg name; SeaBIOS runs every "genroms/" file. */
+#define PC_LINUXBOOT_ROM "genroms/linuxboot.bin"
+
+bool pc_kernel_via_firmware(struct pc_machine *pc)
+{
+	struct machine_state *ms = MACHINE(pc);
+
+	return ms->kernel && !pc->boot_plan;
 }
 
 bool pc_direct_boot_init(struct pc_machine *pc, GError **errp)
@@ -74,14 +100,24 @@ bool pc_direct_boot_init(struct pc_machine *pc, GError **errp)
 	struct e820_table e820;
 	GError *err = NULL;
 
+	if (!strcmp(ms->kernel_boot, "firmware"))
+		return true;
 	e820_build_pc(&e820, ms->below_4g_mem_size, ms->above_4g_mem_size, true);
 	pc->boot_plan = x86_boot_load_files(ms->kernel, ms->initrd, ms->append,
 					    ms->below_4g_mem_size, &e820,
 					    ACPI_DIRECT_RSDP_ADDR, &err);
 	if (!pc->boot_plan) {
-		if (g_error_matches(err, X86_LOADER_ERROR, X86_LOADER_ERR_NEEDS_FIRMWARE))
-			g_prefix_error(&err, "(booting it through firmware comes with the "
-				       "firmware work) ");
+		if (g_error_matches(err, X86_LOADER_ERROR, X86_LOADER_ERR_NEEDS_FIRMWARE)) {
+			if (!strcmp(ms->kernel_boot, "auto")) {
+				g_error_free(err);	/* through SeaBIOS instead */
+				return true;
+			}
+			g_set_error(errp, err->domain, err->code, "-kernel %s: %s (-machine "
+				    "kernel-boot=auto or firmware boots it through SeaBIOS)",
+				    ms->kernel, err->message);
+			g_error_free(err);
+			return false;
+		}
 		g_propagate_prefixed_error(errp, err, "-kernel %s: ", ms->kernel);
 		return false;
 	}
@@ -89,5 +125,43 @@ bool pc_direct_boot_init(struct pc_machine *pc, GError **errp)
 	pc_fw_tables_config(pc, &fc);
 	if (!pc_direct_tables_add(pc->boot_plan, &fc, errp))
 		return false;
+	return true;
+}
+
+bool pc_firmware_kernel_init(struct pc_machine *pc, GError **errp)
+{
+	struct machine_state *ms = MACHINE(pc);
+	struct fw_cfg_state *fw = fw_cfg_io_state(pc->fw_cfg);
+	static const char bootorder[] = "/rom@" PC_LINUXBOOT_ROM "\n";
+	g_autofree char *kernel = NULL, *initrd = NULL;
+	gsize kernel_len, initrd_len = 0;
+	GError *err = NULL;
+
+	if (!g_file_get_contents(ms->kernel, &kernel, &kernel_len, &err)) {
+		g_set_error(errp, KEMU_ERROR, 0, "-kernel %s: could not load kernel: %s",
+			    ms->kernel, err->message);
+		g_error_free(err);
+		return false;
+	}
+	if (ms->initrd && !g_file_get_contents(ms->initrd, &initrd, &initrd_len, &err)) {
+		g_set_error(errp, KEMU_ERROR, 0, "-initrd %s: could not load initrd: %s",
+			    ms->initrd, err->message);
+		g_error_free(err);
+		return false;
+	}
+	if (!pc_fw_cfg_add_linux_kernel(fw, (const uint8_t *)kernel, kernel_len,
+					(const uint8_t *)initrd, initrd_len, ms->append,
+					ms->below_4g_mem_size, &err)) {
+		g_propagate_prefixed_error(errp, err, "-kernel %s (through firmware): ",
+					   ms->kernel);
+		return false;
+	}
+	/* QEMU's x86_load_linux gives its ROM bootindex 0: first in the boot order */
+	if (!fw_cfg_add_file(fw, PC_LINUXBOOT_ROM, optionrom_linuxboot, optionrom_linuxboot_size) ||
+	    !fw_cfg_add_file(fw, "bootorder", bootorder, sizeof(bootorder) - 1)) {
+		g_set_error(errp, KEMU_ERROR, 0, "-kernel %s: fw_cfg has no room for the "
+			    "linuxboot option ROM", ms->kernel);
+		return false;
+	}
 	return true;
 }

@@ -459,7 +459,7 @@ static bool pc_pci_init(struct pc_machine *pc, GError **errp)
 		.pci_mem = &pc->pci_mem, .dma_as = ms->as_mem,
 		.below_4g_mem_size = ms->below_4g_mem_size,
 		.above_4g_mem_size = ms->above_4g_mem_size,
-		.pam_ram_at_reset = ms->kernel && strcmp(ms->kernel_boot, "firmware"),
+		.pam_ram_at_reset = ms->kernel && !pc_kernel_via_firmware(pc),
 	};
 
 	pc->pci_bus = i440fx_init(&cfg, NULL, errp);
@@ -608,6 +608,9 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 	memory_region_transaction_begin();
 	if (!pc_memory_init(pc, errp))
 		goto fail;
+	/* direct boot or firmware: decided first, the chipset's PAM reset state follows */
+	if (ms->kernel && !pc_direct_boot_init(pc, errp))
+		goto fail;
 	if (!pc_cpus_init(pc, errp))
 		goto fail;
 	if (!pc_irqchip_init(pc, errp))
@@ -620,17 +623,10 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 		goto fail;
 	if (!pc_fw_cfg_init(pc, errp))
 		goto fail;
-	if (ms->kernel && strcmp(ms->kernel_boot, "firmware")) {
-		if (!pc_direct_boot_init(pc, errp))
-			goto fail;
-	} else {
-		if (ms->kernel) {
-			g_set_error(errp, KEMU_ERROR, 0,
-				    "-machine kernel-boot=firmware: booting a kernel through firmware "
-				    "comes with the firmware work; use kernel-boot=direct");
-			goto fail;
-		}
+	if (!ms->kernel || pc_kernel_via_firmware(pc)) {
 		if (!pc_bios_init(pc, errp))
+			goto fail;
+		if (ms->kernel && !pc_firmware_kernel_init(pc, errp))
 			goto fail;
 	}
 	memory_region_transaction_commit();

@@ -365,7 +365,8 @@ static bool bzimage_load(const struct x86_boot_config *cfg, struct x86_boot_plan
 		return false;
 	}
 	ksize = len - setup_size;
-	if (version >= 0x204 && (uint64_t)ldl_le_p(b + HDR_SYSSIZE) * 16 > ksize) {
+	/* syssize counts 16-byte paragraphs, rounded up (iPXE's .lkrn ends 7 bytes short) */
+	if (version >= 0x204 && (uint64_t)ldl_le_p(b + HDR_SYSSIZE) * 16 > ksize + 15) {
 		LOAD_ERR(errp, X86_LOADER_ERR_INVALID,
 			 "bzImage truncated (header says %" PRIu64 " bytes of kernel, file has %" PRIu64 ")",
 			 (uint64_t)ldl_le_p(b + HDR_SYSSIZE) * 16, ksize);

@@ -18,6 +18,14 @@
 struct x86_cpu;
 struct chardev;
 
+/* one -fw_cfg name=NAME,file=F|string=S, read when the command line is parsed */
+struct machine_fw_cfg_file {
+	char *name;
+	void *data;
+	gsize len;
+};
+void machine_fw_cfg_file_free(gpointer p);
+
 struct machine_state {
 	struct object parent;
 
@@ -32,6 +40,7 @@ struct machine_state {
 	enum kernel_irqchip_mode kernel_irqchip;
 	bool kernel_irqchip_set;	/* given on the command line */
 	char *kernel_boot;		/* "auto", "direct", "firmware" */
+	GPtrArray *fw_cfg_files;	/* -fw_cfg: struct machine_fw_cfg_file */
 	const struct accel_ops *accel;
 	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
 	struct chardev *debugcon_chr;	/* -debugcon */

@@ -47,7 +47,12 @@ struct pc_machine {
 /* pc-boot.c */
 bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp);
 bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp);
+/* -kernel: direct boot, or (kernel-boot=firmware, or auto and the loader
+ * says the kernel needs the BIOS) no boot plan and firmware boot */
 bool pc_direct_boot_init(struct pc_machine *pc, GError **errp);
+bool pc_kernel_via_firmware(struct pc_machine *pc);
+/* after pc_fw_cfg_init and the BIOS: the kernel items and the linuxboot ROM */
+bool pc_firmware_kernel_init(struct pc_machine *pc, GError **errp);
 void pc_acpi_sci(void *opaque, int n, int level);
 
 #endif
