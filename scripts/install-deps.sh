@@ -17,6 +17,8 @@ packages=(
 	qemu-system-x86 qemu-utils
 	# block layer: aio=io_uring, compressed qcow2 clusters
 	liburing-dev zlib1g-dev
+	# display: surfaces (pixman) and PNG screendumps (libpng)
+	libpixman-1-dev libpng-dev
 	# debugging and the gdbstub tests
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner
