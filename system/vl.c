@@ -18,6 +18,7 @@
 #include "system/runstate.h"
 #include "system/timer.h"
 #include "system/vl.h"
+#include "ui/screendump.h"
 
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -810,6 +811,8 @@ int kemu_main(int argc, char **argv)
 	daemonize_finish();
 	status = main_loop_run(ms);
 	cpus_pause_all();
+	/* test hook (KEMU_TEST_SCREENDUMP), see include/ui/screendump.h */
+	screendump_test_hook_at_exit();
 	vl_shutdown(ms);
 	bql_unlock();
 	fflush(stdout);
