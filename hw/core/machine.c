@@ -52,6 +52,7 @@ static void machine_finalize(struct object *obj)
 	g_free(ms->bios);
 	g_free(ms->name);
 	g_free(ms->kernel_boot);
+	g_free(ms->vga);
 	g_free(ms->cpus);
 }
 
