@@ -61,7 +61,7 @@ static const struct option_def option_defs[] = {
 	{ "mon", ARG_REQUIRED, "chardev=ID[,mode=readline|control]" },
 	{ "nographic", ARG_NONE, "no display; serial and monitor multiplexed on stdio" },
 	{ "display", ARG_REQUIRED, "none (graphical displays come later)" },
-	{ "vga", ARG_REQUIRED, "none (VGA comes with the firmware work)" },
+	{ "vga", ARG_REQUIRED, "std|none (the standard VGA is the default on pc)" },
 	{ "nodefaults", ARG_NONE, "create no default devices" },
 	{ "no-reboot", ARG_NONE, "exit instead of rebooting" },
 	{ "no-shutdown", ARG_NONE, "pause instead of exiting when the guest powers off" },
@@ -127,7 +127,9 @@ struct cmdline {
 	const char *rtc;
 	const char *name;
 	const char *pidfile;
-	bool nographic, display_none, vga_none, nodefaults, no_reboot, no_shutdown;
+	const char *vga;		/* -vga: "std" or NULL (none) */
+	bool vga_set;
+	bool nographic, display_none, nodefaults, no_reboot, no_shutdown;
 	bool start_paused, daemonize;
 };
 
@@ -253,9 +255,18 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 				     "display work lands", arg);
 			c->display_none = true;
 		} else if (!strcmp(name, "vga")) {
-			if (strcmp(arg, "none"))
-				fail("-vga %s: not supported yet: only 'none' until VGA lands", arg);
-			c->vga_none = true;
+			if (!strcmp(arg, "none")) {
+				c->vga = NULL;
+			} else if (!strcmp(arg, "std")) {
+				c->vga = "std";
+			} else if (!strcmp(arg, "help")) {
+				printf("std                  standard VGA (default)\n"
+				       "none                 no graphic card\n");
+				exit(0);
+			} else {
+				fail("-vga %s: not supported: kemu has the standard VGA (std) or none", arg);
+			}
+			c->vga_set = true;
 		} else if (!strcmp(name, "nodefaults")) {
 			c->nodefaults = true;
 		} else if (!strcmp(name, "no-reboot")) {
@@ -299,6 +310,26 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 }
 
 /* ---- machine configuration ---- */
+
+/*
+ * QEMU's rule: the standard VGA unless -vga says otherwise, -nodefaults is
+ * given, or a -device is a display adapter already.
+ */
+static const char *vl_default_vga(struct cmdline *c)
+{
+	if (c->vga_set)
+		return c->vga;
+	if (c->nodefaults)
+		return NULL;
+	for (guint i = 0; i < c->devices->len; i++) {
+		const char *s = g_ptr_array_index(c->devices, i);
+		size_t n = strcspn(s, ",");
+
+		if ((n == 3 && !strncmp(s, "VGA", 3)) || (n == 10 && !strncmp(s, "driver=VGA", 10)))
+			return NULL;
+	}
+	return "std";
+}
 
 static void print_machines(void)
 {
@@ -746,6 +777,7 @@ int kemu_main(int argc, char **argv)
 	ms->kernel_irqchip = ac.irqchip;
 	ms->kernel_irqchip_set = ac.irqchip_set;
 	ms->kernel_boot = g_strdup(ac.kernel_boot ? ac.kernel_boot : "auto");
+	ms->vga = g_strdup(vl_default_vga(&c));
 	if ((c.initrd || c.append) && !c.kernel)
 		fail("-%s only allowed with -kernel option", c.initrd ? "initrd" : "append");
 
