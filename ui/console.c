@@ -111,6 +111,13 @@ void graphic_console_invalidate(struct console *con)
 		con->ops->invalidate(con->opaque);
 }
 
+char *console_text_dump(struct console *con)
+{
+	if (con->ops && con->ops->text_dump)
+		return con->ops->text_dump(con->opaque);
+	return NULL;
+}
+
 static bool console_matches(struct console *con, const char *device)
 {
 	g_autofree char *path = NULL;

@@ -142,13 +142,22 @@ bool screendump_test_hook_at_exit(void)
 {
 	const char *path = getenv("KEMU_TEST_SCREENDUMP");
 	GError *err = NULL;
+	struct console *con;
+	g_autofree char *text = NULL;
+	g_autofree char *txt_path = NULL;
 
 	if (!path || !*path)
 		return true;
-	if (!screendump(path, NULL, NULL, &err)) {
-		fprintf(stderr, "kemu: KEMU_TEST_SCREENDUMP: %s\n", err->message);
-		g_error_free(err);
-		return false;
-	}
+	if (!screendump(path, NULL, NULL, &err))
+		goto fail;
+	con = console_find(NULL, &err);
+	text = con ? console_text_dump(con) : NULL;
+	txt_path = g_strconcat(path, ".txt", NULL);
+	if (text && !g_file_set_contents(txt_path, text, -1, &err))
+		goto fail;
 	return true;
+fail:
+	fprintf(stderr, "kemu: KEMU_TEST_SCREENDUMP: %s\n", err->message);
+	g_error_free(err);
+	return false;
 }

@@ -1031,9 +1031,15 @@ void vga_invalidate_display(void *opaque)
 	/* every update redraws everything */
 }
 
+static char *vga_console_text_dump(void *opaque)
+{
+	return vga_text_dump(opaque);
+}
+
 const struct graphic_console_ops vga_console_ops = {
 	.update = vga_update_display,
 	.invalidate = vga_invalidate_display,
+	.text_dump = vga_console_text_dump,
 };
 
 char *vga_text_dump(struct vga_state *s)

@@ -57,6 +57,8 @@ static inline uint8_t *surface_data(const struct display_surface *s)
 struct graphic_console_ops {
 	void (*update)(void *opaque);		/* render into the surface */
 	void (*invalidate)(void *opaque);	/* full redraw on the next update */
+	/* optional: the text screen, one '\n'-terminated line per row, or NULL */
+	char *(*text_dump)(void *opaque);
 };
 
 struct console;
@@ -78,6 +80,8 @@ int console_index(struct console *con);
 
 void graphic_console_update(struct console *con);
 void graphic_console_invalidate(struct console *con);
+/* g_free() the result; NULL when the console shows no text. */
+char *console_text_dump(struct console *con);
 
 /*
  * NULL: the first graphic console. Otherwise a device id (-device ...,id=),

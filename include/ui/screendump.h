@@ -24,8 +24,9 @@ bool surface_save(struct display_surface *surf, const char *filename, bool png,
 /*
  * Test hook, not a user interface: when the environment variable
  * KEMU_TEST_SCREENDUMP names a file, the emulator writes a screendump of the
- * first console there as it exits (vl.c calls this). Functional tests use it
- * where they cannot use the monitor. Returns false if the dump failed.
+ * first console there as it exits (vl.c calls this), and, when the console
+ * shows text, that text to the same name with ".txt" appended. Functional
+ * tests use it where they cannot use the monitor. Returns false on failure.
  */
 bool screendump_test_hook_at_exit(void);
 
