@@ -138,6 +138,16 @@ bool screendump(const char *filename, const char *format, const char *device, GE
 	return surface_save(console_surface(con), filename, png, errp);
 }
 
+bool qmp_screendump(const char *filename, const char *device, int64_t head,
+		    const char *format, GError **errp)
+{
+	if (head) {
+		g_set_error(errp, KEMU_ERROR, 0, "Head '%" PRId64 "' not found", head);
+		return false;
+	}
+	return screendump(filename, format, device, errp);
+}
+
 bool screendump_test_hook_at_exit(void)
 {
 	const char *path = getenv("KEMU_TEST_SCREENDUMP");

@@ -43,8 +43,11 @@ struct pci_vga {
 static uint64_t pci_vga_ioport_read(void *opaque, uint64_t off, unsigned size)
 {
 	struct pci_vga *d = opaque;
+	uint32_t v = vga_ioport_read(&d->vga, 0x3c0 + off);
 
-	return vga_ioport_read(&d->vga, 0x3c0 + off);
+	if (size == 2)
+		v |= vga_ioport_read(&d->vga, 0x3c0 + off + 1) << 8;
+	return v;
 }
 
 static void pci_vga_ioport_write(void *opaque, uint64_t off, uint64_t val, unsigned size)

@@ -69,25 +69,18 @@ static inline uint32_t rgb(uint32_t r, uint32_t g, uint32_t b)
  */
 static void vga_update_memory_access(struct vga_state *s)
 {
-	uint64_t base, size, offset = 0;
+	uint64_t base = 0, size = 0, offset = 0;
+	bool map = false;
 
 	if (!s->owner)
 		return;
-	memory_region_transaction_begin();
-	if (s->chain4_mapped) {
-		memory_region_del_subregion(&s->lowmem, &s->chain4_alias);
-		memory_region_destroy(&s->chain4_alias);
-		s->chain4_mapped = false;
-	}
 	if ((sr(s, VGA_SEQ_PLANE_WRITE) & VGA_SR02_ALL_PLANES) == VGA_SR02_ALL_PLANES &&
 	    (sr(s, VGA_SEQ_MEMORY_MODE) & VGA_SR04_CHN_4M)) {
 		switch ((s->gr[VGA_GFX_MISC] >> 2) & 3) {
 		case 0:
-			base = 0;
 			size = 0x20000;
 			break;
 		case 1:
-			base = 0;
 			size = 0x10000;
 			offset = s->bank_offset;
 			break;
@@ -100,12 +93,24 @@ static void vga_update_memory_access(struct vga_state *s)
 			size = 0x8000;
 			break;
 		}
-		if (offset + size <= s->vram_size) {
-			memory_region_init_alias(&s->chain4_alias, s->owner, "vga.chain4",
-						 &s->vram, offset, size);
-			memory_region_add_subregion_overlap(&s->lowmem, base, &s->chain4_alias, 1);
-			s->chain4_mapped = true;
-		}
+		map = offset + size <= s->vram_size;
+	}
+	/* register writes are frequent (GR8 per pixel): remap only on a change */
+	if (map == s->chain4_mapped &&
+	    (!map || (base == s->chain4_alias.addr && size == s->chain4_alias.size &&
+		      offset == s->chain4_alias.alias_offset)))
+		return;
+	memory_region_transaction_begin();
+	if (s->chain4_mapped) {
+		memory_region_del_subregion(&s->lowmem, &s->chain4_alias);
+		memory_region_destroy(&s->chain4_alias);
+		s->chain4_mapped = false;
+	}
+	if (map) {
+		memory_region_init_alias(&s->chain4_alias, s->owner, "vga.chain4", &s->vram,
+					 offset, size);
+		memory_region_add_subregion_overlap(&s->lowmem, base, &s->chain4_alias, 1);
+		s->chain4_mapped = true;
 	}
 	memory_region_transaction_commit();
 }

@@ -17,6 +17,13 @@
 
 bool screendump(const char *filename, const char *format, const char *device, GError **errp);
 
+/*
+ * The QMP/HMP `screendump` arguments as the monitor hands them over
+ * (monitor_screendump_fn): head must be 0 (one head per console here).
+ */
+bool qmp_screendump(const char *filename, const char *device, int64_t head,
+		    const char *format, GError **errp);
+
 /* The same, of a surface (tests). */
 bool surface_save(struct display_surface *surf, const char *filename, bool png,
 		  GError **errp);

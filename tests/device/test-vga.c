@@ -476,6 +476,9 @@ static void test_vga_screendump_ppm_and_png_files(void)
 	g_assert_false(screendump(png, NULL, "nosuchdevice", &err));
 	g_assert_cmpstr(err->message, ==, "Device 'nosuchdevice' not found");
 	g_clear_error(&err);
+	g_assert_false(qmp_screendump(ppm, NULL, 1, "ppm", &err));	/* one head */
+	g_clear_error(&err);
+	g_assert_true(qmp_screendump(ppm, NULL, 0, "ppm", &err));
 	unlink(ppm);
 	unlink(png);
 	rmdir(dir);
