@@ -408,6 +408,58 @@ static void test_vga_mode13h_doubles_pixels(void)
 	teardown();
 }
 
+static void test_vga_planar_16_colour_mode_12h(void)
+{
+	struct display_surface *s;
+	static const uint8_t ar_pal[16] = { 0, 1, 2, 3, 4, 5, 0x14, 7,
+					    0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f };
+
+	setup();
+	outb(VGA_MIS_W, 0xe3);
+	seq_w(VGA_SEQ_CLOCK_MODE, 0x01);
+	planar_mode(2, 0);
+	cr_w(0x11, 0x00);
+	cr_w(0x01, 0x4f);		/* 640 */
+	cr_w(0x07, 0x3e);		/* VDE bit 9 clear, bit 8 set */
+	cr_w(0x09, 0x40);
+	cr_w(0x12, 0xdf);		/* 480 lines */
+	cr_w(0x13, 0x28);
+	cr_w(0x17, 0xe3);
+	cr_w(0x18, 0xff);
+	for (int i = 0; i < 16; i++)
+		ar_w(i, ar_pal[i]);
+	ar_w(VGA_ATC_MODE, 0x01);
+	ar_w(VGA_ATC_PLANE_ENABLE, 0x0f);
+	inb(VGA_IS1_RC);
+	outb(VGA_ATT_W, 0x20);
+	outb(VGA_PEL_IW, 0x3c);		/* AR12 -> DAC 0x3c: bright red */
+	outb(VGA_PEL_D, 0x3f);
+	outb(VGA_PEL_D, 0x15);
+	outb(VGA_PEL_D, 0x15);
+	/* row 2, pixels 8..15: colour 12 on the left half */
+	gr_w(VGA_GFX_BIT_MASK, 0xf0);
+	readb(0xa0000 + 2 * 80 + 1);
+	writeb(0xa0000 + 2 * 80 + 1, 12);
+	s = update();
+	g_assert_cmpint(surface_width(s), ==, 640);
+	g_assert_cmpint(surface_height(s), ==, 480);
+	g_assert_cmphex(pixel(s, 8, 2), ==, 0xff5757);
+	g_assert_cmphex(pixel(s, 11, 2), ==, 0xff5757);
+	g_assert_cmphex(pixel(s, 12, 2), ==, 0);
+	g_assert_cmphex(pixel(s, 8, 3), ==, 0);
+	/* the colour plane enable register masks planes out of the picture */
+	ar_w(VGA_ATC_PLANE_ENABLE, 0x07);	/* colour 12 becomes 4: red */
+	inb(VGA_IS1_RC);
+	outb(VGA_ATT_W, 0x20);
+	outb(VGA_PEL_IW, 4);
+	outb(VGA_PEL_D, 0x2a);
+	outb(VGA_PEL_D, 0);
+	outb(VGA_PEL_D, 0);
+	s = update();
+	g_assert_cmphex(pixel(s, 8, 2), ==, 0xaa0000);
+	teardown();
+}
+
 static void test_vbe_dispi_mode_set_and_linear_framebuffer(void)
 {
 	struct display_surface *s;
@@ -503,6 +555,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/vga/text_cursor_blinks_at_crtc_position",
 			test_vga_text_cursor_blinks_at_crtc_position);
 	g_test_add_func("/vga/mode13h_doubles_pixels", test_vga_mode13h_doubles_pixels);
+	g_test_add_func("/vga/planar_16_colour_mode_12h", test_vga_planar_16_colour_mode_12h);
 	g_test_add_func("/vga/vbe_dispi_mode_set_and_linear_framebuffer",
 			test_vbe_dispi_mode_set_and_linear_framebuffer);
 	g_test_add_func("/vga/screendump_ppm_and_png_files", test_vga_screendump_ppm_and_png_files);
