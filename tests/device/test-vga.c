@@ -456,7 +456,7 @@ static void test_vga_planar_16_colour_mode_12h(void)
 	outb(VGA_PEL_D, 0);
 	outb(VGA_PEL_D, 0);
 	s = update();
-	g_assert_cmphex(pixel(s, 8, 2), ==, 0xaa0000);
+	g_assert_cmphex(pixel(s, 8, 2), ==, 0xa80000);
 	teardown();
 }
 
