@@ -17,6 +17,14 @@ Cases, under interp always and kvm where /dev/kvm opens:
                        whose text differs (the firmware's boot messages depend
                        on the board) are left out and counted.
 
+  vga-full-screen-like-qemu
+                       An option ROM this script assembles (on pci-testdev,
+                       romfile=) fills all 80x25 cells after SeaBIOS's VGA
+                       init: every character 0-255 in 128 attributes
+                       (blink bit clear: QEMU does not blink), cursor off,
+                       then halts. The whole 720x400 picture must be
+                       identical in kemu and QEMU.
+
 Output: PASS name [accel] / FAIL name [accel]: reason / SKIP name [accel]:
 reason, then "N passed, N failed, N skipped"; exit 1 on any failure.
 Python 3 standard library only.
@@ -75,22 +83,77 @@ def wait_for(path, text, deadline, proc):
     return False
 
 
-def firmware_args(log):
+def firmware_args(log, extra=()):
     return ['-display', 'none', '-nodefaults', '-vga', 'std', '-m', '128',
             '-chardev', 'file,id=dbg,path=' + log,
-            '-device', 'isa-debugcon,iobase=0x402,chardev=dbg']
+            '-device', 'isa-debugcon,iobase=0x402,chardev=dbg'] + list(extra)
 
 
-def run_kemu(kemu, accel_args, work, deadline):
-    """Boot to DONE, then SIGTERM: the test hook writes screen.ppm(.txt)."""
-    log = os.path.join(work, 'kemu-debugcon.log')
-    ppm = os.path.join(work, 'kemu.ppm')
+ROM_DONE = 'VGA-ROM-DONE'
+
+
+def text_rom():
+    """A PCI option ROM (for pci-testdev, 1b36:0005) whose init fills text
+    memory: cell i gets character i & 0xff and attribute (i >> 3) & 0x7f;
+    then it turns the cursor off (CR0A bit 5), prints ROM_DONE on the debug
+    console (port 0x402) and halts with interrupts off."""
+    code = bytes([
+        0xb8, 0x00, 0xb8,             # mov ax, 0xb800
+        0x8e, 0xc0,                   # mov es, ax
+        0x31, 0xff,                   # xor di, di
+        0x31, 0xdb,                   # xor bx, bx
+        # fill:
+        0x89, 0xd8,                   # mov ax, bx
+        0xc1, 0xe8, 0x03,             # shr ax, 3
+        0x88, 0xc4,                   # mov ah, al
+        0x80, 0xe4, 0x7f,             # and ah, 0x7f
+        0x88, 0xd8,                   # mov al, bl
+        0xab,                         # stosw
+        0x43,                         # inc bx
+        0x81, 0xfb, 0xd0, 0x07,       # cmp bx, 2000
+        0x72, 0xec,                   # jb fill
+        0xba, 0xd4, 0x03,             # mov dx, 0x3d4
+        0xb8, 0x0a, 0x20,             # mov ax, 0x200a (CR0A = 0x20: cursor off)
+        0xef,                         # out dx, ax
+        0xba, 0x02, 0x04,             # mov dx, 0x402
+        0xbe, 0x00, 0x01,             # mov si, msg (offset 0x100)
+        # print:
+        0x2e, 0xac,                   # cs lodsb
+        0x84, 0xc0,                   # test al, al
+        0x74, 0x03,                   # jz halt
+        0xee,                         # out dx, al
+        0xeb, 0xf7,                   # jmp print
+        # halt:
+        0xfa,                         # cli
+        0xf4,                         # hlt (jumped back to)
+        0xeb, 0xfd,                   # jmp halt
+    ])
+    rom = bytearray(512)
+    rom[0:3] = bytes([0x55, 0xaa, 1])         # signature, 1 x 512 bytes
+    rom[3:5] = bytes([0xeb, 0x3b])            # entry: jmp short 0x40
+    rom[0x18:0x1a] = (0x20).to_bytes(2, 'little')   # PCI data structure
+    pcir = b'PCIR' + (0x1b36).to_bytes(2, 'little') + (0x0005).to_bytes(2, 'little')
+    pcir += bytes([0, 0]) + (0x18).to_bytes(2, 'little') + bytes([0])  # VPD, length, rev
+    pcir += bytes([0x00, 0x00, 0xff])         # class code
+    pcir += (1).to_bytes(2, 'little') + bytes([0, 0, 0, 0x80, 0, 0])  # len, rev, type, last
+    rom[0x20:0x20 + len(pcir)] = pcir
+    rom[0x40:0x40 + len(code)] = code
+    msg = (ROM_DONE + '\n').encode() + b'\0'
+    rom[0x100:0x100 + len(msg)] = msg
+    rom[-1] = (-sum(rom)) & 0xff
+    return bytes(rom)
+
+
+def run_kemu(kemu, accel_args, work, deadline, extra=(), done=DONE, tag='kemu'):
+    """Boot to `done`, then SIGTERM: the test hook writes the PPM (and .txt)."""
+    log = os.path.join(work, tag + '-debugcon.log')
+    ppm = os.path.join(work, tag + '.ppm')
     env = dict(os.environ, KEMU_TEST_SCREENDUMP=ppm)
-    with open(os.path.join(work, 'kemu.stderr'), 'wb') as err:
-        proc = subprocess.Popen([kemu] + accel_args + firmware_args(log), env=env,
+    with open(os.path.join(work, tag + '.stderr'), 'wb') as err:
+        proc = subprocess.Popen([kemu] + accel_args + firmware_args(log, extra), env=env,
                                 stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     try:
-        ok = wait_for(log, DONE, deadline, proc)
+        ok = wait_for(log, done, deadline, proc)
         time.sleep(0.5)          # the screen line follows the debug port line
     finally:
         if proc.poll() is None:
@@ -101,7 +164,7 @@ def run_kemu(kemu, accel_args, work, deadline):
             proc.kill()
             proc.wait()
     if not ok:
-        raise RuntimeError('kemu did not reach "%s" in %ds (see %s)' % (DONE, deadline, log))
+        raise RuntimeError('kemu did not reach "%s" in %ds (see %s)' % (done, deadline, log))
     if not os.path.exists(ppm):
         raise RuntimeError('kemu wrote no screendump (KEMU_TEST_SCREENDUMP)')
     txt = ppm + '.txt'
@@ -140,19 +203,19 @@ class Hmp:
         return out.split('\r\n', 1)[1] if '\r\n' in out else out
 
 
-def run_qemu(qemu, accel_args, work, deadline):
-    log = os.path.join(work, 'qemu-debugcon.log')
-    sock = os.path.join(work, 'qemu.sock')
-    ppm = os.path.join(work, 'qemu.ppm')
+def run_qemu(qemu, accel_args, work, deadline, extra=(), done=DONE, tag='qemu'):
+    log = os.path.join(work, tag + '-debugcon.log')
+    sock = os.path.join(work, tag + '.sock')
+    ppm = os.path.join(work, tag + '.ppm')
     # kemu's SeaBIOS retries after 60 s (no etc/boot-fail-wait): same message
-    args = [qemu] + accel_args + firmware_args(log) + [
+    args = [qemu] + accel_args + firmware_args(log, extra) + [
         '-boot', 'reboot-timeout=60000',
         '-monitor', 'unix:%s,server=on,wait=off' % sock]
     with open(os.path.join(work, 'qemu.stderr'), 'wb') as err:
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     try:
-        if not wait_for(log, DONE, deadline, proc):
-            raise RuntimeError('QEMU did not reach "%s" in %ds' % (DONE, deadline))
+        if not wait_for(log, done, deadline, proc):
+            raise RuntimeError('QEMU did not reach "%s" in %ds' % (done, deadline))
         time.sleep(0.5)
         hmp = Hmp(sock)
         hmp.cmd('stop')
@@ -214,6 +277,35 @@ def compare(kppm, ktext, qppm, qrows):
         len(compared), len(skipped))
 
 
+def full_screen_case(args, qemu, accel, kargs, qargs, deadline, report):
+    name = 'vga-full-screen-like-qemu'
+    if not qemu:
+        report('SKIP', name, accel, '%s not found' % args.qemu)
+        return
+    work = tempfile.mkdtemp(prefix='kemu-vga-rom-%s-' % accel)
+    rom = os.path.join(work, 'vga-text.rom')
+    with open(rom, 'wb') as f:
+        f.write(text_rom())
+    extra = ['-device', 'pci-testdev,romfile=' + rom]
+    try:
+        kppm, _ = run_kemu(args.kemu, kargs, work, deadline, extra, ROM_DONE)
+        qppm, _ = run_qemu(qemu, qargs, work, deadline, extra, ROM_DONE)
+        kw, kh, kpx = read_ppm(kppm)
+        qw, qh, qpx = read_ppm(qppm)
+        if (kw, kh) != (qw, qh):
+            report('FAIL', name, accel, 'kemu %dx%d, QEMU %dx%d' % (kw, kh, qw, qh))
+        elif kpx != qpx:
+            n = sum(1 for i in range(0, len(kpx), 3) if kpx[i:i + 3] != qpx[i:i + 3])
+            first = next(i for i in range(0, len(kpx), 3) if kpx[i:i + 3] != qpx[i:i + 3]) // 3
+            report('FAIL', name, accel, '%d pixels differ, first at (%d,%d) (pictures in %s)' % (
+                n, first % kw, first // kw, work))
+        else:
+            report('PASS', name, accel, '%dx%d identical' % (kw, kh))
+            shutil.rmtree(work, ignore_errors=True)
+    except (RuntimeError, ValueError, OSError) as e:
+        report('FAIL', name, accel, str(e))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kemu', default=os.environ.get('KEMU', os.path.join(ROOT, 'build', 'kemu')))
@@ -237,11 +329,11 @@ def main():
               flush=True)
 
     if not os.path.exists('/usr/share/seabios/bios-256k.bin'):
-        for name in ('vga-seabios-banner', 'vga-text-like-qemu'):
+        for name in ('vga-seabios-banner', 'vga-text-like-qemu', 'vga-full-screen-like-qemu'):
             report('SKIP', name, 'all', 'no SeaBIOS (/usr/share/seabios)')
         accels = []
     if skipped_kvm:
-        for name in ('vga-seabios-banner', 'vga-text-like-qemu'):
+        for name in ('vga-seabios-banner', 'vga-text-like-qemu', 'vga-full-screen-like-qemu'):
             report('SKIP', name, 'kvm', skipped_kvm)
     have_qemu = shutil.which(args.qemu)
     for accel, kargs, qargs, deadline in accels:
@@ -273,6 +365,7 @@ def main():
                 shutil.rmtree(work, ignore_errors=True)
         except (RuntimeError, ValueError, OSError) as e:
             report('FAIL', 'vga-text-like-qemu', accel, str(e))
+        full_screen_case(args, have_qemu, accel, kargs, qargs, deadline, report)
     print('%d passed, %d failed, %d skipped' % (results['PASS'], results['FAIL'], results['SKIP']))
     return 1 if results['FAIL'] else 0
 
