@@ -92,43 +92,87 @@ def firmware_args(log, extra=()):
 ROM_DONE = 'VGA-ROM-DONE'
 
 
-def text_rom():
-    """A PCI option ROM (for pci-testdev, 1b36:0005) whose init fills text
-    memory: cell i gets character i & 0xff and attribute (i >> 3) & 0x7f;
-    then it turns the cursor off (CR0A bit 5), prints ROM_DONE on the debug
-    console (port 0x402) and halts with interrupts off."""
-    code = bytes([
-        0xb8, 0x00, 0xb8,             # mov ax, 0xb800
-        0x8e, 0xc0,                   # mov es, ax
-        0x31, 0xff,                   # xor di, di
-        0x31, 0xdb,                   # xor bx, bx
+# the end of every test ROM: print ROM_DONE (at offset 0x100) on the debug
+# console, then halt with interrupts off
+ROM_TAIL = bytes([
+    0xba, 0x02, 0x04,             # mov dx, 0x402
+    0xbe, 0x00, 0x01,             # mov si, msg (offset 0x100)
+    # print:
+    0x2e, 0xac,                   # cs lodsb
+    0x84, 0xc0,                   # test al, al
+    0x74, 0x03,                   # jz halt
+    0xee,                         # out dx, al
+    0xeb, 0xf7,                   # jmp print
+    # halt:
+    0xfa,                         # cli
+    0xf4,                         # hlt
+    0xeb, 0xfd,                   # jmp hlt
+])
+
+# cell i: character i & 0xff, attribute (i >> 3) & 0x7f; then the cursor off
+TEXT_BODY = bytes([
+    0xb8, 0x00, 0xb8,             # mov ax, 0xb800
+    0x8e, 0xc0,                   # mov es, ax
+    0x31, 0xff,                   # xor di, di
+    0x31, 0xdb,                   # xor bx, bx
+    # fill:
+    0x89, 0xd8,                   # mov ax, bx
+    0xc1, 0xe8, 0x03,             # shr ax, 3
+    0x88, 0xc4,                   # mov ah, al
+    0x80, 0xe4, 0x7f,             # and ah, 0x7f
+    0x88, 0xd8,                   # mov al, bl
+    0xab,                         # stosw
+    0x43,                         # inc bx
+    0x81, 0xfb, 0xd0, 0x07,       # cmp bx, 2000
+    0x72, 0xec,                   # jb fill
+    0xba, 0xd4, 0x03,             # mov dx, 0x3d4
+    0xb8, 0x0a, 0x20,             # mov ax, 0x200a (CR0A = 0x20: cursor off)
+    0xef,                         # out dx, ax
+])
+
+
+def bios_mode(mode):
+    return bytes([0xb8, mode & 0xff, mode >> 8, 0xcd, 0x10])      # mov ax, mode; int 0x10
+
+
+def dispi(index, value):
+    # mov dx, 0x1ce; mov ax, index; out dx, ax; inc dx; mov ax, value; out dx, ax
+    return bytes([0xba, 0xce, 0x01, 0xb8, index & 0xff, index >> 8, 0xef, 0x42,
+                  0xb8, value & 0xff, value >> 8, 0xef])
+
+
+def fill(segment, count):
+    """count bytes (0: 65536) from segment:0, byte n = (n & 0xff) ^ (n >> 8)."""
+    return bytes([
+        0xb8, segment & 0xff, segment >> 8,   # mov ax, segment
+        0x8e, 0xc0,                           # mov es, ax
+        0x31, 0xff,                           # xor di, di
+        0xb9, count & 0xff, (count >> 8) & 0xff,  # mov cx, count
         # fill:
-        0x89, 0xd8,                   # mov ax, bx
-        0xc1, 0xe8, 0x03,             # shr ax, 3
-        0x88, 0xc4,                   # mov ah, al
-        0x80, 0xe4, 0x7f,             # and ah, 0x7f
-        0x88, 0xd8,                   # mov al, bl
-        0xab,                         # stosw
-        0x43,                         # inc bx
-        0x81, 0xfb, 0xd0, 0x07,       # cmp bx, 2000
-        0x72, 0xec,                   # jb fill
-        0xba, 0xd4, 0x03,             # mov dx, 0x3d4
-        0xb8, 0x0a, 0x20,             # mov ax, 0x200a (CR0A = 0x20: cursor off)
-        0xef,                         # out dx, ax
-        0xba, 0x02, 0x04,             # mov dx, 0x402
-        0xbe, 0x00, 0x01,             # mov si, msg (offset 0x100)
-        # print:
-        0x2e, 0xac,                   # cs lodsb
-        0x84, 0xc0,                   # test al, al
-        0x74, 0x03,                   # jz halt
-        0xee,                         # out dx, al
-        0xeb, 0xf7,                   # jmp print
-        # halt:
-        0xfa,                         # cli
-        0xf4,                         # hlt (jumped back to)
-        0xeb, 0xfd,                   # jmp halt
+        0x89, 0xf8,                           # mov ax, di
+        0x30, 0xe0,                           # xor al, ah
+        0xaa,                                 # stosb
+        0xe2, 0xf9,                           # loop fill
     ])
+
+
+# name, what the ROM does before ROM_TAIL
+SCREENS = [
+    ('vga-full-screen-like-qemu', TEXT_BODY),
+    ('vga-mode13h-like-qemu', bios_mode(0x13) + fill(0xa000, 64000)),
+    ('vga-mode12h-like-qemu', bios_mode(0x12) + fill(0xa000, 38400)),
+    ('vga-vbe-640x480x32-like-qemu',
+     dispi(4, 0) + dispi(1, 640) + dispi(2, 480) + dispi(3, 32) + dispi(4, 0x41) +
+     fill(0xa000, 0)),
+]
+
+
+def test_rom(body):
+    """A PCI option ROM (for pci-testdev, 1b36:0005) whose init runs body,
+    then prints ROM_DONE on the debug console (port 0x402) and halts."""
+    code = body + ROM_TAIL
     rom = bytearray(512)
+    assert 0x40 + len(code) <= 0x100
     rom[0:3] = bytes([0x55, 0xaa, 1])         # signature, 1 x 512 bytes
     rom[3:5] = bytes([0xeb, 0x3b])            # entry: jmp short 0x40
     rom[0x18:0x1a] = (0x20).to_bytes(2, 'little')   # PCI data structure
@@ -277,15 +321,14 @@ def compare(kppm, ktext, qppm, qrows):
         len(compared), len(skipped))
 
 
-def full_screen_case(args, qemu, accel, kargs, qargs, deadline, report):
-    name = 'vga-full-screen-like-qemu'
+def screen_case(name, body, args, qemu, accel, kargs, qargs, deadline, report):
     if not qemu:
         report('SKIP', name, accel, '%s not found' % args.qemu)
         return
-    work = tempfile.mkdtemp(prefix='kemu-vga-rom-%s-' % accel)
+    work = tempfile.mkdtemp(prefix='kemu-%s-%s-' % (name, accel))
     rom = os.path.join(work, 'vga-text.rom')
     with open(rom, 'wb') as f:
-        f.write(text_rom())
+        f.write(test_rom(body))
     extra = ['-device', 'pci-testdev,romfile=' + rom]
     try:
         kppm, _ = run_kemu(args.kemu, kargs, work, deadline, extra, ROM_DONE)
@@ -329,11 +372,11 @@ def main():
               flush=True)
 
     if not os.path.exists('/usr/share/seabios/bios-256k.bin'):
-        for name in ('vga-seabios-banner', 'vga-text-like-qemu', 'vga-full-screen-like-qemu'):
+        for name in ['vga-seabios-banner', 'vga-text-like-qemu'] + [n for n, _ in SCREENS]:
             report('SKIP', name, 'all', 'no SeaBIOS (/usr/share/seabios)')
         accels = []
     if skipped_kvm:
-        for name in ('vga-seabios-banner', 'vga-text-like-qemu', 'vga-full-screen-like-qemu'):
+        for name in ['vga-seabios-banner', 'vga-text-like-qemu'] + [n for n, _ in SCREENS]:
             report('SKIP', name, 'kvm', skipped_kvm)
     have_qemu = shutil.which(args.qemu)
     for accel, kargs, qargs, deadline in accels:
@@ -365,7 +408,8 @@ def main():
                 shutil.rmtree(work, ignore_errors=True)
         except (RuntimeError, ValueError, OSError) as e:
             report('FAIL', 'vga-text-like-qemu', accel, str(e))
-        full_screen_case(args, have_qemu, accel, kargs, qargs, deadline, report)
+        for name, body in SCREENS:
+            screen_case(name, body, args, have_qemu, accel, kargs, qargs, deadline, report)
     print('%d passed, %d failed, %d skipped' % (results['PASS'], results['FAIL'], results['SKIP']))
     return 1 if results['FAIL'] else 0
 
