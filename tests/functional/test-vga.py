@@ -159,6 +159,8 @@ def fill(segment, count):
 # name, what the ROM does before ROM_TAIL
 SCREENS = [
     ('vga-full-screen-like-qemu', TEXT_BODY),
+    ('vga-40-column-text-like-qemu', bios_mode(0x01) + TEXT_BODY),
+    ('vga-cga-mode4-like-qemu', bios_mode(0x04) + fill(0xb800, 16384)),
     ('vga-mode13h-like-qemu', bios_mode(0x13) + fill(0xa000, 64000)),
     ('vga-mode12h-like-qemu', bios_mode(0x12) + fill(0xa000, 38400)),
     ('vga-vbe-640x480x32-like-qemu',
