@@ -23,6 +23,8 @@ packages=(
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner
 	python3
+	# peak-RSS figures in bench/run.py
+	time
 	# sanitizer runs
 	libclang-rt-14-dev
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
