@@ -908,10 +908,18 @@ static void draw_line_direct(struct vga_state *s, uint32_t *d, uint32_t addr, in
 			addr += 2;
 			break;
 		case 16:
+			/*
+			 * QEMU shows 5:6:5 VRAM to pixman directly, which widens
+			 * each channel by repeating its top bits; 15 bpp goes
+			 * through QEMU's own converter, which does not.
+			 */
 			v = vram_byte(s, addr) | (vram_byte(s, addr + 1) << 8);
 			r = (v >> 8) & 0xf8;
 			g = (v >> 3) & 0xfc;
 			b = (v << 3) & 0xf8;
+			r |= r >> 5;
+			g |= g >> 6;
+			b |= b >> 5;
 			addr += 2;
 			break;
 		case 24:

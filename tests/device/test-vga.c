@@ -491,7 +491,7 @@ static void test_vbe_dispi_mode_set_and_linear_framebuffer(void)
 	g_assert_cmphex(readw(MMIO_BASE + 0x500 + VBE_DISPI_INDEX_BPP * 2), ==, 16);
 	writew(LFB_BASE + (1 * 640 + 2) * 2, 0xf800);	/* red */
 	s = update();
-	g_assert_cmphex(pixel(s, 2, 1), ==, 0xf80000);
+	g_assert_cmphex(pixel(s, 2, 1), ==, 0xff0000);
 	/* banked window: bank 1 puts 0xa0000 at VRAM 64 KiB */
 	vbe_w(VBE_DISPI_INDEX_BANK, 1);
 	writeb(0xa0010, 0x5a);
