@@ -504,6 +504,45 @@ static void test_vbe_dispi_mode_set_and_linear_framebuffer(void)
 	teardown();
 }
 
+/* A hostile guest: random register and memory writes never crash the renderer. */
+static void test_vga_random_register_writes_are_harmless(void)
+{
+	GRand *rnd = g_rand_new_with_seed(6);
+
+	setup();
+	for (int round = 0; round < 200; round++) {
+		for (int i = 0; i < 50; i++) {
+			uint32_t r = g_rand_int(rnd);
+
+			switch (r % 6) {
+			case 0:
+				outb(0x3b0 + (r >> 8) % 0x30, r >> 16);
+				break;
+			case 1:
+				cr_w((r >> 8) & 0xff, r >> 16);
+				break;
+			case 2:
+				vbe_w((r >> 8) % 12, r >> 16);
+				break;
+			case 3:
+				writeb(0xa0000 + (r >> 8) % 0x20000, r >> 24);
+				break;
+			case 4:
+				readb(0xa0000 + (r >> 8) % 0x20000);
+				break;
+			default:
+				ar_w((r >> 8) & 0x3f, r >> 16);
+				break;
+			}
+		}
+		inb(VGA_IS1_RC);
+		outb(VGA_ATT_W, 0x20);
+		update();
+	}
+	g_rand_free(rnd);
+	teardown();
+}
+
 static void test_vga_screendump_ppm_and_png_files(void)
 {
 	g_autofree char *dir = g_dir_make_tmp("vga-XXXXXX", NULL);
@@ -558,6 +597,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/vga/planar_16_colour_mode_12h", test_vga_planar_16_colour_mode_12h);
 	g_test_add_func("/vga/vbe_dispi_mode_set_and_linear_framebuffer",
 			test_vbe_dispi_mode_set_and_linear_framebuffer);
+	g_test_add_func("/vga/random_register_writes_are_harmless",
+			test_vga_random_register_writes_are_harmless);
 	g_test_add_func("/vga/screendump_ppm_and_png_files", test_vga_screendump_ppm_and_png_files);
 	return g_test_run();
 }
