@@ -363,13 +363,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kemu', default=os.environ.get('KEMU', os.path.join(ROOT, 'build', 'kemu')))
     ap.add_argument('--qemu', default='qemu-system-x86_64')
+    ap.add_argument('--accel', choices=('interp', 'kvm'), help='only this accelerator')
     ap.add_argument('-v', action='store_true', help='details on PASS too')
     args = ap.parse_args()
 
     accels = [('interp', ['-accel', 'interp'], ['-accel', 'tcg'], 90)]
     ok, why = kvm_usable()
     skipped_kvm = None
-    if ok:
+    if args.accel == 'kvm':
+        accels = []
+    if args.accel == 'interp':
+        pass
+    elif ok:
         accels.append(('kvm', ['-accel', 'kvm'], ['-accel', 'kvm'], 60))
     else:
         skipped_kvm = why
