@@ -599,7 +599,7 @@ static gboolean on_terminate_signal(gpointer opaque)
 	int sig = GPOINTER_TO_INT(opaque);
 
 	fprintf(stderr, "kemu: terminating on signal %d\n", sig);
-	machine_exit_request(0);
+	runstate_request_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -621,18 +621,29 @@ static int main_loop_run(struct machine_state *ms)
 {
 	for (;;) {
 		main_loop_wait(-1);
-		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE)) {
+			enum shutdown_cause cause = runstate_take_shutdown_cause();
+
+			/* isa-debug-exit and Ctrl-A x leave without an event, as in QEMU */
+			if (cause != SHUTDOWN_CAUSE_NONE)
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 			return __atomic_load_n(&run_requests.exit_status, __ATOMIC_ACQUIRE);
+		}
 		if (__atomic_exchange_n(&run_requests.poweroff_requested, false, __ATOMIC_ACQ_REL)) {
+			runstate_notify(RUNSTATE_SHUTDOWN, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			if (!ms->no_shutdown)
 				return 0;
 			cpus_pause_all();
+			runstate_notify(RUNSTATE_STOP, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			fprintf(stderr, "kemu: guest powered off; paused (-no-shutdown)\n");
 		}
 		if (__atomic_exchange_n(&run_requests.reset_requested, false, __ATOMIC_ACQ_REL)) {
-			if (ms->no_reboot)
+			if (ms->no_reboot) {
+				runstate_notify(RUNSTATE_SHUTDOWN, SHUTDOWN_CAUSE_GUEST_RESET);
 				return 0;
+			}
 			system_reset(ms);
+			runstate_notify(RUNSTATE_RESET, SHUTDOWN_CAUSE_GUEST_RESET);
 		}
 	}
 }
