@@ -38,6 +38,7 @@ void runstate_request_poweroff(void)
 /* ---- causes and notifiers ---- */
 
 static int pending_shutdown_cause;	/* enum shutdown_cause, atomic */
+static int pending_reset_cause;
 
 const char *shutdown_cause_name(enum shutdown_cause cause)
 {
@@ -69,6 +70,17 @@ void runstate_request_shutdown(enum shutdown_cause cause)
 enum shutdown_cause runstate_take_shutdown_cause(void)
 {
 	return __atomic_exchange_n(&pending_shutdown_cause, SHUTDOWN_CAUSE_NONE, __ATOMIC_ACQ_REL);
+}
+
+void runstate_request_reset_cause(enum shutdown_cause cause)
+{
+	__atomic_store_n(&pending_reset_cause, (int)cause, __ATOMIC_RELEASE);
+	runstate_request_reset();
+}
+
+enum shutdown_cause runstate_take_reset_cause(void)
+{
+	return __atomic_exchange_n(&pending_reset_cause, SHUTDOWN_CAUSE_NONE, __ATOMIC_ACQ_REL);
 }
 
 struct runstate_notifier {

@@ -638,12 +638,17 @@ static int main_loop_run(struct machine_state *ms)
 			fprintf(stderr, "kemu: guest powered off; paused (-no-shutdown)\n");
 		}
 		if (__atomic_exchange_n(&run_requests.reset_requested, false, __ATOMIC_ACQ_REL)) {
-			if (ms->no_reboot) {
-				runstate_notify(RUNSTATE_SHUTDOWN, SHUTDOWN_CAUSE_GUEST_RESET);
+			enum shutdown_cause cause = runstate_take_reset_cause();
+
+			if (cause == SHUTDOWN_CAUSE_NONE)
+				cause = SHUTDOWN_CAUSE_GUEST_RESET;
+			/* -no-reboot turns a guest's reset into an exit; the monitor's resets */
+			if (ms->no_reboot && cause == SHUTDOWN_CAUSE_GUEST_RESET) {
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 				return 0;
 			}
 			system_reset(ms);
-			runstate_notify(RUNSTATE_RESET, SHUTDOWN_CAUSE_GUEST_RESET);
+			runstate_notify(RUNSTATE_RESET, cause);
 		}
 	}
 }

@@ -36,6 +36,10 @@ const char *shutdown_cause_name(enum shutdown_cause cause);
 void runstate_request_shutdown(enum shutdown_cause cause);
 /* The cause given with the pending exit request (NONE: none given); clears it. */
 enum shutdown_cause runstate_take_shutdown_cause(void);
+/* runstate_request_reset() on behalf of the host (monitor system_reset). */
+void runstate_request_reset_cause(enum shutdown_cause cause);
+/* The cause of the pending reset request (NONE: the guest's own); clears it. */
+enum shutdown_cause runstate_take_reset_cause(void);
 
 /*
  * Notifiers: called on the main thread with the BQL held when the machine
