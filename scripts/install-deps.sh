@@ -23,6 +23,8 @@ packages=(
 	python3
 	# sanitizer runs
 	libclang-rt-14-dev
+	# QMP monitor: JSON parsing (monitor/qmp.c)
+	libjson-glib-dev
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 )

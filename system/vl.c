@@ -642,8 +642,8 @@ static int main_loop_run(struct machine_state *ms)
 
 			if (cause == SHUTDOWN_CAUSE_NONE)
 				cause = SHUTDOWN_CAUSE_GUEST_RESET;
-			/* -no-reboot turns a guest's reset into an exit; the monitor's resets */
-			if (ms->no_reboot && cause == SHUTDOWN_CAUSE_GUEST_RESET) {
+			/* -no-reboot turns any reset into an exit, as in QEMU */
+			if (ms->no_reboot) {
 				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 				return 0;
 			}
