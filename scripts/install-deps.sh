@@ -21,6 +21,8 @@ packages=(
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner
 	python3
+	# peak-RSS figures in bench/run.py
+	time
 	# sanitizer runs
 	libclang-rt-14-dev
 	# QMP monitor: JSON parsing (monitor/qmp.c)

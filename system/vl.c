@@ -25,6 +25,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -623,6 +624,25 @@ static void configure_monitors(struct cmdline *c)
 	}
 }
 
+/* -name guest[,process=NAME][,debug-threads=on|off] */
+static void configure_name(struct machine_state *ms, const char *s)
+{
+	GError *err = NULL;
+	g_autoptr(kemu_opts) o = opts_parse("-name", s, "guest", &err);
+	const char *process;
+	bool debug_threads = false;
+
+	if (!o || !opts_get_bool(o, "debug-threads", &debug_threads, &err))
+		error_exit(err);
+	ms->name = g_strdup(opts_get(o, "guest"));
+	process = opts_get(o, "process");
+	if (!opts_check_unused(o, &err))
+		error_exit(err);
+	/* the process name shows in ps/top, as QEMU's does (15 characters) */
+	if (process)
+		prctl(PR_SET_NAME, process);
+}
+
 /* ---- run state ---- */
 
 static struct {
@@ -825,7 +845,8 @@ int kemu_main(int argc, char **argv)
 	ms->initrd = g_strdup(c.initrd);
 	ms->append = g_strdup(c.append);
 	ms->bios = g_strdup(c.bios);
-	ms->name = g_strdup(c.name);
+	if (c.name)
+		configure_name(ms, c.name);
 	ms->no_reboot = c.no_reboot;
 	ms->no_shutdown = c.no_shutdown;
 	ms->kernel_irqchip = ac.irqchip;

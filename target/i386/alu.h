@@ -95,6 +95,25 @@ static inline uint64_t NAME(uint64_t a, unsigned size, uint64_t *fl)	\
 	return a;							\
 }
 
+/* One operand, no popf; only the flags in `mask` are taken from the host. */
+#define ALU1N(NAME, INSN, MASK)							\
+static inline uint64_t NAME(uint64_t a, unsigned size, uint64_t *fl)	\
+{									\
+	uint64_t f;							\
+	switch (size) {							\
+	case 1: { uint8_t x = a;					\
+		asm(INSN "b %[x]" ALU_POST_N : [x] "+q"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	case 2: { uint16_t x = a;					\
+		asm(INSN "w %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	case 4: { uint32_t x = a;					\
+		asm(INSN "l %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	default: { uint64_t x = a;					\
+		asm(INSN "q %[x]" ALU_POST_N : [x] "+r"(x), [f] "=&r"(f) : : "cc", "memory"); a = x; break; } \
+	}								\
+	*fl = (*fl & ~(uint64_t)(MASK)) | (f & (MASK));			\
+	return a;							\
+}
+
 /* shifts and rotates: count in CL */
 #define ALUSH(NAME, INSN)							\
 static inline uint64_t NAME(uint64_t a, uint8_t c, unsigned size, uint64_t *fl) \

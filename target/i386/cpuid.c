@@ -44,25 +44,26 @@ static const struct feature features[] = {
 	{ "fxsr", 1, EDX, 24, true, true },
 	{ "sse", 1, EDX, 25, true, true },
 	{ "sse2", 1, EDX, 26, true, true },
-	{ "pni", 1, ECX, 0, false, false },
-	{ "sse3", 1, ECX, 0, false, false },
+	{ "pni", 1, ECX, 0, true, false },
+	{ "sse3", 1, ECX, 0, true, false },
 	{ "pclmulqdq", 1, ECX, 1, false, false },
 	{ "monitor", 1, ECX, 3, false, false },
 	{ "vmx", 1, ECX, 5, false, false },
-	{ "ssse3", 1, ECX, 9, false, false },
+	{ "ssse3", 1, ECX, 9, true, false },
 	{ "fma", 1, ECX, 12, false, false },
 	{ "cx16", 1, ECX, 13, true, true },
 	{ "pcid", 1, ECX, 17, false, false },
-	{ "sse4.1", 1, ECX, 19, false, false },
-	{ "sse4_1", 1, ECX, 19, false, false },
-	{ "sse4.2", 1, ECX, 20, false, false },
-	{ "sse4_2", 1, ECX, 20, false, false },
+	{ "sse4.1", 1, ECX, 19, true, false },
+	{ "sse4_1", 1, ECX, 19, true, false },
+	{ "sse4.2", 1, ECX, 20, true, false },
+	{ "sse4_2", 1, ECX, 20, true, false },
 	{ "x2apic", 1, ECX, 21, false, false },
 	{ "movbe", 1, ECX, 22, false, false },
 	{ "popcnt", 1, ECX, 23, true, false },
 	{ "tsc-deadline", 1, ECX, 24, false, false },
 	{ "aes", 1, ECX, 25, false, false },
-	{ "xsave", 1, ECX, 26, false, false },
+	{ "xsave", 1, ECX, 26, true, false },
+	{ "xsaveopt", 0xd, EAX, 0, true, false },
 	{ "avx", 1, ECX, 28, false, false },
 	{ "f16c", 1, ECX, 29, false, false },
 	{ "rdrand", 1, ECX, 30, false, false },
@@ -111,12 +112,12 @@ struct x86_cpuid {
 	uint32_t apic_id;
 	unsigned nr_cpus;
 	/* feature words */
-	uint32_t f1[4], f7[4], e1[4];
+	uint32_t f1[4], f7[4], e1[4], d1[4];	/* d1: leaf 0xd subleaf 1 */
 };
 
 static uint32_t *feature_word(struct x86_cpuid *c, uint32_t leaf)
 {
-	return leaf == 1 ? c->f1 : leaf == 7 ? c->f7 : c->e1;
+	return leaf == 1 ? c->f1 : leaf == 7 ? c->f7 : leaf == 0xd ? c->d1 : c->e1;
 }
 
 static struct cpuid_entry *find(const struct x86_cpuid *c, uint32_t leaf, uint32_t subleaf)
@@ -175,8 +176,15 @@ static void build(struct x86_cpuid *c)
 	set4(c, 0xb, 0, 0, 1, 0x100, c->apic_id);
 	set4(c, 0xb, 1, shift, c->nr_cpus, 0x201, c->apic_id);
 	set4(c, 0xb, 2, 0, 0, 2, c->apic_id);
-	set4(c, 0xd, 0, 0, 0, 0, 0);
-	set4(c, 0xd, 1, 0, 0, 0, 0);
+	if (c->f1[ECX] & (1u << 26)) {
+		/* x87 + SSE only: 512-byte legacy area + 64-byte header */
+		set4(c, 0xd, 0, 3, 576, 576, 0);
+		set4(c, 0xd, 1, c->d1[EAX], 0, 0, 0);
+	} else {
+		set4(c, 0xd, 0, 0, 0, 0, 0);
+		set4(c, 0xd, 1, 0, 0, 0, 0);
+		c->d1[EAX] = 0;
+	}
 	set4(c, 0x80000000, 0, 0x80000008, 0, 0, 0);
 	set4(c, 0x80000001, 0, 0, 0, c->e1[ECX], c->e1[EDX]);
 	char brand[49] = "kemu Virtual CPU";
@@ -328,7 +336,7 @@ bool x86_cpuid_has_feature(const struct x86_cpuid *c, const char *name)
 	uint32_t r[4];
 	if (!f)
 		return false;
-	x86_cpuid_lookup(c, f->leaf, 0, r);
+	x86_cpuid_lookup(c, f->leaf, f->leaf == 0xd ? 1 : 0, r);
 	return r[f->reg] & (1u << f->bit);
 }
 

@@ -141,59 +141,11 @@ void x86_update_mode(struct interp_cpu *s)
 
 /* ---- operands ---- */
 
-int x86_ea_seg(struct x86_insn *i)
-{
-	if (i->seg >= 0)
-		return i->seg;
-	if (i->base == R_EBP || i->base == R_ESP)
-		return R_SS;
-	return R_DS;
-}
 
-uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i)
-{
-	uint64_t a = i->disp;
-	if (i->base == 16)
-		a += s->next_rip;
-	else if (i->base >= 0)
-		a += s->env->regs[i->base];
-	if (i->index >= 0)
-		a += s->env->regs[i->index] << i->scale;
-	return a & size_mask(i->addrsize);
-}
 
-uint64_t x86_reg_read(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size)
-{
-	if (size == 1 && !i->rex && reg >= 4 && reg < 8)
-		return (s->env->regs[reg - 4] >> 8) & 0xff;
-	return s->env->regs[reg] & size_mask(size);
-}
 
-void x86_reg_write(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size, uint64_t v)
-{
-	if (size == 1 && !i->rex && reg >= 4 && reg < 8) {
-		uint64_t *p = &s->env->regs[reg - 4];
-		*p = (*p & ~0xff00ULL) | ((v & 0xff) << 8);
-		return;
-	}
-	x86_set_gpr(s, reg, size, v);
-}
 
-uint64_t x86_rm_read(struct interp_cpu *s, struct x86_insn *i, unsigned size)
-{
-	if (!i->mem)
-		return x86_reg_read(s, i, i->rm, size);
-	return x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), size);
-}
 
-void x86_rm_write(struct interp_cpu *s, struct x86_insn *i, unsigned size, uint64_t v)
-{
-	if (!i->mem) {
-		x86_reg_write(s, i, i->rm, size, v);
-		return;
-	}
-	x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), size, v);
-}
 
 bool x86_cond(struct interp_cpu *s, int cc)
 {
@@ -248,9 +200,73 @@ static void log_insn(struct interp_cpu *s, struct x86_insn *i, const uint8_t *by
 	kemu_log("%04x:%08" PRIx64 "  %s\n", s->env->segs[R_CS].selector, s->env->rip, text);
 }
 
+static inline struct icache_entry *icache_slot(struct interp_cpu *s, const uint8_t *p)
+{
+	return &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) & ((1 << ICACHE_BITS) - 1)];
+}
+
+/* Remember where the instruction after this one is, if it is on the same page. */
+static inline void predict_next(struct interp_cpu *s, const uint8_t *p, unsigned len)
+{
+	const uint8_t *n = p + len;
+	if (((uintptr_t)n & 0xfff) <= 0x1000 - 16 && ((uintptr_t)n & ~0xfffULL) == ((uintptr_t)p & ~0xfffULL)) {
+		s->pred_p = n;
+		s->pred_rip = s->env->rip + len;
+		s->pred_csbase = s->env->segs[R_CS].base;
+		s->pred_gen = s->tlb_gen;
+		s->pred_cpl = s->cpl;
+		s->pred_bits = s->code_bits;
+	} else {
+		s->pred_p = NULL;
+	}
+}
+
 static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
+
+	/* sequential fetch on the same page: no segment or TLB work */
+	if (G_LIKELY(s->pred_p && s->pred_rip == env->rip && s->pred_gen == s->tlb_gen &&
+		     s->pred_cpl == s->cpl && s->pred_bits == s->code_bits &&
+		     s->pred_csbase == env->segs[R_CS].base)) {
+		const uint8_t *p = s->pred_p;
+		uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
+		struct icache_entry *ic = icache_slot(s, p);
+		uint64_t w0, w1;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1 &&
+			     (s->code_bits == 64 ||
+			      (env->rip & 0xffffffff) + ic->insn.len - 1 <= env->segs[R_CS].limit))) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, &ic->insn, p);
+			predict_next(s, p, ic->insn.len);
+			return &ic->insn;
+		}
+	}
+	s->pred_p = NULL;
+
+	/* a recently seen address (loop heads, call targets) */
+	unsigned jx = (env->rip ^ (env->rip >> 8)) & 255;
+	if (s->jcache[jx].p && s->jcache[jx].rip == env->rip && s->jcache[jx].gen == s->tlb_gen &&
+	    s->jcache[jx].csbase == env->segs[R_CS].base && s->jcache[jx].cpl == s->cpl &&
+	    s->jcache[jx].bits == s->code_bits) {
+		const uint8_t *p = s->jcache[jx].p;
+		uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
+		struct icache_entry *ic = icache_slot(s, p);
+		uint64_t w0, w1;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1 &&
+			     (s->code_bits == 64 ||
+			      (env->rip & 0xffffffff) + ic->insn.len - 1 <= env->segs[R_CS].limit))) {
+			if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
+				log_insn(s, &ic->insn, p);
+			predict_next(s, p, ic->insn.len);
+			return &ic->insn;
+		}
+	}
+
 	uint8_t buf[16];
 	uint64_t rip = env->rip;
 	uint64_t lin;
@@ -280,15 +296,24 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	if (G_LIKELY(e->tag_code == (lin & ~0xfffULL) && e->host_r)) {
 		const uint8_t *p = (const uint8_t *)e->host_r + (lin & 0xfff);
 		if (G_LIKELY(first >= 15 && (lin & 0xfff) <= 0x1000 - 16)) {
-			uintptr_t key = (uintptr_t)p | (s->code_bits >> 4);
-			struct icache_entry *ic = &s->icache[((uintptr_t)p ^ ((uintptr_t)p >> ICACHE_BITS)) &
-							     ((1 << ICACHE_BITS) - 1)];
+			{
+				s->jcache[jx].rip = env->rip;
+				s->jcache[jx].csbase = env->segs[R_CS].base;
+				s->jcache[jx].p = p;
+				s->jcache[jx].gen = s->tlb_gen;
+				s->jcache[jx].cpl = s->cpl;
+				s->jcache[jx].bits = s->code_bits;
+			}
+			/* host addresses are below 2^47: room for the code size */
+			uintptr_t key = ((uintptr_t)p << 2) | (s->code_bits >> 5);
+			struct icache_entry *ic = icache_slot(s, p);
 			uint64_t w0, w1;
 			memcpy(&w0, p, 8);
 			memcpy(&w1, p + 8, 8);
 			if (G_LIKELY(ic->key == key && (w0 & ic->m0) == ic->b0 && (w1 & ic->m1) == ic->b1)) {
 				if (G_UNLIKELY(log_enabled(LOG_IN_ASM)))
 					log_insn(s, &ic->insn, p);
+				predict_next(s, p, ic->insn.len);
 				return &ic->insn;
 			}
 			st = x86_decode(p, first, s->code_bits, i);
@@ -300,6 +325,8 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 				ic->b0 = w0 & ic->m0;
 				ic->b1 = w1 & ic->m1;
 				ic->insn = *i;
+				predict_next(s, p, n);
+				return &ic->insn;
 			}
 		} else {
 			st = x86_decode(p, first, s->code_bits, i);
@@ -334,7 +361,29 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 	return i;
 }
 
-static void exec_one(struct interp_cpu *s)
+/* LOCK is legal only on read-modify-write forms with a memory destination (SDM vol. 2A LOCK). */
+static bool lock_ok(const struct x86_insn *i)
+{
+	unsigned op = i->op, sub = i->reg & 7;
+	if (!i->mem)
+		return false;
+	if (op < 0x40)
+		return (op & 7) <= 1 && (op & 0x38) != 0x38;	/* not cmp */
+	switch (op) {
+	case 0x80: case 0x81: case 0x82: case 0x83: return sub != 7;
+	case 0x86: case 0x87: return true;
+	case 0xf6: case 0xf7: return sub == 2 || sub == 3;
+	case 0xfe: case 0xff: return sub <= 1;
+	case MAP_0F + 0xab: case MAP_0F + 0xb3: case MAP_0F + 0xbb:
+	case MAP_0F + 0xb0: case MAP_0F + 0xb1: case MAP_0F + 0xc0: case MAP_0F + 0xc1:
+		return true;
+	case MAP_0F + 0xba: return sub >= 5;
+	case MAP_0F + 0xc7: return sub == 1;
+	}
+	return false;
+}
+
+static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
 	struct x86_insn local;
@@ -346,7 +395,7 @@ static void exec_one(struct interp_cpu *s)
 		next &= 0xffffffff;
 	s->next_rip = next;
 	s->shadow_next = 0;
-	if (G_UNLIKELY(insn->lock && !insn->mem))
+	if (G_UNLIKELY(insn->lock) && !lock_ok(insn))
 		x86_raise_ud(s);
 	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;

@@ -87,14 +87,35 @@ struct tlb_entry {
  */
 #define ICACHE_BITS 14
 struct icache_entry {
-	uintptr_t key;		/* host address | code_bits >> 4 */
+	uintptr_t key;		/* host address << 2 | code_bits >> 5 */
 	uint64_t m0, m1;	/* masks of the instruction's bytes */
 	uint64_t b0, b1;	/* its bytes */
 	struct x86_insn insn;
 };
 
+/* guest-physical page -> host pointers, so page walks skip the memory map */
+#define PCACHE_SIZE 512
+struct pcache_entry {
+	uint64_t page;		/* guest-physical page, or 1 (invalid) */
+	uint8_t *host_r, *host_w;
+};
+
 struct interp_cpu {
 	struct icache_entry *icache;
+	/* fall-through prediction: where the next sequential instruction lives */
+	const uint8_t *pred_p;		/* its host address, NULL if none */
+	uint64_t pred_rip, pred_csbase;
+	uint32_t pred_gen;
+	int pred_cpl, pred_bits;
+	uint32_t tlb_gen;		/* bumped on every TLB flush */
+	/* rip -> host address of recently fetched instructions (branch targets) */
+	struct {
+		uint64_t rip, csbase;
+		const uint8_t *p;
+		uint32_t gen;
+		uint8_t cpl, bits;
+	} jcache[256];
+	struct pcache_entry pcache[PCACHE_SIZE];
 	struct x86_cpu *cpu;
 	CPUX86State *env;
 	const struct interp_mem_ops *mem;
@@ -212,13 +233,11 @@ unsigned x86_fetch(struct interp_cpu *s, uint64_t lin, uint8_t *buf, unsigned n)
 uint64_t x86_mem_read_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size);
 void x86_mem_write_slow(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v);
 
-/* operand helpers */
-uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i);
+/* operand helpers (more below, after the memory fast paths) */
 static inline int x86_insn_seg(struct x86_insn *i, int def)
 {
 	return i->seg >= 0 ? i->seg : def;
 }
-int x86_ea_seg(struct x86_insn *i);
 
 static inline uint64_t size_mask(unsigned size)
 {
@@ -234,10 +253,6 @@ static inline int64_t sext(uint64_t v, unsigned size)
 	}
 }
 
-uint64_t x86_reg_read(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size);
-void x86_reg_write(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size, uint64_t v);
-uint64_t x86_rm_read(struct interp_cpu *s, struct x86_insn *i, unsigned size);
-void x86_rm_write(struct interp_cpu *s, struct x86_insn *i, unsigned size, uint64_t v);
 static inline uint64_t x86_gpr(struct interp_cpu *s, int r, unsigned size)
 {
 	return s->env->regs[r] & size_mask(size);
@@ -349,6 +364,62 @@ static inline void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, un
 		}
 	}
 	x86_mem_write_slow(s, seg, off, size, v);
+}
+
+
+static inline int x86_ea_seg(struct x86_insn *i)
+{
+	if (i->seg >= 0)
+		return i->seg;
+	if (i->base == R_EBP || i->base == R_ESP)
+		return R_SS;
+	return R_DS;
+}
+
+static inline uint64_t x86_ea(struct interp_cpu *s, struct x86_insn *i)
+{
+	uint64_t a = i->disp;
+	if (i->base == 16)
+		a += s->next_rip;
+	else if (i->base >= 0)
+		a += s->env->regs[i->base];
+	if (i->index >= 0)
+		a += s->env->regs[i->index] << i->scale;
+	return a & size_mask(i->addrsize);
+}
+
+static inline uint64_t x86_reg_read(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size)
+{
+	if (size == 1 && !i->rex && reg >= 4 && reg < 8)
+		return (s->env->regs[reg - 4] >> 8) & 0xff;
+	return s->env->regs[reg] & size_mask(size);
+}
+
+static inline void x86_reg_write(struct interp_cpu *s, struct x86_insn *i, int reg, unsigned size,
+				 uint64_t v)
+{
+	if (size == 1 && !i->rex && reg >= 4 && reg < 8) {
+		uint64_t *p = &s->env->regs[reg - 4];
+		*p = (*p & ~0xff00ULL) | ((v & 0xff) << 8);
+		return;
+	}
+	x86_set_gpr(s, reg, size, v);
+}
+
+static inline uint64_t x86_rm_read(struct interp_cpu *s, struct x86_insn *i, unsigned size)
+{
+	if (!i->mem)
+		return x86_reg_read(s, i, i->rm, size);
+	return x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), size);
+}
+
+static inline void x86_rm_write(struct interp_cpu *s, struct x86_insn *i, unsigned size, uint64_t v)
+{
+	if (!i->mem) {
+		x86_reg_write(s, i, i->rm, size, v);
+		return;
+	}
+	x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), size, v);
 }
 
 #endif

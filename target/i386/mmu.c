@@ -33,11 +33,24 @@ static inline uint64_t a20(struct interp_cpu *s, uint64_t pa)
 	return pa & s->a20;
 }
 
+/* Host pointer of a guest-physical RAM page (NULL: not RAM / not writable). */
+static uint8_t *phys_page(struct interp_cpu *s, uint64_t pa, bool write)
+{
+	uint64_t page = pa & ~0xfffULL;
+	struct pcache_entry *e = &s->pcache[(page >> 12) & (PCACHE_SIZE - 1)];
+	if (e->page != page) {
+		e->host_r = s->mem->ram_ptr(s->mem_opaque, page, false);
+		e->host_w = e->host_r ? s->mem->ram_ptr(s->mem_opaque, page, true) : NULL;
+		e->page = page;
+	}
+	return write ? e->host_w : e->host_r;
+}
+
 uint64_t x86_phys_read(struct interp_cpu *s, uint64_t pa, unsigned size)
 {
 	pa = a20(s, pa);
 	if ((pa & 0xfff) + size <= 0x1000) {
-		uint8_t *p = s->mem->ram_ptr(s->mem_opaque, pa, false);
+		uint8_t *p = phys_page(s, pa, false);
 		if (p) {
 			uint64_t v = 0;
 			memcpy(&v, p + (pa & 0xfff), size);
@@ -55,7 +68,7 @@ void x86_phys_write(struct interp_cpu *s, uint64_t pa, unsigned size, uint64_t v
 {
 	pa = a20(s, pa);
 	if ((pa & 0xfff) + size <= 0x1000) {
-		uint8_t *p = s->mem->ram_ptr(s->mem_opaque, pa, true);
+		uint8_t *p = phys_page(s, pa, true);
 		if (p) {
 			memcpy(p + (pa & 0xfff), &v, size);
 			return;
@@ -71,6 +84,7 @@ void x86_phys_write(struct interp_cpu *s, uint64_t pa, unsigned size, uint64_t v
 
 void x86_tlb_flush(struct interp_cpu *s, bool global)
 {
+	s->tlb_gen++;
 	for (int m = 0; m < 2; m++) {
 		for (int k = 0; k < TLB_SIZE; k++) {
 			struct tlb_entry *e = &s->tlb[m][k];
@@ -85,6 +99,11 @@ void x86_tlb_flush(struct interp_cpu *s, bool global)
 			}
 		}
 	}
+	if (global) {
+		/* memory map or A20 may have changed */
+		for (int k = 0; k < PCACHE_SIZE; k++)
+			s->pcache[k].page = 1;
+	}
 	s->a20_env = s->env->a20_mask;
 	s->a20 = s->env->a20_mask ? s->env->a20_mask : ~0ULL;
 }
@@ -97,6 +116,7 @@ void x86_tlb_flush_page(struct interp_cpu *s, uint64_t lin)
 	 * mapping was large. We keep it simple: flush the entry, and the whole TLB
 	 * if any large mapping is cached (tracked loosely). */
 	unsigned idx = (lin >> 12) & (TLB_SIZE - 1);
+	s->tlb_gen++;
 	for (int m = 0; m < 2; m++) {
 		struct tlb_entry *e = &s->tlb[m][idx];
 		e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
@@ -272,12 +292,12 @@ uint64_t x86_translate(struct interp_cpu *s, uint64_t lin, int acc, bool user)
 		e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
 	}
 	e->tag_read = page;
-	e->host_r = (uintptr_t)s->mem->ram_ptr(s->mem_opaque, ppage, false);
+	e->host_r = (uintptr_t)phys_page(s, ppage, false);
 	if (s->walk_rw && s->walk_dirty) {
-		e->host_w = (uintptr_t)s->mem->ram_ptr(s->mem_opaque, ppage, true);
+		e->host_w = (uintptr_t)phys_page(s, ppage, true);
 		e->tag_write = page;
 	} else if (!(env->cr[0] & CR0_WP) && !user && s->walk_dirty) {
-		e->host_w = (uintptr_t)s->mem->ram_ptr(s->mem_opaque, ppage, true);
+		e->host_w = (uintptr_t)phys_page(s, ppage, true);
 		e->tag_write = page;
 	}
 	if (!s->walk_nx)

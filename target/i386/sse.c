@@ -16,6 +16,7 @@
  */
 #include "kemu/common.h"
 #include "target/i386/internal.h"
+#include "target/i386/cpuid.h"
 #include <sys/mman.h>
 
 void x86_fninit(CPUX86State *env);
@@ -152,6 +153,100 @@ static void fxrstor(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int s
 		memcpy(env->xmm[k].b, img + 160 + k * 16, 16);
 }
 
+/*
+ * XSAVE/XRSTOR for x87 and SSE state (XCR0 bits 0-1), standard format, SDM
+ * vol. 1 §13.4-13.8: legacy region (FXSAVE layout) + 64-byte header.
+ * XINUSE is treated as all-ones, which the SDM allows.
+ */
+static void xsave(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int seg)
+{
+	CPUX86State *env = s->env;
+	uint64_t rfbm = env->xcr0 & ((uint32_t)env->regs[R_EAX] | (env->regs[R_EDX] << 32));
+	uint64_t m = size_mask(i->addrsize);
+	struct x86_insn fx = *i;
+	uint8_t img[512];
+
+	/* build the FXSAVE image, then store only the requested parts */
+	memset(img, 0, sizeof(img));
+	fx.opsize = i->rex & 8 ? 8 : 4;
+	(void)fx;
+	unsigned top = (env->fpu_status >> 11) & 7;
+	if (rfbm & 1) {
+		stw_le_p(img + 0, env->fpu_control);
+		stw_le_p(img + 2, env->fpu_status);
+		img[4] = tag_abridge(env->fpu_tag);
+		stw_le_p(img + 6, env->fpu_opcode);
+		stq_le_p(img + 8, env->fpu_ip);
+		stq_le_p(img + 16, env->fpu_dp);
+		for (int k = 0; k < 8; k++) {
+			const struct floatx80 *f = &env->st[(top + k) & 7];
+			stq_le_p(img + 32 + k * 16, f->mantissa);
+			stw_le_p(img + 40 + k * 16, f->sign_exponent);
+		}
+		write_bytes(s, seg, ea, i->addrsize, 0, img, 24);
+		write_bytes(s, seg, ea, i->addrsize, 32, img + 32, 128);
+	}
+	if (rfbm & 2) {
+		stl_le_p(img + 24, env->mxcsr);
+		stl_le_p(img + 28, 0xffff);
+		write_bytes(s, seg, ea, i->addrsize, 24, img + 24, 8);
+		unsigned nxmm = s->code_bits == 64 ? 16 : 8;
+		write_bytes(s, seg, ea, i->addrsize, 160, env->xmm, nxmm * 16);
+	}
+	uint64_t bv = x86_mem_read(s, seg, (ea + 512) & m, 8);
+	bv = (bv & ~rfbm) | (rfbm & 3);
+	x86_mem_write(s, seg, (ea + 512) & m, 8, bv);
+}
+
+static void xrstor(struct interp_cpu *s, struct x86_insn *i, uint64_t ea, int seg)
+{
+	CPUX86State *env = s->env;
+	uint64_t rfbm = env->xcr0 & ((uint32_t)env->regs[R_EAX] | (env->regs[R_EDX] << 32));
+	uint64_t m = size_mask(i->addrsize);
+	uint8_t img[512];
+
+	uint64_t bv = x86_mem_read(s, seg, (ea + 512) & m, 8);
+	uint64_t comp = x86_mem_read(s, seg, (ea + 520) & m, 8);
+	if ((bv & ~env->xcr0) || comp)
+		x86_raise_gp(s, 0);
+	for (unsigned k = 528; k < 576; k += 8)
+		if (x86_mem_read(s, seg, (ea + k) & m, 8))
+			x86_raise_gp(s, 0);
+	read_bytes(s, seg, ea, i->addrsize, 0, img, 512);
+	if (rfbm & 2) {
+		uint32_t mxcsr = ldl_le_p(img + 24);
+		if (mxcsr & ~0xffffu)
+			x86_raise_gp(s, 0);
+		env->mxcsr = mxcsr;
+	}
+	if (rfbm & 1) {
+		if (bv & 1) {
+			env->fpu_control = lduw_le_p(img + 0);
+			env->fpu_status = lduw_le_p(img + 2);
+			env->fpu_opcode = lduw_le_p(img + 6);
+			env->fpu_ip = ldq_le_p(img + 8);
+			env->fpu_dp = ldq_le_p(img + 16);
+			unsigned top = (env->fpu_status >> 11) & 7;
+			for (int k = 0; k < 8; k++) {
+				struct floatx80 *f = &env->st[(top + k) & 7];
+				f->mantissa = ldq_le_p(img + 32 + k * 16);
+				f->sign_exponent = lduw_le_p(img + 40 + k * 16);
+			}
+			env->fpu_tag = tag_expand(env, img[4]);
+		} else {
+			x86_fninit(env);
+			memset(env->st, 0, sizeof(env->st));
+		}
+	}
+	if (rfbm & 2) {
+		unsigned nxmm = s->code_bits == 64 ? 16 : 8;
+		if (bv & 2)
+			memcpy(env->xmm, img + 160, nxmm * 16);
+		else
+			memset(env->xmm, 0, nxmm * 16);
+	}
+}
+
 static void op_grp15(struct interp_cpu *s, struct x86_insn *i)
 {
 	CPUX86State *env = s->env;
@@ -186,6 +281,19 @@ static void op_grp15(struct interp_cpu *s, struct x86_insn *i)
 		sse_check(s);
 		x86_mem_write(s, seg, ea, 4, env->mxcsr);
 		return;
+	case 4: case 5: case 6:	/* xsave, xrstor, xsaveopt */
+		if (i->rep || i->p66 || !s->cpu->cpuid || !x86_cpuid_has_feature(s->cpu->cpuid, "xsave") ||
+		    !(env->cr[4] & CR4_OSXSAVE))
+			x86_raise_ud(s);
+		if (env->cr[0] & CR0_TS)
+			x86_raise(s, EXCP_NM, 0);
+		if (ea & 63)
+			x86_raise_gp(s, 0);
+		if (sub == 5)
+			xrstor(s, i, ea, seg);
+		else
+			xsave(s, i, ea, seg);
+		return;
 	case 7:		/* clflush */
 		x86_mem_read(s, seg, ea, 1);
 		return;
@@ -204,6 +312,7 @@ struct sse_io {
 	uint32_t mxcsr;		/* 0x30 */
 	uint32_t host_mxcsr;	/* 0x34 */
 	uint64_t flags;		/* 0x38 */
+	uint64_t rdx;		/* 0x40 */
 };
 
 typedef void (*sse_stub)(struct sse_io *io);
@@ -239,6 +348,7 @@ static sse_stub stub_get(uint8_t pfx, bool w, unsigned op, uint8_t modrm, int im
 		0x0f, 0xae, 0x5f, 0x34,		/* stmxcsr [rdi+0x34] */
 		0x48, 0x8b, 0x47, 0x20,		/* mov rax, [rdi+0x20] */
 		0x48, 0x8b, 0x4f, 0x28,		/* mov rcx, [rdi+0x28] */
+		0x48, 0x8b, 0x57, 0x40,		/* mov rdx, [rdi+0x40] */
 		0x0f, 0xae, 0x57, 0x30,		/* ldmxcsr [rdi+0x30] */
 	};
 	memcpy(p, head, sizeof(head));
@@ -275,6 +385,7 @@ static sse_stub stub_get(uint8_t pfx, bool w, unsigned op, uint8_t modrm, int im
 	static const uint8_t tail[] = {
 		0x48, 0x89, 0x47, 0x20,		/* mov [rdi+0x20], rax */
 		0x48, 0x89, 0x4f, 0x28,		/* mov [rdi+0x28], rcx */
+		0x48, 0x89, 0x57, 0x40,		/* mov [rdi+0x40], rdx */
 		0x9c, 0x8f, 0x47, 0x38,		/* pushfq; pop qword [rdi+0x38] */
 		0x0f, 0xae, 0x5f, 0x30,		/* stmxcsr [rdi+0x30] */
 		0x0f, 0xae, 0x57, 0x34,		/* ldmxcsr [rdi+0x34] */
@@ -306,6 +417,9 @@ enum sse_class {
 	C_MOVE,		/* written out in sse_move() */
 	C_CVT_TO_MM,	/* mm = op(xmm/mem) (cvt*2pi) */
 	C_CVT_FROM_MM,	/* xmm = op(xmm, mm/mem) (cvtpi2p*) */
+	C_SSE4,		/* SSE4.1/4.2 forms written out in sse4_special() */
+	C_STRI,		/* pcmpestri/pcmpistri: ecx and flags */
+	C_STRM,		/* pcmpestrm/pcmpistrm: xmm0 and flags */
 };
 
 /* per prefix index: 0 none, 1 66, 2 F3, 3 F2 */
@@ -389,13 +503,66 @@ static void __attribute__((constructor)) sse_table_init(void)
 	def(0, 0xd7, 0, C_GPR_DST, 0, false); def(0, 0xd7, 1, C_GPR_DST, 0, false);	/* pmovmskb */
 	def(0, 0xc4, 0, C_GPR_SRCI, 2, false); def(0, 0xc4, 1, C_GPR_SRCI, 2, false);	/* pinsrw */
 	def(0, 0xc5, 0, C_GPR_DSTI, 0, false); def(0, 0xc5, 1, C_GPR_DSTI, 0, false);	/* pextrw */
+	/* SSE3 */
+	def(0, 0x7c, 1, C_OP, 0, true); def(0, 0x7c, 3, C_OP, 0, true);	/* haddpd/haddps */
+	def(0, 0x7d, 1, C_OP, 0, true); def(0, 0x7d, 3, C_OP, 0, true);	/* hsubpd/hsubps */
+	def(0, 0xd0, 1, C_OP, 0, true); def(0, 0xd0, 3, C_OP, 0, true);	/* addsubpd/ps */
+	def(0, 0x12, 2, C_OP, 0, false);	/* movsldup */
+	def(0, 0x16, 2, C_OP, 0, false);	/* movshdup */
+	def(0, 0x12, 3, C_OP, 8, false);	/* movddup */
+	/* SSSE3: 0F 38 00-0B, 1C-1E (MMX and XMM), 0F 3A 0F palignr */
+	for (unsigned op = 0x00; op <= 0x0b; op++) {
+		def(1, op, 0, C_OP, 0, false);
+		def(1, op, 1, C_OP, 0, false);
+	}
+	for (unsigned op = 0x1c; op <= 0x1e; op++) {
+		def(1, op, 0, C_OP, 0, false);
+		def(1, op, 1, C_OP, 0, false);
+	}
+	def(2, 0x0f, 0, C_OPI, 0, false);
+	def(2, 0x0f, 1, C_OPI, 0, false);
+	/* SSE4.1 (66 prefix): 0F 38 */
+	static const uint8_t m38[] = { 0x28, 0x29, 0x2b, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d,
+				       0x3e, 0x3f, 0x40, 0x41 };
+	for (unsigned k = 0; k < sizeof(m38); k++)
+		def(1, m38[k], 1, C_OP, 0, false);
+	static const uint8_t pmov_size[6] = { 8, 4, 2, 8, 4, 8 };
+	for (unsigned k = 0; k < 6; k++) {
+		def(1, 0x20 + k, 1, C_OP, pmov_size[k], false);	/* pmovsx */
+		def(1, 0x30 + k, 1, C_OP, pmov_size[k], false);	/* pmovzx */
+	}
+	def(1, 0x17, 1, C_FLAGS, 0, false);	/* ptest */
+	def(1, 0x10, 1, C_SSE4, 0, false);	/* pblendvb */
+	def(1, 0x14, 1, C_SSE4, 0, false);	/* blendvps */
+	def(1, 0x15, 1, C_SSE4, 0, false);	/* blendvpd */
+	def(1, 0x2a, 1, C_SSE4, 0, false);	/* movntdqa */
+	/* 0F 3A */
+	def(2, 0x08, 1, C_OPI, 0, true); def(2, 0x09, 1, C_OPI, 0, true);	/* roundps/pd */
+	def(2, 0x0a, 1, C_OPI, 4, true); def(2, 0x0b, 1, C_OPI, 8, true);	/* roundss/sd */
+	def(2, 0x0c, 1, C_OPI, 0, false); def(2, 0x0d, 1, C_OPI, 0, false);	/* blendps/pd */
+	def(2, 0x0e, 1, C_OPI, 0, false);	/* pblendw */
+	def(2, 0x40, 1, C_OPI, 0, true); def(2, 0x41, 1, C_OPI, 0, true);	/* dpps/dppd */
+	def(2, 0x42, 1, C_OPI, 0, false);	/* mpsadbw */
+	def(2, 0x21, 1, C_OPI, 4, false);	/* insertps */
+	def(2, 0x20, 1, C_GPR_SRCI, 1, false);	/* pinsrb */
+	def(2, 0x22, 1, C_GPR_SRCI, 0, false);	/* pinsrd/q */
+	for (unsigned op = 0x14; op <= 0x17; op++)
+		def(2, op, 1, C_SSE4, 0, false);	/* pextrb/w/d/q, extractps */
+	/* SSE4.2 */
+	def(1, 0x37, 1, C_OP, 0, false);	/* pcmpgtq */
+	def(2, 0x60, 1, C_STRM, 0, false); def(2, 0x62, 1, C_STRM, 0, false);
+	def(2, 0x61, 1, C_STRI, 0, false); def(2, 0x63, 1, C_STRI, 0, false);
+	for (unsigned op = 0x60; op <= 0x63; op++)
+		sse_table[2][op][1].aligned = false;
 	/* moves */
 	static const uint8_t moves[] = { 0x10, 0x11, 0x12, 0x13, 0x16, 0x17, 0x28, 0x29, 0x2b,
 					 0x6e, 0x6f, 0x7e, 0x7f, 0xd6, 0xe7, 0xf7, 0xc3 };
 	for (unsigned k = 0; k < sizeof(moves); k++)
 		for (int p = 0; p < 4; p++)
-			def(0, moves[k], p, C_MOVE, 0, false);
+			if (sse_table[0][moves[k]][p].cls == C_NONE)
+				def(0, moves[k], p, C_MOVE, 0, false);
 	def(0, 0x77, 0, C_MOVE, 0, false);	/* emms */
+	def(0, 0xf0, 3, C_MOVE, 0, false);	/* lddqu */
 }
 
 /* ---- register files ---- */
@@ -692,6 +859,13 @@ static void sse_move(struct interp_cpu *s, struct x86_insn *i, int pfx)
 				x86_mem_write(s, seg, (di + k) & size_mask(i->addrsize), 1, data[k]);
 		return;
 	}
+	case 0xf0:			/* lddqu xmm, m128 (SSE3) */
+		if (pfx != 3 || !i->mem)
+			break;
+		ea = sse_ea(s, i, 16, false);
+		mem_load(s, i, ea, 16, buf);
+		memcpy(env->xmm[reg].b, buf, 16);
+		return;
 	case 0x77:
 		if (pfx == 0) {		/* emms */
 			env->fpu_tag = 0xffff;
@@ -700,6 +874,79 @@ static void sse_move(struct interp_cpu *s, struct x86_insn *i, int pfx)
 		break;
 	}
 	x86_raise_ud(s);
+}
+
+/* ---- SSE4.1 forms with implicit operands or r/m destinations ---- */
+
+static void sse4_special(struct interp_cpu *s, struct x86_insn *i)
+{
+	CPUX86State *env = s->env;
+	unsigned op = i->op & 0xff;
+	int reg = i->reg;
+	union xmm_reg src;
+
+	if (i->op >> 8 == 2) {		/* 0F 38 */
+		if (op == 0x2a) {	/* movntdqa: aligned load */
+			if (!i->mem)
+				x86_raise_ud(s);
+			mem_load(s, i, sse_ea(s, i, 16, true), 16, src.b);
+			env->xmm[reg] = src;
+			return;
+		}
+		if (i->mem)
+			mem_load(s, i, sse_ea(s, i, 16, true), 16, src.b);
+		else
+			src = env->xmm[i->rm];
+		const union xmm_reg *mask = &env->xmm[0];
+		union xmm_reg *d = &env->xmm[reg];
+		unsigned w = op == 0x10 ? 1 : op == 0x14 ? 4 : 8;
+		for (unsigned k = 0; k < 16; k += w)
+			if (mask->b[k + w - 1] & 0x80)
+				memcpy(d->b + k, src.b + k, w);
+		return;
+	}
+	/* 0F 3A 14-17: pextrb, pextrw, pextrd/q, extractps to r/m */
+	uint8_t imm = i->imm;
+	const union xmm_reg *x = &env->xmm[reg];
+	uint64_t v;
+	unsigned size;
+	switch (op) {
+	case 0x14: v = x->b[imm & 15]; size = 1; break;
+	case 0x15: v = x->w[imm & 7]; size = 2; break;
+	case 0x16:
+		if (i->rex & 8) {
+			v = x->q[imm & 1];
+			size = 8;
+		} else {
+			v = x->l[imm & 3];
+			size = 4;
+		}
+		break;
+	default: v = x->l[imm & 3]; size = 4; break;
+	}
+	if (i->mem)
+		x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), size, v);
+	else
+		x86_set_gpr(s, i->rm, size == 8 ? 8 : (i->rex & 8) ? 8 : 4, v);
+}
+
+/* crc32 (F2 0F 38 F0/F1, SSE4.2) on the host */
+static void op_crc32(struct interp_cpu *s, struct x86_insn *i)
+{
+	if (i->rep != 0xf2) {
+		log_unimp("movbe (not advertised)");
+		x86_raise_ud(s);
+	}
+	unsigned size = (i->op & 1) ? i->opsize : 1;
+	uint64_t src = x86_rm_read(s, i, size);
+	uint64_t acc = (uint32_t)s->env->regs[i->reg];
+	switch (size) {
+	case 1: { uint8_t b = src; asm("crc32b %1, %k0" : "+r"(acc) : "r"(b)); break; }
+	case 2: { uint16_t w = src; asm("crc32w %1, %k0" : "+r"(acc) : "r"(w)); break; }
+	case 4: { uint32_t l = src; asm("crc32l %1, %k0" : "+r"(acc) : "r"(l)); break; }
+	default: asm("crc32q %1, %0" : "+r"(acc) : "r"(src)); break;
+	}
+	x86_set_gpr(s, i->reg, i->opsize == 8 ? 8 : 4, (uint32_t)acc);
 }
 
 /* ---- dispatch ---- */
@@ -728,6 +975,10 @@ static void op_sse(struct interp_cpu *s, struct x86_insn *i)
 		sse_move(s, i, pfx);
 		return;
 	}
+	if (e->cls == C_SSE4) {
+		sse4_special(s, i);
+		return;
+	}
 
 	struct sse_io io;
 	memset(&io, 0, sizeof(io));
@@ -739,8 +990,15 @@ static void op_sse(struct interp_cpu *s, struct x86_insn *i)
 	bool w = i->rex & 8;
 	bool src_mm = false, dst_mm = mmx;
 
-	if (e->cls == C_OPI || e->cls == C_GPR_DSTI || e->cls == C_GPR_SRCI || e->cls == C_SHIFTI)
+	if (e->cls == C_OPI || e->cls == C_GPR_DSTI || e->cls == C_GPR_SRCI || e->cls == C_SHIFTI ||
+	    e->cls == C_STRI || e->cls == C_STRM)
 		imm = i->imm & 0xff;
+	if (i->op == MAP_3A + 0x21 && i->mem)
+		imm &= 0x3f;	/* insertps from memory: no source lane */
+	if (e->cls == C_STRI || e->cls == C_STRM) {
+		io.rax = env->regs[R_EAX];
+		io.rdx = env->regs[R_EDX];
+	}
 	if (e->cls == C_CVT_FROM_MM)
 		src_mm = true;
 	if (e->cls == C_CVT_TO_MM)
@@ -884,6 +1142,14 @@ static void op_sse(struct interp_cpu *s, struct x86_insn *i)
 	case C_FLAGS:
 		env->rflags = (env->rflags & ~(uint64_t)STATUS_FLAGS) | (io.flags & STATUS_FLAGS);
 		return;
+	case C_STRI:
+		env->rflags = (env->rflags & ~(uint64_t)STATUS_FLAGS) | (io.flags & STATUS_FLAGS);
+		x86_set_gpr(s, R_ECX, 4, io.rcx);
+		return;
+	case C_STRM:
+		env->rflags = (env->rflags & ~(uint64_t)STATUS_FLAGS) | (io.flags & STATUS_FLAGS);
+		memcpy(env->xmm[0].b, io.dst, 16);
+		return;
 	case C_GPR_DST: case C_GPR_DSTI:
 		x86_set_gpr(s, reg, w ? 8 : 4, io.rax);
 		return;
@@ -916,5 +1182,6 @@ void x86_sse_register(void)
 				if (sse_table[map][op][p].cls != C_NONE)
 					x86_handlers[(MAP_0F + map * 0x100) | op] = op_sse;
 	x86_handlers[MAP_0F + 0xae] = op_grp15;
+	x86_handlers[MAP_38 + 0xf0] = x86_handlers[MAP_38 + 0xf1] = op_crc32;
 	(void)x86_fninit;
 }

@@ -311,6 +311,12 @@ static void store_mem(struct interp_cpu *s, struct x86_insn *i, int kind, f80 v)
 		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, sw); x86_mem_write(s, seg, ea, 4, (uint32_t)r); break; }
 	case 3: { int16_t r; fpu_enter(env); asm volatile("fldt %1\n\tfistps %0" : "=m"(r) : "m"(x) : "memory");
 		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, sw); x86_mem_write(s, seg, ea, 2, (uint16_t)r); break; }
+	case 6: { int32_t r; fpu_enter(env); asm volatile("fldt %1\n\tfisttpl %0" : "=m"(r) : "m"(x) : "memory");
+		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, 0); x86_mem_write(s, seg, ea, 4, (uint32_t)r); break; }
+	case 7: { int64_t r; fpu_enter(env); asm volatile("fldt %1\n\tfisttpll %0" : "=m"(r) : "m"(x) : "memory");
+		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, 0); x86_mem_write(s, seg, ea, 8, (uint64_t)r); break; }
+	case 8: { int16_t r; fpu_enter(env); asm volatile("fldt %1\n\tfisttps %0" : "=m"(r) : "m"(x) : "memory");
+		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, 0); x86_mem_write(s, seg, ea, 2, (uint16_t)r); break; }
 	case 4: { int64_t r; fpu_enter(env); asm volatile("fldt %1\n\tfistpll %0" : "=m"(r) : "m"(x) : "memory");
 		unsigned sw = fpu_leave(); fpu_flags(env, sw & 0x3f); set_c1(env, sw); x86_mem_write(s, seg, ea, 8, (uint64_t)r); break; }
 	default: {
@@ -359,6 +365,7 @@ static void run_special(struct interp_cpu *s, uint8_t modrm, int nin, int delta)
 				if (delta > 0)
 					push(s, to_host(&indefinite));
 			}
+			env->fpu_status &= ~SW_C1;	/* underflow wins over overflow */
 			return;
 		}
 		in[k] = to_host(&env->st[phys(env, k)]);
@@ -571,6 +578,12 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 		case 3:
 			switch (sub) {
 			case 0: push_load(s, i, 1); return;
+			case 1:	/* fisttp m32int (SSE3) */
+				if (!get(s, 0, &a))
+					return;
+				store_mem(s, i, 6, a);
+				pop(s);
+				return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -590,6 +603,12 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 		case 5:
 			switch (sub) {
 			case 0: push_load(s, i, 2); return;
+			case 1:	/* fisttp m64int */
+				if (!get(s, 0, &a))
+					return;
+				store_mem(s, i, 7, a);
+				pop(s);
+				return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;
@@ -604,6 +623,12 @@ void x87_fpu_op(struct interp_cpu *s, struct x86_insn *i)
 		case 7:
 			switch (sub) {
 			case 0: push_load(s, i, 3); return;
+			case 1:	/* fisttp m16int */
+				if (!get(s, 0, &a))
+					return;
+				store_mem(s, i, 8, a);
+				pop(s);
+				return;
 			case 2: case 3:
 				if (!get(s, 0, &a))
 					return;

@@ -8,6 +8,7 @@
  */
 #include "kemu/common.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +110,45 @@ static void test_cli_features_not_there_yet_are_refused(void)
 	expect_error("-accel test -machine pc,smm=on", "SMM is not supported");
 }
 
+/*
+ * -daemonize returns once the VM is up; -pidfile names the daemon, which a
+ * SIGTERM ends in order; a second instance with the same pidfile is refused.
+ */
+static void test_cli_daemonize_pidfile_and_sigterm(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("kemu-cli-XXXXXX", NULL);
+	g_autofree char *pidfile = g_build_filename(dir, "kemu.pid", NULL);
+	g_autofree char *args = g_strdup_printf("-accel test -daemonize -pidfile %s -name demo,process=kemu-cli-test",
+						 pidfile);
+	g_autofree char *args2 = g_strdup_printf("-accel test -pidfile %s", pidfile);
+	g_autofree char *contents = NULL;
+	g_autofree char *comm = NULL;
+	g_autofree char *comm_path = NULL;
+	struct run_result r;
+	pid_t pid;
+	int i;
+
+	run_kemu(&r, args);
+	g_assert_cmpint(r.status, ==, 0);
+	run_result_clear(&r);
+	g_assert_true(g_file_get_contents(pidfile, &contents, NULL, NULL));
+	pid = atoi(contents);
+	g_assert_cmpint(pid, >, 1);
+	g_assert_cmpint(kill(pid, 0), ==, 0);
+	comm_path = g_strdup_printf("/proc/%d/comm", pid);
+	g_assert_true(g_file_get_contents(comm_path, &comm, NULL, NULL));
+	g_assert_cmpstr(g_strstrip(comm), ==, "kemu-cli-test");
+
+	expect_error(args2, "cannot lock pid file");
+
+	g_assert_cmpint(kill(pid, SIGTERM), ==, 0);
+	for (i = 0; i < 200 && kill(pid, 0) == 0; i++)
+		g_usleep(20000);
+	g_assert_cmpint(kill(pid, 0), ==, -1);
+	unlink(pidfile);
+	rmdir(dir);
+}
+
 static void test_cli_informational_options(void)
 {
 	struct run_result r;
@@ -156,5 +196,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/features_not_there_yet_are_refused",
 			test_cli_features_not_there_yet_are_refused);
 	g_test_add_func("/cli/informational_options", test_cli_informational_options);
+	g_test_add_func("/cli/daemonize_pidfile_and_sigterm", test_cli_daemonize_pidfile_and_sigterm);
 	return g_test_run();
 }

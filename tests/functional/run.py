@@ -27,6 +27,7 @@ Logs of every run: tests/functional/work/logs/<case>.<accel>.log.
 This is not a unit-test framework: no fixtures, no retries, no flaky marks.
 """
 import argparse
+import concurrent.futures
 import fnmatch
 import glob
 import os
@@ -68,7 +69,9 @@ class Case:
         self.name, self.args, self.status = name, args, status
         self.expect, self.reject = list(expect), list(reject)
         self.deadline = deadline
-        self.kvm_deadline = kvm_deadline or deadline
+        # KVM deadlines only catch hangs: on PVM, firmware runs in the host's
+        # instruction emulator and a loaded machine stretches that a lot
+        self.kvm_deadline = kvm_deadline or max(3 * deadline, 60)
         self.kinds, self.feed, self.linux = kinds, feed, linux
         self.pvm_skip = pvm_skip or (PVM_LINUX if linux else None)
         self.qemu_pvm_skip = qemu_pvm_skip
@@ -83,7 +86,7 @@ def mb(guest, append=None, *extra):
     return a + list(extra)
 
 
-ALWAYS_REJECT = [r'FAIL', r'unexpected exception']
+ALWAYS_REJECT = [r'[A-Z0-9]+: FAIL\b', r'unexpected exception']
 
 
 def cases():
@@ -120,32 +123,47 @@ def cases():
              qemu_pvm_skip_accels=('kvm', 'kvm-split'),
              expect=[r'HOSTILE: start', r'fw_cfg DMA at nonsense done',
                      r'HOSTILE: all ports done, triple-faulting']))
-    add(Case('hostile-fwcfg-huge', mb('hostile.elf', 'seed=3 phases=f dmalen=0xffffffff', '-no-reboot'),
+    add(Case('hostile-fwcfg-huge', mb('hostile.elf', 'seed=3 phases=f dmalen=0xffffffff romdesc=1', '-no-reboot'),
              status=0, deadline=60, kvm_deadline=120,
-             qemu_skip='QEMU 7.2 spends minutes zero-filling a ~4 GiB fw_cfg DMA read of a '
-             'missing key into unassigned address space (found by this case)',
+             qemu_skip='QEMU 7.2 does not finish fw_cfg DMA reads of GiBs (a missing key zero-fills '
+             'unassigned address space; a descriptor read from ROM asks for GiBs) '
+             'within 60 s (found by this case)',
              expect=[r'HOSTILE: start', r'fw_cfg DMA at nonsense done']))
     add(Case('hostile-mmio-ports', mb('hostile.elf', 'seed=2 phases=mp', '-no-reboot'), status=0,
              deadline=60, kvm_deadline=120,
              expect=[r'HOSTILE: start', r'MMIO writes .* done', r'HOSTILE: all ports done, triple-faulting']))
     add(Case('hostile-resets', mb('hostile.elf', 'seed=4 resets=1 phases=pm', '-no-reboot'), status=0,
              deadline=60, kvm_deadline=120, expect=[r'HOSTILE: start, seed 0x4, including reset ports']))
-    sysret_qemu = ('SYSRET to ring 3 ends in a triple fault under PVM (KVM runs no unmodified '
-                   'guest user mode there); kemu must fall back to its interpreter')
+    sysret_qemu = ('the first SYSRET to ring 3 triple-faults under PVM (QEMU resets the guest); '
+                   'kemu must fall back to its interpreter')
+    # Measured with kemu (docs/kvm-pvm-notes.md): PVM loads the user CS/SS of a
+    # non-PVM guest's SYSRET and then faults; completing the SYSRET from
+    # userspace gets the loop through, but the guest's ring-3 port I/O
+    # (IOPL 3) faults next. Not an emulation failure exit, so no fallback.
+    sysret_pvm = ('KVM here is PVM: a non-PVM guest cannot enter ring 3 (SYSRET loads the user '
+                  'CS/SS, then faults; ring-3 IOPL-3 port I/O faults too), as for QEMU; see '
+                  'docs/kvm-pvm-notes.md')
     add(Case('longmode', mb('longmode.elf', 'iters=0'), expect=[r'LONGMODE: 64-bit arithmetic ok',
                                                                r'LONGMODE: PASS']))
     add(Case('longmode-syscall', mb('longmode.elf', 'iters=1000', '-no-reboot'),
-             qemu_pvm_skip=sysret_qemu,
+             qemu_pvm_skip=sysret_qemu, pvm_skip=sysret_pvm,
              expect=[r'LONGMODE: 1000 SYSCALL/SYSRET', r'LONGMODE: PASS']))
+    add(Case('multiboot-modules', mb('mbmods.elf', 'mods=2 mod0size=65536 mod0byte=0xfff0:0xb0',
+                                     '-initrd', '{G}/bios-exit.bin modarg=1,{G}/pvh.elf'),
+             expect=[r"MBMODS: cmdline '\S*mbmods\.elf mods=2", r"module 0 \[.*bios-exit\.bin modarg=1'",
+                     r"module 1 \[.*pvh\.elf'", r'MBMODS: PASS']))
+    add(Case('multiboot-aout', mb('mbmods-aout.bin', 'mods=1 mod0size=65536',
+                                  '-initrd', '{G}/bios-loop16.bin'),
+             expect=[r"module 0 \[.*bios-loop16\.bin'", r'MBMODS: PASS']))
     add(Case('pvh', mb('pvh.elf', 'mem=128', '-m', '128'), expect=[r'PVH: PASS']))
     add(Case('bzimage', mb('bzimage.bin', 'mem=128 bzmagic=xyzzy expect=xyzzy', '-m', '128'),
              expect=[r'BZIMAGE: entered via the (32|64)-bit entry', r'BZIMAGE: PASS']))
-    add(Case('bench-bios-exit', ['-bios', '{G}/bios-exit.bin'], status=1))
+    add(Case('bench-bios-exit', ['-bios', '{G}/bios-exit.bin']))
     add(Case('bench-loop16', ['-bios', '{G}/bios-loop16.bin'], kinds=('interp',), deadline=60))
     add(Case('bench-mixed32', mb('bench32.elf', 'mode=mixed iters=100000')))
     add(Case('bench-copy32', mb('bench32.elf', 'mode=copy iters=4')))
     add(Case('bench-syscall64', mb('longmode.elf', 'bench=1 iters=100000', '-no-reboot'),
-             qemu_pvm_skip=sysret_qemu, expect=[r'bench 100000 syscalls']))
+             qemu_pvm_skip=sysret_qemu, pvm_skip=sysret_pvm, expect=[r'bench 100000 syscalls']))
     add(Case('demo', mb('demo.elf', None, '-smp', '2', '-m', '256'), status=0,
              expect=[r'CPUs    : 2', r'DEMO: PASS']))
     linux = ['-kernel', '{KERNEL}', '-initrd', '{INITRD}', '-m', '512', '-no-reboot']
@@ -283,6 +301,10 @@ def main():
                     help='where the built guests go')
     ap.add_argument('--no-build', action='store_true', help='do not run make for the guests')
     ap.add_argument('--deadline-scale', type=float, default=float(os.environ.get('KEMU_DEADLINE_SCALE', 1)))
+    ap.add_argument('-j', '--jobs', type=int, default=int(os.environ.get('KEMU_TEST_JOBS', 1)),
+                    help='cases run at once (default 1: the CPU is shared)')
+    ap.add_argument('--require-emulator', action='store_true',
+                    help='a missing emulator binary is a failure, not a skip')
     ap.add_argument('--list', action='store_true')
     ap.add_argument('-v', '--verbose', action='store_true', help='print the log tail of failures')
     a = ap.parse_args()
@@ -325,12 +347,17 @@ def main():
             if r.returncode:
                 initrd_why = 'build-initramfs.sh failed: ' + last_line(r.stdout.decode(errors='replace'))
 
+    if not have_emulator and a.require_emulator:
+        print('FAIL emulator [-]: no emulator binary at %s' % resolved)
+        print('0 passed, 1 failed, 0 skipped')
+        return 1
     kvm_ok, kvm_why, pvm = kvm_status()
     accels = a.accel or list(ACCELS)
     npass = nfail = nskip = 0
     print('# %s: %s; kvm: %s%s' % (flavour, resolved, 'yes' if kvm_ok else 'no (%s)' % kvm_why,
                                    ', PVM' if pvm else ''))
     sys.stdout.flush()
+    jobs = []
     for c in sel:
         for acc in accels:
             spec = ACCELS[acc]
@@ -347,6 +374,10 @@ def main():
             elif (spec['kind'] == 'kvm' and pvm and flavour == 'qemu' and c.qemu_pvm_skip and
                   acc in (c.qemu_pvm_skip_accels or ACCELS)):
                 why = 'QEMU cannot run this on PVM: ' + c.qemu_pvm_skip
+            elif (acc == 'kvm-off' and pvm and flavour == 'qemu' and '-smp' in c.args and
+                  c.args[c.args.index('-smp') + 1] != '1'):
+                why = ('QEMU cannot run this on PVM: with kernel-irqchip=off (userspace LAPIC, '
+                       'deprecated in QEMU) SeaBIOS hangs when -smp > 1')
             elif flavour == 'qemu' and c.qemu_skip:
                 why = 'QEMU cannot pass this: ' + c.qemu_skip
             elif c.linux and not kernel:
@@ -366,8 +397,20 @@ def main():
             cmd = [resolved] + COMMON + accel_args + args
             deadline = (c.deadline if spec['kind'] == 'interp' else c.kvm_deadline) * a.deadline_scale
             log = os.path.join(WORK, 'logs', '%s.%s.log' % (c.name, acc))
+            jobs.append((c, tag, cmd, deadline, log))
+
+    lock = threading.Lock()
+
+    def run_job(job):
+        nonlocal npass, nfail
+        c, tag, cmd, deadline, log = job
+        try:
             rc, timed_out, elapsed, out = Run(cmd, c.feed, deadline, log).go()
             bad = judge(c, rc, timed_out, out, deadline)
+        except OSError as e:
+            rc, timed_out, elapsed, out = None, False, 0.0, ''
+            bad = 'could not run %s: %s' % (cmd[0], e)
+        with lock:
             if bad:
                 print('FAIL %s: %s (%.2fs)' % (tag, bad, elapsed))
                 if a.verbose:
@@ -379,6 +422,13 @@ def main():
                 print('PASS %s (%.2fs)' % (tag, elapsed))
                 npass += 1
             sys.stdout.flush()
+
+    if a.jobs > 1:
+        with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
+            list(ex.map(run_job, jobs))
+    else:
+        for job in jobs:
+            run_job(job)
     print('%d passed, %d failed, %d skipped' % (npass, nfail, nskip))
     return 1 if nfail else 0
 

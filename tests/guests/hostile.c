@@ -13,7 +13,8 @@
  * Any of these may legitimately reset or power off the machine, so the
  * runner passes -no-reboot and expects a clean exit with status 0 within the
  * deadline, no crash (signal) and no hang. seed=N picks the random sequence,
- * phases=mfp which phases run, in which order.
+ * phases=mfp which phases run, in which order; dmalen= and romdesc=1
+ * make the fw_cfg DMA phase far heavier (see hostile_fw_cfg).
  */
 #include "lib/rt.h"
 #include "lib/multiboot.h"
@@ -80,8 +81,8 @@ static void fw_cfg_dma_kick(uint64_t desc)
 
 static void hostile_fw_cfg(void)
 {
-	/* dmalen=N caps transfer lengths (default 1 MiB; 0xffffffff for the worst case) */
-	uint32_t dma_max = (uint32_t)cmdline_get_u64("dmalen", 0x100000);
+	/* dmalen=N caps transfer lengths (default 4 KiB; 0xffffffff for the worst case) */
+	uint32_t dma_max = (uint32_t)cmdline_get_u64("dmalen", 0x1000);
 	if (!dma_max)
 		dma_max = 1;
 	static struct fw_cfg_dma d __attribute__((aligned(16)));
@@ -95,7 +96,14 @@ static void hostile_fw_cfg(void)
 		0xffff0000ull, 0xe0000000ull, ram_top_below_4g(), 0xfec00000ull,
 	};
 	/* descriptors themselves at nonsense addresses */
+	/*
+	 * Descriptors read from ROM (0xfffff000, 0xffff0000) decode to whatever
+	 * lengths the firmware bytes say, often GiBs: only with romdesc=1.
+	 */
+	bool romdesc = cmdline_get_u64("romdesc", 0);
 	for (unsigned i = 0; i < 8; i++) {
+		if (!romdesc && (nonsense[i] == 0xfffff000ull || nonsense[i] == 0xffff0000ull))
+			continue;
 		if (verbose)
 			printf("HOSTILE: fw_cfg DMA descriptor at 0x%llx\n", (unsigned long long)nonsense[i]);
 		fw_cfg_dma_kick(nonsense[i]);

@@ -162,7 +162,13 @@ static void gen_x87(struct code *c)
 	case 9: mem_d8(c, (const uint8_t[]){ 0xdb, 0xdf }[rndn(2)], 2 + rndn(2)); break; /* fist(p) */
 	case 10: emit(c, rndn(2) ? 0xdb : 0xdf); emit(c, (rndn(2) ? 0xe8 : 0xf0) | rndn(8)); break; /* fcomi */
 	case 11: emit(c, 0xd9); emit(c, (const uint8_t[]){ 0xe0, 0xe1, 0xe4, 0xe5, 0xe8, 0xeb, 0xee, 0xfa, 0xfc, 0xfd, 0xf8, 0xf5, 0xf4, 0xf6, 0xf7 }[rndn(15)]); break;
-	case 12: emit(c, 0xdf); emit(c, 0xe0); break;		/* fnstsw ax */
+	case 12:
+		if (rndn(2)) {
+			emit(c, 0xdf); emit(c, 0xe0);		/* fnstsw ax */
+		} else {
+			mem_d8(c, (const uint8_t[]){ 0xdb, 0xdd, 0xdf }[rndn(3)], 1);	/* fisttp */
+		}
+		break;
 	case 13: emit(c, 0xdd); emit(c, 0xd8 | rndn(8)); break;	/* fstp st(i) */
 	case 14: emit(c, 0xda + rndn(2)); emit(c, 0xc0 | rndn(32)); break;	/* fcmov */
 	default: emit(c, 0xd8); emit(c, 0xd0 | rndn(16)); break;	/* fcom/fcomp st(i) */
@@ -195,6 +201,9 @@ static const struct { uint8_t pfx, op; bool imm; uint8_t kind; } sse_ops[] = {
 	{ 0x66, 0xc4, true, 2 }, { 0x66, 0xc5, true, 1 },
 	/* MMX */
 	{ 0, 0xfc }, { 0, 0xef }, { 0, 0x61 }, { 0, 0x6b }, { 0, 0xe5 }, { 0, 0x70, true },
+	/* SSE3 */
+	{ 0x66, 0x7c }, { 0xf2, 0x7c }, { 0x66, 0x7d }, { 0xf2, 0x7d }, { 0x66, 0xd0 }, { 0xf2, 0xd0 },
+	{ 0xf3, 0x12 }, { 0xf3, 0x16 }, { 0xf2, 0x12 }, { 0xf2, 0xf0, false, 5 },
 	/* moves */
 	{ 0, 0x10 }, { 0x66, 0x10 }, { 0xf3, 0x10 }, { 0xf2, 0x11 }, { 0, 0x28 }, { 0x66, 0x29 },
 	{ 0x66, 0x6f }, { 0xf3, 0x6f }, { 0x66, 0x7f }, { 0xf3, 0x7f }, { 0, 0x12 }, { 0, 0x16 },
@@ -202,8 +211,100 @@ static const struct { uint8_t pfx, op; bool imm; uint8_t kind; } sse_ops[] = {
 	{ 0x66, 0x7e, false, 4 }, { 0, 0x6f }, { 0, 0x7f },
 };
 
+static void gen_ssse3(struct code *c)
+{
+	static const uint8_t ops[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+				       0x0a, 0x0b, 0x1c, 0x1d, 0x1e, 0x0f };
+	uint8_t op = ops[rndn(sizeof(ops))];
+	bool xmm = rndn(4) != 0, mem = rndn(3) == 0;
+	int reg = rndn(xmm ? 16 : 8), rm = rndn(xmm ? 16 : 8);
+	if (xmm)
+		emit(c, 0x66);
+	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0);
+	if (rex != 0x40)
+		emit(c, rex);
+	emit(c, 0x0f);
+	emit(c, op == 0x0f ? 0x3a : 0x38);
+	emit(c, op);
+	if (mem) {
+		emit(c, 0x43 | ((reg & 7) << 3));
+		emit(c, (uint8_t)(int8_t)(((int)rndn(14) - 7) * 16));
+	} else {
+		emit(c, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+	}
+	if (op == 0x0f)
+		emit(c, rnd());
+	if (!xmm) {
+		emit(c, 0x0f);
+		emit(c, 0x77);
+	}
+}
+
+static void gen_sse4(struct code *c)
+{
+	static const struct { uint8_t map, op; uint8_t kind; } ops[] = {
+		/* kind: 0 xmm,xmm/m  1 +imm  2 r/m dest +imm  3 gpr src +imm  4 mem only  5 crc32 */
+		{ 0x38, 0x10 }, { 0x38, 0x14 }, { 0x38, 0x15 }, { 0x38, 0x17 }, { 0x38, 0x20 },
+		{ 0x38, 0x21 }, { 0x38, 0x22 }, { 0x38, 0x23 }, { 0x38, 0x24 }, { 0x38, 0x25 },
+		{ 0x38, 0x28 }, { 0x38, 0x29 }, { 0x38, 0x2a, 4 }, { 0x38, 0x2b }, { 0x38, 0x30 },
+		{ 0x38, 0x31 }, { 0x38, 0x32 }, { 0x38, 0x33 }, { 0x38, 0x34 }, { 0x38, 0x35 },
+		{ 0x38, 0x37 }, { 0x38, 0x38 }, { 0x38, 0x39 }, { 0x38, 0x3a }, { 0x38, 0x3b },
+		{ 0x38, 0x3c }, { 0x38, 0x3d }, { 0x38, 0x3e }, { 0x38, 0x3f }, { 0x38, 0x40 },
+		{ 0x38, 0x41 }, { 0x3a, 0x08, 1 }, { 0x3a, 0x09, 1 }, { 0x3a, 0x0a, 1 }, { 0x3a, 0x0b, 1 },
+		{ 0x3a, 0x0c, 1 }, { 0x3a, 0x0d, 1 }, { 0x3a, 0x0e, 1 }, { 0x3a, 0x14, 2 }, { 0x3a, 0x15, 2 },
+		{ 0x3a, 0x16, 2 }, { 0x3a, 0x17, 2 }, { 0x3a, 0x20, 3 }, { 0x3a, 0x21, 1 }, { 0x3a, 0x22, 3 },
+		{ 0x3a, 0x40, 1 }, { 0x3a, 0x41, 1 }, { 0x3a, 0x42, 1 }, { 0x3a, 0x60, 1 }, { 0x3a, 0x61, 1 },
+		{ 0x3a, 0x62, 1 }, { 0x3a, 0x63, 1 }, { 0x38, 0xf0, 5 }, { 0x38, 0xf1, 5 },
+	};
+	unsigned k = rndn(G_N_ELEMENTS(ops));
+	uint8_t kind = ops[k].kind;
+	bool mem = kind == 4 || rndn(3) == 0;
+	int reg = rndn(16), rm = rndn(16);
+	bool w = rndn(2);
+	if (kind == 2 || kind == 3)
+		rm = rnd_reg(8);
+	if (kind == 5) {
+		reg = rnd_reg(4);
+		rm = rnd_reg(4);
+	}
+	if ((kind == 2 || kind == 3) && rndn(2))
+		w = false;
+	emit(c, kind == 5 ? 0xf2 : 0x66);
+	if (kind == 5 && ops[k].op == 0xf1 && rndn(3) == 0) {
+		emit(c, 0x66);
+		w = false;
+	}
+	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0) |
+		      ((w && (kind == 2 || kind == 3 || kind == 5)) ? 8 : 0);
+	if (rex != 0x40)
+		emit(c, rex);
+	emit(c, 0x0f);
+	emit(c, ops[k].map);
+	emit(c, ops[k].op);
+	if (mem) {
+		emit(c, 0x43 | ((reg & 7) << 3));
+		emit(c, (uint8_t)(int8_t)(((int)rndn(14) - 7) * 16));
+	} else {
+		emit(c, 0xc0 | ((reg & 7) << 3) | (rm & 7));
+	}
+	if (kind >= 1 && kind <= 3) {
+		uint8_t imm = rnd();
+		if (ops[k].op >= 0x08 && ops[k].op <= 0x0b)
+			imm &= 0x0f;
+		emit(c, imm);
+	}
+}
+
 static void gen_sse(struct code *c)
 {
+	if (rndn(6) == 0) {
+		gen_ssse3(c);
+		return;
+	}
+	if (rndn(5) == 0) {
+		gen_sse4(c);
+		return;
+	}
 	unsigned k = rndn(G_N_ELEMENTS(sse_ops));
 	int reg = rndn(16), rm = rndn(16);
 	bool mem = rndn(3) == 0;
@@ -226,6 +327,8 @@ static void gen_sse(struct code *c)
 		mem = true;
 	if (sse_ops[k].op == 0x50 || sse_ops[k].op == 0xd7 || sse_ops[k].op == 0xc5)
 		mem = false;
+	if (kind == 5)
+		mem = true;	/* lddqu: memory only */
 	if (sse_ops[k].pfx)
 		emit(c, sse_ops[k].pfx);
 	uint8_t rex = 0x40 | ((reg & 8) ? 4 : 0) | (!mem && (rm & 8) ? 1 : 0) | ((kind && w) ? 8 : 0);
@@ -267,6 +370,8 @@ static void gen_one(struct code *c)
 		insn_rm(c, size, op, 1, reg, rm);
 		break;
 	case 3: case 4:		/* ALU r/m, imm */
+		if (rm < 0 && rndn(4) == 0)
+			emit(c, 0xf0);	/* lock (cmp: #UD) */
 		op[0] = size == 1 ? 0x80 : (rndn(2) ? 0x83 : 0x81);
 		insn_rm(c, size, op, 1, rndn(8), rm);
 		imm(c, op[0] == 0x81 ? (size == 2 ? 2 : 4) : 1);
@@ -502,6 +607,8 @@ static void gen_one(struct code *c)
 		}
 		break;
 	case 27:		/* mov in all directions, including high byte registers */
+		if (rndn(8) == 0)
+			emit(c, 0xf0);	/* lock mov: #UD */
 		op[0] = 0x88 | (rndn(2) << 1) | w;
 		insn_rm(c, size, op, 1, reg, rm);
 		break;

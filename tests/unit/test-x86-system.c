@@ -360,6 +360,50 @@ static void test_nx_fetch_fault_sets_instruction_bit(void)
 	free_cpu(cpu);
 }
 
+static void test_reserved_bits_in_page_tables_fault_with_rsvd(void)
+{
+	/* PAE without EFER.NXE: bit 63 is reserved; bits above MAXPHYADDR too */
+	static const uint64_t bad[] = { 1ULL << 63, 1ULL << 45 };
+	for (unsigned k = 0; k < G_N_ELEMENTS(bad); k++) {
+		struct x86_cpu *cpu = new_cpu();
+		CPUX86State *env = &cpu->env;
+		enter_pm32(cpu);
+		stq_le_p(ram + 0x30000, 0x31000 | 1);
+		stq_le_p(ram + 0x31000, 0x0 | 0x83);
+		stq_le_p(ram + 0x31008, 0x200000 | 0x83 | bad[k]);
+		env->cr[3] = 0x30000;
+		env->cr[4] |= CR4_PAE;
+		env->cr[0] |= CR0_PG;
+		static const uint8_t rd[] = { 0xa1, 0x10, 0x00, 0x20, 0x00, 0xf4 };
+		memcpy(ram + 0x5000, rd, sizeof(rd));
+		env->rip = 0x5000;
+		run(cpu, 2);
+		g_assert_cmpint(caught_vec, ==, EXCP_PF);
+		g_assert_cmphex(caught_err, ==, PF_P | PF_RSVD);
+		g_assert_cmphex(env->cr[2], ==, 0x200010);
+		free_cpu(cpu);
+	}
+}
+
+static void test_lock_prefix_only_on_memory_read_modify_write(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	/* lock add [0x6000], eax is fine; lock mov [0x6000], eax is #UD */
+	static const uint8_t ok[] = { 0xf0, 0x01, 0x05, 0x00, 0x60, 0x00, 0x00 };
+	static const uint8_t bad[] = { 0xf0, 0x89, 0x05, 0x00, 0x60, 0x00, 0x00 };
+	memcpy(ram + 0x5000, ok, sizeof(ok));
+	memcpy(ram + 0x5007, bad, sizeof(bad));
+	env->regs[R_EAX] = 5;
+	env->rip = 0x5000;
+	run(cpu, 2);
+	g_assert_cmphex(ldl_le_p(ram + 0x6000), ==, 5);
+	g_assert_cmpint(caught_vec, ==, EXCP_UD);
+	g_assert_cmphex(env->rip, ==, 0x5007);
+	free_cpu(cpu);
+}
+
 static void test_ring3_int_through_dpl3_gate_switches_stack_and_iret_returns(void)
 {
 	struct x86_cpu *cpu = new_cpu();
@@ -595,6 +639,128 @@ static void test_a20_mask_wraps_at_one_megabyte(void)
 	free_cpu(cpu);
 }
 
+static void test_iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	stl_le_p(ram + TSS_BASE + 4, 0x90000);		/* ESP0 */
+	stl_le_p(ram + TSS_BASE + 8, 0x10);		/* SS0 */
+	idt32_set(EXCP_GP, 0x08, 0x7000, 0xe, 0);
+	ram[0x7000] = 0xf4;
+	/* vm86 code at 0100:0010: int 0x21 */
+	ram[0x1010] = 0xcd;
+	ram[0x1011] = 0x21;
+	/* iret frame on the ring-0 stack: EIP CS EFLAGS ESP SS ES DS FS GS */
+	uint32_t frame[9] = { 0x10, 0x100, X86_EFLAGS_VM | X86_EFLAGS_FIXED | X86_EFLAGS_IF, 0xfffe,
+			      0x200, 0x300, 0x400, 0x500, 0x600 };
+	memcpy(ram + 0x80000 - sizeof(frame), frame, sizeof(frame));
+	env->regs[R_ESP] = 0x80000 - sizeof(frame);
+	ram[0x5000] = 0xcf;				/* iret */
+	env->rip = 0x5000;
+	run(cpu, 1);
+	g_assert_true(env->rflags & X86_EFLAGS_VM);
+	g_assert_cmphex(env->segs[R_CS].base, ==, 0x1000);
+	g_assert_cmphex(env->segs[R_SS].base, ==, 0x2000);
+	g_assert_cmphex(env->segs[R_GS].selector, ==, 0x600);
+	g_assert_cmphex(env->rip, ==, 0x10);
+	/* int n in vm86 with IOPL < 3: #GP(0), delivered to ring 0 with the segment frame */
+	run(cpu, 1);
+	g_assert_cmpint(caught_vec, ==, EXCP_GP);
+	g_assert_cmphex(caught_err, ==, 0);
+	hook_on = false;
+	env->rip = 0x10;
+	run(cpu, 1);
+	g_assert_false(env->rflags & X86_EFLAGS_VM);
+	g_assert_cmphex(env->segs[R_CS].selector, ==, 0x08);
+	g_assert_cmphex(env->rip, ==, 0x7000);
+	g_assert_cmphex(env->segs[R_DS].selector, ==, 0);
+	/* frame: err EIP CS EFLAGS ESP SS ES DS FS GS */
+	uint32_t *f = (uint32_t *)(ram + env->regs[R_ESP]);
+	g_assert_cmphex(env->regs[R_ESP], ==, 0x90000 - 40);
+	g_assert_cmphex(f[0], ==, 0);
+	g_assert_cmphex(f[1], ==, 0x10);
+	g_assert_cmphex(f[2], ==, 0x100);
+	g_assert_true(f[3] & X86_EFLAGS_VM);
+	g_assert_cmphex(f[5], ==, 0x200);
+	g_assert_cmphex(f[9], ==, 0x600);
+	free_cpu(cpu);
+}
+
+static void test_call_to_tss_nests_and_iret_with_nt_returns(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	hook_on = false;
+	/* TSS2 (selector 0x58): EIP 0x7200, CS 0x08, SS/DS/ES 0x10, ESP 0x60000 */
+	stl_le_p(ram + TSS2_BASE + 0x20, 0x7200);
+	stl_le_p(ram + TSS2_BASE + 0x24, 2);
+	stl_le_p(ram + TSS2_BASE + 0x38, 0x60000);
+	stw_le_p(ram + TSS2_BASE + 0x48, 0x10);
+	stw_le_p(ram + TSS2_BASE + 0x4c, 0x08);
+	stw_le_p(ram + TSS2_BASE + 0x50, 0x10);
+	stw_le_p(ram + TSS2_BASE + 0x54, 0x10);
+	/* task B: mov eax, 0x4242; iret */
+	static const uint8_t b[] = { 0xb8, 0x42, 0x42, 0x00, 0x00, 0xcf };
+	memcpy(ram + 0x7200, b, sizeof(b));
+	/* task A: call far 0x58:0; hlt */
+	static const uint8_t a[] = { 0x9a, 0x00, 0x00, 0x00, 0x00, 0x58, 0x00, 0xf4 };
+	memcpy(ram + 0x5000, a, sizeof(a));
+	gdt_set(5, seg_desc(TSS_BASE, 0x67, 0x8b, 0));	/* the running task is busy (ltr) */
+	env->rip = 0x5000;
+	env->regs[R_EBX] = 0x1111;
+	run(cpu, 1);
+	g_assert_cmphex(env->tr.selector, ==, 0x58);
+	g_assert_true(env->rflags & X86_EFLAGS_NT);
+	run(cpu, 10);		/* mov; iret back to A; hlt */
+	g_assert_cmphex(env->tr.selector, ==, 0x28);
+	g_assert_cmphex(env->rip, ==, 0x5008);
+	g_assert_cmphex(env->regs[R_EBX], ==, 0x1111);
+	g_assert_cmphex(env->regs[R_EAX], !=, 0x4242);	/* A's registers came back */
+	g_assert_cmphex(ldl_le_p(ram + TSS2_BASE + 0x28), ==, 0x4242);	/* B's EAX saved */
+	/* B's descriptor is no longer busy, A's is */
+	g_assert_cmphex((ldq_le_p(ram + GDT_BASE + 11 * 8) >> 40) & 0xf, ==, 9);
+	free_cpu(cpu);
+}
+
+static void test_xsave_xrstor_x87_and_sse_state(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	cpu->cpuid = x86_cpuid_new("max", NULL);
+	env->cr[4] |= CR4_OSFXSR | CR4_OSXSAVE;
+	/* xsetbv(0, 3); xsave [0x9000]; xrstor [0x9000]; hlt */
+	static const uint8_t code[] = { 0x31, 0xc9, 0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2,
+					0x0f, 0x01, 0xd1,
+					0x0f, 0xae, 0x25, 0x00, 0x90, 0x00, 0x00,
+					0x0f, 0xae, 0x2d, 0x00, 0x90, 0x00, 0x00, 0xf4 };
+	memcpy(ram + 0x5000, code, sizeof(code));
+	env->rip = 0x5000;
+	env->xmm[3].q[0] = 0x1122334455667788ULL;
+	env->mxcsr = 0x1f80 | 0x6000;
+	run(cpu, 5);		/* through xsave */
+	g_assert_cmpint(caught_vec, ==, -1);
+	g_assert_cmphex(env->xcr0, ==, 3);
+	g_assert_cmphex(ldq_le_p(ram + 0x9000 + 160 + 3 * 16), ==, 0x1122334455667788ULL);
+	g_assert_cmphex(ldl_le_p(ram + 0x9000 + 24), ==, 0x7f80);
+	g_assert_cmphex(ldq_le_p(ram + 0x9000 + 512), ==, 3);		/* XSTATE_BV */
+	/* xrstor with XSTATE_BV.SSE = 0 puts the XMM registers in their init state */
+	stq_le_p(ram + 0x9000 + 512, 1);
+	env->xmm[3].q[0] = 0xdead;
+	run(cpu, 2);
+	g_assert_cmphex(env->xmm[3].q[0], ==, 0);
+	g_assert_cmphex(env->mxcsr, ==, 0x7f80);
+	/* reserved header bytes set: #GP(0) */
+	stq_le_p(ram + 0x9000 + 540, 1);
+	env->rip = 0x5000 + 19;
+	run(cpu, 1);
+	g_assert_cmpint(caught_vec, ==, EXCP_GP);
+	x86_cpuid_free(cpu->cpuid);
+	free_cpu(cpu);
+}
+
 static void test_cpuid_models_and_feature_errors(void)
 {
 	GError *err = NULL;
@@ -656,6 +822,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/page_fault_error_codes_and_cr2", test_page_fault_error_codes_and_cr2);
 	g_test_add_func("/x86/system/nx_fetch_fault_sets_instruction_bit",
 			test_nx_fetch_fault_sets_instruction_bit);
+	g_test_add_func("/x86/system/reserved_bits_in_page_tables_fault_with_rsvd",
+			test_reserved_bits_in_page_tables_fault_with_rsvd);
+	g_test_add_func("/x86/system/lock_prefix_only_on_memory_read_modify_write",
+			test_lock_prefix_only_on_memory_read_modify_write);
 	g_test_add_func("/x86/system/ring3_int_through_dpl3_gate_switches_stack_and_iret_returns",
 			test_ring3_int_through_dpl3_gate_switches_stack_and_iret_returns);
 	g_test_add_func("/x86/system/int_through_dpl0_gate_from_ring3_is_gp_with_idt_error_code",
@@ -671,6 +841,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/sti_shadow_delays_interrupt_by_one_instruction",
 			test_sti_shadow_delays_interrupt_by_one_instruction);
 	g_test_add_func("/x86/system/a20_mask_wraps_at_one_megabyte", test_a20_mask_wraps_at_one_megabyte);
+	g_test_add_func("/x86/system/iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0",
+			test_iret_to_vm86_and_int_with_iopl0_is_gp_to_ring0);
+	g_test_add_func("/x86/system/call_to_tss_nests_and_iret_with_nt_returns",
+			test_call_to_tss_nests_and_iret_with_nt_returns);
+	g_test_add_func("/x86/system/xsave_xrstor_x87_and_sse_state", test_xsave_xrstor_x87_and_sse_state);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();

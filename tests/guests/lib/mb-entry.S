@@ -6,11 +6,25 @@
  * whose 32 exception vectors report and fail, and calls mb_main(magic, info).
  * GDT selectors: 0x08 code32, 0x10 data32, 0x18 code16, 0x20 data16, 0x28 code64.
  */
+#ifdef MB_AOUT_KLUDGE
+/* flat binary: the loader takes addresses from the header (flags bit 16) */
+#define MB_FLAGS 0x00010003
+#else
+#define MB_FLAGS 0x00000003		/* page-align modules, want memory info */
+#endif
 	.section .multiboot, "a"
 	.align 4
+mb_header:
 	.long 0x1BADB002
-	.long 0x00000003		/* page-align modules, want memory info */
-	.long -(0x1BADB002 + 0x00000003)
+	.long MB_FLAGS
+	.long -(0x1BADB002 + MB_FLAGS)
+#ifdef MB_AOUT_KLUDGE
+	.long mb_header			/* header_addr */
+	.long mb_header			/* load_addr: the file starts with this header */
+	.long __data_end		/* load_end_addr */
+	.long __bss_end			/* bss_end_addr */
+	.long _start			/* entry_addr */
+#endif
 
 	.section .text.entry, "ax"
 	.code32
