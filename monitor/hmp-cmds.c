@@ -427,6 +427,41 @@ static void hmp_ioport_write(struct monitor *mon, const char *args)
 	address_space_write_value(ms->as_io, port & 0xffff, size, (uint64_t)val);
 }
 
+static void hmp_not_yet(struct monitor *mon, const char *what, const char *why)
+{
+	monitor_printf(mon, "%s is not supported yet: %s\n", what, why);
+}
+
+static void hmp_sendkey(struct monitor *mon, const char *args)
+{
+	hmp_not_yet(mon, "sendkey", "it comes with the input work");
+}
+
+static void hmp_screendump(struct monitor *mon, const char *args)
+{
+	g_autofree char *file = hmp_word(&args);
+	g_autoptr(JsonObject) a = json_object_new();
+	JsonNode *ret = NULL;
+	GError *err = NULL;
+
+	if (!file) {
+		monitor_printf(mon, "screendump: filename expected\n");
+		hmp_usage(mon, "screendump");
+		return;
+	}
+	json_object_set_string_member(a, "filename", file);
+	if (!qmp_cmd_screendump(mon, a, &ret, &err))
+		hmp_error(mon, err);
+	if (ret)
+		json_node_unref(ret);
+}
+
+static void hmp_pending(struct monitor *mon, const char *args)
+{
+	hmp_not_yet(mon, "this command", "disks (change, eject) come with the block work, "
+		    "gdbserver with the debugging work");
+}
+
 /* ---- info ---- */
 
 static void info_status(struct monitor *mon, const char *args)
@@ -763,53 +798,59 @@ static void info_irq(struct monitor *mon, const char *args)
 
 struct mem_walk {
 	struct monitor *mon;
-	uint64_t start, pa_prot_end;
-	uint64_t last_prot;
-	bool in_range;
-	uint64_t end;
+	uint64_t start;			/* of the current range */
+	unsigned prot;			/* 0: not in a range */
+	uint64_t next_pa;
 };
 
-static void mem_range_emit(struct mem_walk *w, uint64_t va, uint64_t prot)
+/* QEMU's mem_print(): one line per run of pages with the same protection. */
+static void mem_range(struct mem_walk *w, uint64_t va, unsigned prot, uint64_t pa, bool flush)
 {
-	if (w->in_range && prot != w->last_prot) {
-		uint64_t lp = w->last_prot;
-
+	if (w->prot && (flush || prot != w->prot)) {
 		monitor_printf(w->mon, "%016" PRIx64 "-%016" PRIx64 " %016" PRIx64 " %c%c%c\n",
-			       w->start, va, va - w->start, (lp & 4) ? 'u' : '-', 'r',
-			       (lp & 2) ? 'w' : '-');
-		w->in_range = false;
+			       w->start, va, va - w->start, (w->prot & PTE_U) ? 'u' : '-', 'r',
+			       (w->prot & PTE_W) ? 'w' : '-');
+		w->prot = 0;
 	}
-	if (!w->in_range && prot) {
+	if (prot && !w->prot) {
 		w->start = va;
-		w->in_range = true;
+		w->prot = prot;
 	}
-	w->last_prot = prot;
+}
+
+static void mem_walk_range(struct mem_walk *w, struct x86_cpu *cpu, uint64_t va, uint64_t end)
+{
+	while (va < end || (end == 0 && va != 0)) {
+		uint64_t pa, size;
+		unsigned prot;
+		bool ok = monitor_walk(cpu, va, &pa, &prot, &size);
+
+		mem_range(w, va, ok ? prot | 1 : 0, pa, false);
+		va = (va & ~(size - 1)) + size;
+		if (va == 0)
+			break;
+	}
 }
 
 static void info_mem(struct monitor *mon, const char *args)
 {
 	struct mem_walk w = { .mon = mon };
-	struct x86_cpu *cpu;
 	bool was_running = monitor_pause_for_inspection();
-	uint64_t limit, step = 4096;
+	struct x86_cpu *cpu = monitor_get_cpu(mon->cpu_index);
 
-	cpu = monitor_get_cpu(mon->cpu_index);
 	if (!cpu || !(cpu->env.cr[0] & CR0_PG)) {
 		monitor_puts(mon, "PG disabled\n");
-		monitor_resume_after_inspection(was_running);
-		return;
-	}
-	/*
-	 * A page-by-page walk is enough for the small guests this is used on;
-	 * 64-bit guests are walked in their low 4 GiB only.
-	 */
-	limit = 1ULL << 32;
-	for (uint64_t va = 0; va < limit; va += step) {
-		uint64_t pa;
+	} else if (cpu->env.efer & EFER_LMA) {
+		unsigned bits = (cpu->env.cr[4] & CR4_LA57) ? 57 : 48;
 
-		mem_range_emit(&w, va, monitor_virt_to_phys(cpu, va, &pa) ? 3 : 0);
+		mem_walk_range(&w, cpu, 0, 1ULL << (bits - 1));
+		mem_range(&w, 1ULL << (bits - 1), 0, 0, true);
+		mem_walk_range(&w, cpu, ~0ULL << (bits - 1), 0);
+		mem_range(&w, 0, 0, 0, true);
+	} else {
+		mem_walk_range(&w, cpu, 0, 1ULL << 32);
+		mem_range(&w, 1ULL << 32, 0, 0, true);
 	}
-	mem_range_emit(&w, limit, 0);
 	monitor_resume_after_inspection(was_running);
 }
 
@@ -858,6 +899,11 @@ const struct hmp_command hmp_commands[] = {
 	  "save to disk physical memory dump starting at 'addr' of size 'size'", hmp_pmemsave },
 	{ "log", "item1[,...]", "activate logging of the specified items", hmp_log },
 	{ "nmi", "", "inject an NMI", hmp_nmi },
+	{ "sendkey", "keys [hold_ms]", "send keys to the VM (not supported yet)", hmp_sendkey },
+	{ "screendump", "filename", "save screen as an image", hmp_screendump },
+	{ "change", "device filename", "change a removable medium (not supported yet)", hmp_pending },
+	{ "eject", "device", "eject a removable medium (not supported yet)", hmp_pending },
+	{ "gdbserver", "[device]", "start gdbserver (not supported yet)", hmp_pending },
 	{ NULL },
 };
 

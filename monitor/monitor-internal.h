@@ -130,6 +130,11 @@ extern const struct hmp_command hmp_commands[];
 extern const struct hmp_command hmp_info_commands[];
 void hmp_cpu_dump_state(struct monitor *mon, struct x86_cpu *cpu);
 
+#define PTE_W 2u
+#define PTE_U 4u
+/* Page walk: pa, PTE_W|PTE_U granted, page size (or hole size on false). */
+bool monitor_walk(struct x86_cpu *cpu, uint64_t va, uint64_t *pa, unsigned *prot,
+		  uint64_t *size);
 /* Physical address of a virtual one for this CPU's paging mode; false: unmapped. */
 bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa);
 /* Read guest memory (physical, or virtual through cpu's page tables). */

@@ -281,14 +281,23 @@ static bool pte_read(uint64_t pa, bool wide, uint64_t *pte)
 	return true;
 }
 
-/* A page walk without side effects (no A/D bits), SDM vol. 3A §4.3-4.5. */
-bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa)
+/*
+ * A page walk without side effects (no A/D bits), SDM vol. 3A §4.3-4.5.
+ * On success *prot has PTE_W/PTE_U as the walk grants them; *size is the
+ * mapping's page size, or on failure the size of the hole (so a caller
+ * walking the address space can skip it).
+ */
+bool monitor_walk(struct x86_cpu *cpu, uint64_t va, uint64_t *pa, unsigned *prot,
+		  uint64_t *size)
 {
 	const CPUX86State *env = &cpu->env;
 	uint64_t cr3 = env->cr[3], pte, addr_mask = 0x000ffffffffff000ULL;
 	bool pae = env->cr[4] & CR4_PAE, lma = env->efer & EFER_LMA;
+	unsigned p = PTE_W | PTE_U;
 	int levels, shift;
 
+	*size = 4096;
+	*prot = p;
 	if (!(env->cr[0] & CR0_PG)) {
 		*pa = va & env->a20_mask;
 		return true;
@@ -296,16 +305,21 @@ bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa)
 	if (!pae) {
 		/* 32-bit paging: 2 levels of 1024 4-byte entries, 4 MiB pages with PSE */
 		va &= 0xffffffff;
+		*size = 1 << 22;
 		if (!pte_read((cr3 & 0xfffff000) + ((va >> 22) << 2), false, &pte) || !(pte & 1))
 			return false;
+		p &= pte;
 		if ((pte & 0x80) && (env->cr[4] & CR4_PSE)) {
 			*pa = (pte & 0xffc00000) | ((pte & 0x1fe000) << 19) | (va & 0x3fffff);
+			*prot = p;
 			return true;
 		}
+		*size = 4096;
 		if (!pte_read((pte & 0xfffff000) + (((va >> 12) & 0x3ff) << 2), false, &pte) ||
 		    !(pte & 1))
 			return false;
 		*pa = (pte & 0xfffff000) | (va & 0xfff);
+		*prot = p & pte;
 		return true;
 	}
 	if (lma) {
@@ -314,6 +328,7 @@ bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa)
 	} else {
 		/* PAE: the PDPTE indexed by bits 31:30 */
 		va &= 0xffffffff;
+		*size = 1 << 30;
 		if (!pte_read((cr3 & 0xffffffe0) + ((va >> 30) << 3), true, &pte) || !(pte & 1))
 			return false;
 		levels = 2;
@@ -321,18 +336,29 @@ bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa)
 	shift = 12 + 9 * levels;
 	for (int l = levels; l > 0; l--) {
 		shift -= 9;
+		*size = 1ULL << shift;
 		if (!pte_read((pte & addr_mask) + (((va >> shift) & 0x1ff) << 3), true, &pte) ||
 		    !(pte & 1))
 			return false;
+		p &= pte;
 		if (l <= 3 && l > 1 && (pte & 0x80)) {
-			uint64_t size = 1ULL << shift;
-
-			*pa = (pte & addr_mask & ~(size - 1)) | (va & (size - 1));
+			*pa = (pte & addr_mask & ~(*size - 1)) | (va & (*size - 1));
+			*prot = p;
 			return true;
 		}
 	}
+	*size = 4096;
 	*pa = (pte & addr_mask) | (va & 0xfff);
+	*prot = p;
 	return true;
+}
+
+bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa)
+{
+	unsigned prot;
+	uint64_t size;
+
+	return monitor_walk(cpu, va, pa, &prot, &size);
 }
 
 bool monitor_read_memory(struct x86_cpu *cpu, uint64_t addr, void *buf, size_t len,

@@ -559,6 +559,29 @@ def guest_reset():
         k.kill()
 
 
+def kvm_registers():
+    """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
+    try:
+        os.close(os.open('/dev/kvm', os.O_RDWR))
+    except OSError as e:
+        report('SKIP', 'hmp-kvm-registers', f'no /dev/kvm ({e.strerror})')
+        return
+    k = Kemu(['-accel', 'kvm'] + BASE[2:] + ['-kernel', guest('serial-in.elf'), '-serial', 'stdio',
+                                             '-monitor', 'unix:{T}/h.sock,server=on,wait=off'])
+    try:
+        k.wait_serial('SERIAL: ready>')
+        h = HMP(k.path('h.sock'))
+        out = h.cmd('info registers')
+        m = re.search(r'EIP=([0-9a-f]{8})', out)
+        check(m and 0x100000 <= int(m.group(1), 16) < 0x200000, f'EIP not in the guest: {out[:300]!r}')
+        check(h.cmd('info status') == 'VM status: running\r\n', 'still running after info registers')
+        report('PASS', 'hmp-kvm-registers')
+    except Failure as e:
+        report('FAIL', 'hmp-kvm-registers', str(e))
+    finally:
+        k.kill()
+
+
 def main():
     global OPTS, VERBOSE
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -581,6 +604,7 @@ def main():
     run_case('qmp-stdio', qmp_stdio)
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
+    kvm_registers()
     print(f'{results["PASS"]} passed, {results["FAIL"]} failed, {results["SKIP"]} skipped')
     return 1 if results['FAIL'] else 0
 
