@@ -44,6 +44,8 @@ struct monitor {
 	struct chardev_frontend fe;
 	bool attached;
 	bool pretty;
+	GByteArray *pending;		/* output the socket did not take yet */
+	guint out_watch;
 
 	/* QMP */
 	bool negotiated;		/* qmp_capabilities done: commands and events */

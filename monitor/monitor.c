@@ -15,7 +15,12 @@
 #include "target/i386/cpu.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#include <glib-unix.h>
+
+/* Stop reading a client's input while this much of our output waits for it. */
+#define MONITOR_OUT_MAX (64 * 1024)
 
 static GPtrArray *monitors;	/* of struct monitor *, BQL */
 
@@ -28,10 +33,92 @@ GPtrArray *monitor_list(void)
 
 /* ---- output ---- */
 
+/*
+ * A chardev write waits until the peer takes everything, which would let a
+ * QMP client that sends but never reads stall the whole main loop. On a
+ * socket, send without waiting under the chardev's write lock, keep the
+ * rest for a G_IO_OUT watch, and stop reading the client's input while
+ * more than MONITOR_OUT_MAX bytes wait (QEMU's monitors do the same).
+ * Other backends (stdio, pty, files, mux) keep the plain chardev write.
+ */
+static bool monitor_out_nonblocking(struct monitor *mon)
+{
+	struct chardev *chr = mon->fe.chr;
+
+	return chr && chr->out_fd >= 0 && object_dynamic_cast(OBJECT(chr), "chardev-socket");
+}
+
+static void monitor_out_drop(struct monitor *mon)
+{
+	if (mon->out_watch)
+		g_source_remove(mon->out_watch);
+	mon->out_watch = 0;
+	if (mon->pending)
+		g_byte_array_set_size(mon->pending, 0);
+}
+
+/* Send what is pending; false if the connection broke. */
+static bool monitor_out_push(struct monitor *mon)
+{
+	struct chardev *chr = mon->fe.chr;
+	bool ok = true;
+
+	g_mutex_lock(&chr->write_lock);
+	while (mon->pending->len && chr->out_fd >= 0) {
+		ssize_t n = send(chr->out_fd, mon->pending->data, mon->pending->len,
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			if (chr->log_fd >= 0 && write(chr->log_fd, mon->pending->data, n) < 0)
+				g_warning("monitor: writing the chardev log: %s", g_strerror(errno));
+			g_byte_array_remove_range(mon->pending, 0, n);
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			ok = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+			break;
+		}
+	}
+	if (chr->out_fd < 0)
+		ok = false;
+	g_mutex_unlock(&chr->write_lock);
+	return ok;
+}
+
+static gboolean monitor_out_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct monitor *mon = opaque;
+
+	if ((cond & (G_IO_ERR | G_IO_NVAL)) || !monitor_out_push(mon)) {
+		/* the read side reports the hang-up; forget the output */
+		mon->out_watch = 0;
+		g_byte_array_set_size(mon->pending, 0);
+		return G_SOURCE_REMOVE;
+	}
+	if (mon->pending->len)
+		return G_SOURCE_CONTINUE;
+	mon->out_watch = 0;
+	chardev_fe_accept_input(&mon->fe);	/* we may have stopped reading */
+	return G_SOURCE_REMOVE;
+}
+
 void monitor_write(struct monitor *mon, const char *buf, size_t len)
 {
-	if (mon->attached)
+	if (!mon->attached)
+		return;
+	if (!monitor_out_nonblocking(mon)) {
 		chardev_fe_write_all(&mon->fe, (const uint8_t *)buf, len);
+		return;
+	}
+	g_byte_array_append(mon->pending, (const guint8 *)buf, len);
+	if (mon->out_watch)
+		return;
+	if (!monitor_out_push(mon)) {
+		g_byte_array_set_size(mon->pending, 0);
+		return;
+	}
+	if (mon->pending->len)
+		mon->out_watch = g_unix_fd_add(mon->fe.chr->out_fd, G_IO_OUT, monitor_out_ready, mon);
 }
 
 void monitor_flush(struct monitor *mon)
@@ -424,6 +511,8 @@ static int monitor_can_receive(void *opaque)
 {
 	struct monitor *mon = opaque;
 
+	if (mon->pending->len > MONITOR_OUT_MAX)
+		return 0;
 	/* HMP takes a line's worth at a time; QMP as much as comes */
 	return mon->mode == MONITOR_MODE_CONTROL ? 4096 : 256;
 }
@@ -461,6 +550,7 @@ static void monitor_event(void *opaque, enum chardev_event event)
 		break;
 	case CHARDEV_EVENT_CLOSED:
 		mon->opened = false;
+		monitor_out_drop(mon);
 		mon->negotiated = false;
 		json_streamer_destroy(&mon->js);
 		json_streamer_init(&mon->js);
@@ -505,11 +595,13 @@ bool monitor_new(struct chardev *chr, enum monitor_mode mode, bool pretty, GErro
 	mon->mode = mode;
 	mon->pretty = pretty;
 	mon->outbuf = g_string_new(NULL);
+	mon->pending = g_byte_array_new();
 	mon->mux_out = chardev_is_mux(chr);
 	json_streamer_init(&mon->js);
 	if (!chardev_fe_init(&mon->fe, chr, errp)) {
 		json_streamer_destroy(&mon->js);
 		g_string_free(mon->outbuf, true);
+		g_byte_array_free(mon->pending, true);
 		g_free(mon);
 		return false;
 	}
@@ -530,6 +622,8 @@ void monitor_cleanup(void)
 
 		if (mon->flush_idle)
 			g_source_remove(mon->flush_idle);
+		monitor_out_drop(mon);
+		g_byte_array_free(mon->pending, true);
 		chardev_fe_deinit(&mon->fe);
 		json_streamer_destroy(&mon->js);
 		hmp_readline_free(&mon->rl);

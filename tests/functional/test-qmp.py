@@ -19,6 +19,8 @@ import json
 import os
 import re
 import select
+import shutil
+import threading
 import socket
 import struct
 import subprocess
@@ -191,8 +193,12 @@ def connect_tcp(port, timeout=10):
             time.sleep(0.05)
 
 
+INSTANCES = []
+
+
 class Kemu:
     def __init__(self, args, stdin=subprocess.DEVNULL, stdout=None):
+        INSTANCES.append(self)
         self.tmp = tempfile.mkdtemp(prefix='kemu-qmp-')
         self.err = open(os.path.join(self.tmp, 'stderr'), 'w+')
         self.out = open(os.path.join(self.tmp, 'stdout'), 'w+b')
@@ -454,6 +460,8 @@ def main_session():
             check(q.cmd('system_reset') == {}, 'system_reset')
             e = q.wait_event('RESET')
             check(e.get('data') == {'guest': False, 'reason': 'host-qmp-system-reset'}, f'RESET {e}')
+            # QEMU: a VM reset while not running waits in prelaunch
+            check(q.cmd('query-status')['status'] == 'prelaunch', 'status after reset')
             check(q.cmd('system_powerdown') == {}, 'system_powerdown')
             q.wait_event('POWERDOWN')
         run_case('qmp-events-reset-powerdown', reset_powerdown)
@@ -463,6 +471,9 @@ def main_session():
             q.send_raw(b'[' * 5000 + b']' * 5000 + b'\n')
             q.send_raw(b'{"execute": "query-name", "arguments": {"' + b'a' * 100000 + b'": 1}}\n')
             q.send_raw(b'{"execute": "query-name", "id": "after"}\n')
+            # thousands of commands in one go (sent while we read): all answered, in order
+            burst = b''.join(b'{"execute": "query-status", "id": %d}\n' % i for i in range(3000))
+            threading.Thread(target=q.send_raw, args=(burst,), daemon=True).start()
             deadline = time.time() + 20 * SCALE
             while True:
                 r = q.recv_reply(20)
@@ -471,6 +482,9 @@ def main_session():
                     break
                 check('error' in r, f'garbage answered {r}')
                 check(time.time() < deadline, 'no answer after garbage')
+            for i in range(3000):
+                r = q.recv_reply(20)
+                check(r.get('id') == i and r['return']['status'] == 'prelaunch', f'burst reply {i}: {r}')
         run_case('qmp-hostile-input', hostile)
 
         def quit_():
@@ -508,8 +522,18 @@ def several_monitors():
         a.wait_event('RESUME')
         b.wait_event('RESUME')
         check(a.cmd('query-status')['running'], 'running')
+        # a client that sends and never reads must not stall kemu for the others
+        def blast():
+            try:
+                a.send_raw(b'{"execute": "query-qmp-schema"}\n' * 5000)
+            except OSError:
+                pass
+        threading.Thread(target=blast, daemon=True).start()
+        time.sleep(1)
+        check(h.cmd('info status') == 'VM status: running\r\n', 'HMP while a QMP client does not read')
+        check(b.cmd('query-status')['running'], 'QMP while another client does not read')
         b.cmd('quit')
-        a.wait_event('SHUTDOWN')
+        b.wait_event('SHUTDOWN')
         check(k.wait() == 0, 'exit status')
     finally:
         k.kill()
@@ -605,6 +629,14 @@ def main():
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
     kvm_registers()
+    bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
+                                                 k.stderr())]
+    if bad:
+        report('FAIL', 'qmp-stderr-clean', 'sanitizer or kemu BUG reports in ' + ', '.join(bad))
+    else:
+        report('PASS', 'qmp-stderr-clean')
+        for k in INSTANCES:
+            shutil.rmtree(k.tmp, ignore_errors=True)
     print(f'{results["PASS"]} passed, {results["FAIL"]} failed, {results["SKIP"]} skipped')
     return 1 if results['FAIL'] else 0
 
