@@ -27,6 +27,8 @@ packages=(
 	time
 	# sanitizer runs
 	libclang-rt-14-dev
+	# QMP monitor: JSON parsing (monitor/qmp.c)
+	libjson-glib-dev
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 )

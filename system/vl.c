@@ -13,6 +13,8 @@
 #include "config-host.h"
 #include "hw/boards.h"
 #include "accel/accel.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -58,7 +60,8 @@ static const struct option_def option_defs[] = {
 	{ "chardev", ARG_REQUIRED, "backend,id=ID[,options]" },
 	{ "debugcon", ARG_REQUIRED, "redirect the debug console (port 0xe9) to a chardev" },
 	{ "monitor", ARG_REQUIRED, "redirect the human monitor to a chardev" },
-	{ "qmp", ARG_REQUIRED, "QMP monitor on a chardev" },
+	{ "qmp", ARG_REQUIRED, "QMP monitor on a chardev (unix:PATH,server=on,wait=off | tcp:HOST:PORT,... | stdio)" },
+	{ "qmp-pretty", ARG_REQUIRED, "like -qmp, with indented JSON" },
 	{ "mon", ARG_REQUIRED, "chardev=ID[,mode=readline|control]" },
 	{ "nographic", ARG_NONE, "no display; serial and monitor multiplexed on stdio" },
 	{ "display", ARG_REQUIRED, "none (graphical displays come later)" },
@@ -108,9 +111,12 @@ static const struct {
 	{ "gdb", "the gdbstub comes with the debugging work" },
 	{ "object", "user-creatable objects are not supported yet" },
 	{ "icount", "deterministic instruction counting is not supported yet" },
-	{ "monitor", "the HMP monitor comes with the monitor work" },
-	{ "qmp", "QMP comes with the monitor work" },
-	{ "mon", "monitors come with the monitor work" },
+};
+
+/* One -monitor, -qmp, -qmp-pretty or -mon, in command-line order. */
+struct monitor_opt {
+	const char *option;		/* "monitor", "qmp", "qmp-pretty", "mon" */
+	const char *arg;
 };
 
 struct cmdline {
@@ -124,6 +130,8 @@ struct cmdline {
 	GPtrArray *serials;
 	GPtrArray *chardevs;
 	GPtrArray *devices;
+	GPtrArray *monitors;		/* struct monitor_opt * */
+	bool default_monitor;		/* no -monitor, -qmp or -mon */
 	const char *debugcon;
 	const char *rtc;
 	const char *name;
@@ -194,6 +202,8 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 	c->serials = g_ptr_array_new();
 	c->chardevs = g_ptr_array_new();
 	c->devices = g_ptr_array_new();
+	c->monitors = g_ptr_array_new_with_free_func(g_free);
+	c->default_monitor = true;
 
 	for (int i = 1; i < argc; i++) {
 		const struct option_def *d;
@@ -246,6 +256,14 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 			g_ptr_array_add(c->serials, (gpointer)arg);
 		} else if (!strcmp(name, "chardev")) {
 			g_ptr_array_add(c->chardevs, (gpointer)arg);
+		} else if (!strcmp(name, "monitor") || !strcmp(name, "qmp") ||
+			   !strcmp(name, "qmp-pretty") || !strcmp(name, "mon")) {
+			struct monitor_opt *m = g_new0(struct monitor_opt, 1);
+
+			m->option = name;
+			m->arg = arg;
+			g_ptr_array_add(c->monitors, m);
+			c->default_monitor = false;
 		} else if (!strcmp(name, "debugcon")) {
 			c->debugcon = arg;
 		} else if (!strcmp(name, "nographic")) {
@@ -586,6 +604,58 @@ static void configure_memory(struct machine_state *ms, struct machine_class *mc,
 	ms->ram_size = size;
 }
 
+/* ---- monitors ---- */
+
+/* -monitor, -qmp, -qmp-pretty, -mon: after the chardevs, before the board (see monitor.h). */
+static void configure_monitors(struct cmdline *c)
+{
+	GError *err = NULL;
+	unsigned n = 0;
+
+	for (guint i = 0; i < c->monitors->len; i++) {
+		struct monitor_opt *m = g_ptr_array_index(c->monitors, i);
+		enum monitor_mode mode = strcmp(m->option, "monitor") ? MONITOR_MODE_CONTROL
+								     : MONITOR_MODE_READLINE;
+		bool pretty = !strcmp(m->option, "qmp-pretty");
+		struct chardev *chr;
+
+		if (!strcmp(m->option, "mon")) {
+			g_autoptr(kemu_opts) o = opts_parse("-mon", m->arg, "chardev", &err);
+			const char *id, *v;
+
+			if (!o)
+				error_exit(err);
+			id = opts_get(o, "chardev");
+			if (!id)
+				fail("-mon %s: Parameter 'chardev' is missing", m->arg);
+			v = opts_get(o, "mode");
+			if (!v || !strcmp(v, "readline"))
+				mode = MONITOR_MODE_READLINE;
+			else if (!strcmp(v, "control"))
+				mode = MONITOR_MODE_CONTROL;
+			else
+				fail("-mon %s: Parameter 'mode' does not accept value '%s'", m->arg, v);
+			if (!opts_get_bool(o, "pretty", &pretty, &err) || !opts_check_unused(o, &err))
+				fail("-mon %s: %s", m->arg, err->message);
+			chr = chardev_find(id);
+			if (!chr)
+				fail("-mon %s: chardev \"%s\" not found", m->arg, id);
+		} else {
+			g_autofree char *id = g_strdup_printf("compat_monitor%u", n++);
+			/* there is no graphical console: a vc monitor goes nowhere, as with -display none */
+			const char *spec = g_str_has_prefix(m->arg, "vc") ? "null" : m->arg;
+
+			if (!strcmp(spec, "none"))
+				continue;
+			chr = chardev_new_from_legacy(spec, id, &err);
+			if (!chr)
+				fail("-%s %s: %s", m->option, m->arg, err->message);
+		}
+		if (!monitor_new(chr, mode, pretty, &err))
+			fail("-%s %s: %s", m->option, m->arg, err->message);
+	}
+}
+
 /* -name guest[,process=NAME][,debug-threads=on|off] */
 static void configure_name(struct machine_state *ms, const char *s)
 {
@@ -651,7 +721,7 @@ static gboolean on_terminate_signal(gpointer opaque)
 	int sig = GPOINTER_TO_INT(opaque);
 
 	fprintf(stderr, "kemu: terminating on signal %d\n", sig);
-	machine_exit_request(0);
+	runstate_request_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -673,18 +743,34 @@ static int main_loop_run(struct machine_state *ms)
 {
 	for (;;) {
 		main_loop_wait(-1);
-		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE)) {
+			enum shutdown_cause cause = runstate_take_shutdown_cause();
+
+			/* isa-debug-exit and Ctrl-A x leave without an event, as in QEMU */
+			if (cause != SHUTDOWN_CAUSE_NONE)
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 			return __atomic_load_n(&run_requests.exit_status, __ATOMIC_ACQUIRE);
+		}
 		if (__atomic_exchange_n(&run_requests.poweroff_requested, false, __ATOMIC_ACQ_REL)) {
+			runstate_notify(RUNSTATE_SHUTDOWN, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			if (!ms->no_shutdown)
 				return 0;
 			cpus_pause_all();
+			runstate_notify(RUNSTATE_STOP, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			fprintf(stderr, "kemu: guest powered off; paused (-no-shutdown)\n");
 		}
 		if (__atomic_exchange_n(&run_requests.reset_requested, false, __ATOMIC_ACQ_REL)) {
-			if (ms->no_reboot)
+			enum shutdown_cause cause = runstate_take_reset_cause();
+
+			if (cause == SHUTDOWN_CAUSE_NONE)
+				cause = SHUTDOWN_CAUSE_GUEST_RESET;
+			/* -no-reboot turns any reset into an exit, as in QEMU */
+			if (ms->no_reboot) {
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 				return 0;
+			}
 			system_reset(ms);
+			runstate_notify(RUNSTATE_RESET, cause);
 		}
 	}
 }
@@ -811,8 +897,9 @@ int kemu_main(int argc, char **argv)
 	}
 
 	if (!vl_configure_chardevs(ms, c.chardevs, c.serials, c.nographic, c.nodefaults,
-				   c.debugcon, &err))
+				   c.default_monitor, c.debugcon, &err))
 		error_exit(err);
+	configure_monitors(&c);
 	machine_memory_init(ms);
 	if (!ms->accel->init(ms, &err))
 		error_exit(err);
