@@ -905,6 +905,8 @@ int kemu_main(int argc, char **argv)
 		error_exit(err);
 	if (!mc->init(ms, &err))
 		error_exit(err);
+	/* the monitor's screendump writes the first graphic console (ui/) */
+	monitor_set_screendump_handler(qmp_screendump);
 	for (guint i = 0; i < c.devices->len; i++) {
 		const char *s = g_ptr_array_index(c.devices, i);
 		struct device *dev;
