@@ -9,6 +9,7 @@ Cases, under interp always and kvm where /dev/kvm opens:
                        device"; its screendump (taken through the
                        KEMU_TEST_SCREENDUMP test hook as it exits) is a 720x400
                        PPM whose text dump starts with SeaBIOS's banner.
+  vga-hmp-screendump   the same picture through kemu's HMP `screendump`.
   vga-text-like-qemu   QEMU (-accel tcg / kvm) boots the same firmware; its
                        HMP `screendump` and an `xp` dump of 0xb8000 give its
                        picture and text. Every text row that holds the same
@@ -198,17 +199,26 @@ def test_rom(body):
     return bytes(rom)
 
 
-def run_kemu(kemu, accel_args, work, deadline, extra=(), done=DONE, tag='kemu'):
-    """Boot to `done`, then SIGTERM: the test hook writes the PPM (and .txt)."""
+def run_kemu(kemu, accel_args, work, deadline, extra=(), done=DONE, tag='kemu', hmp_ppm=None):
+    """Boot to `done`, then SIGTERM: the test hook writes the PPM (and .txt).
+    With hmp_ppm, first take a screendump there through kemu's HMP monitor."""
     log = os.path.join(work, tag + '-debugcon.log')
     ppm = os.path.join(work, tag + '.ppm')
     env = dict(os.environ, KEMU_TEST_SCREENDUMP=ppm)
+    sock = os.path.join(work, tag + '.sock')
+    if hmp_ppm:
+        extra = list(extra) + ['-monitor', 'unix:%s,server=on,wait=off' % sock]
     with open(os.path.join(work, tag + '.stderr'), 'wb') as err:
         proc = subprocess.Popen([kemu] + accel_args + firmware_args(log, extra), env=env,
                                 stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     try:
         ok = wait_for(log, done, deadline, proc)
         time.sleep(0.5)          # the screen line follows the debug port line
+        if ok and hmp_ppm:
+            hmp = Hmp(sock)
+            answer = hmp.cmd('screendump ' + hmp_ppm)
+            if 'rror' in answer or 'not' in answer:
+                raise RuntimeError('HMP screendump: ' + answer.strip())
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -387,11 +397,11 @@ def main():
               flush=True)
 
     if not os.path.exists('/usr/share/seabios/bios-256k.bin'):
-        for name in ['vga-seabios-banner', 'vga-text-like-qemu'] + [n for n, _, _ in SCREENS]:
+        for name in ['vga-seabios-banner', 'vga-hmp-screendump', 'vga-text-like-qemu'] + [n for n, _, _ in SCREENS]:
             report('SKIP', name, 'all', 'no SeaBIOS (/usr/share/seabios)')
         accels = []
     if skipped_kvm:
-        for name in ['vga-seabios-banner', 'vga-text-like-qemu'] + [n for n, _, _ in SCREENS]:
+        for name in ['vga-seabios-banner', 'vga-hmp-screendump', 'vga-text-like-qemu'] + [n for n, _, _ in SCREENS]:
             report('SKIP', name, 'kvm', skipped_kvm)
     have_qemu = shutil.which(args.qemu)
     for accel, kargs, qargs, deadline in accels:
@@ -399,8 +409,14 @@ def main():
         work = tempfile.mkdtemp(prefix='kemu-vga-%s-' % accel)
         t0 = time.time()
         try:
-            kppm, ktext = run_kemu(args.kemu, kargs, work, deadline)
-            kw, kh, _ = read_ppm(kppm)
+            hmp_ppm = os.path.join(work, 'kemu-hmp.ppm')
+            kppm, ktext = run_kemu(args.kemu, kargs, work, deadline, hmp_ppm=hmp_ppm)
+            kw, kh, kpx = read_ppm(kppm)
+            hw, hh, hpx = read_ppm(hmp_ppm)
+            if (hw, hh) != (kw, kh) or hpx[:16 * kw * 3] != kpx[:16 * kw * 3]:
+                report('FAIL', 'vga-hmp-screendump', accel, 'the monitor\'s picture differs')
+            else:
+                report('PASS', 'vga-hmp-screendump', accel, 'HMP screendump %dx%d' % (hw, hh))
             if (kw, kh) != (720, 400):
                 report('FAIL', 'vga-seabios-banner', accel, 'screendump is %dx%d, expected 720x400' % (kw, kh))
             elif not ktext or not ktext[0].startswith(BANNER):
@@ -409,6 +425,7 @@ def main():
                 report('PASS', 'vga-seabios-banner', accel, '(%.2fs) %s' % (time.time() - t0, ktext[0].strip()))
         except (RuntimeError, ValueError, OSError) as e:
             report('FAIL', 'vga-seabios-banner', accel, str(e))
+            report('SKIP', 'vga-hmp-screendump', accel, 'kemu did not get there')
             report('SKIP', 'vga-text-like-qemu', accel, 'no kemu screendump to compare')
             continue
         if not have_qemu:
