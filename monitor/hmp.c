@@ -201,7 +201,9 @@ static void rl_enter(struct monitor *mon)
 	rl->hist_pos = rl->hist_count;
 	rl->len = rl->pos = 0;
 	hmp_handle_command(mon, line);
-	monitor_puts(mon, HMP_PROMPT);
+	/* after quit QEMU is gone without a prompt */
+	if (!g_regex_match_simple("^\\s*(q|quit)\\s*$", line, 0, 0))
+		monitor_puts(mon, HMP_PROMPT);
 }
 
 static void rl_byte(struct monitor *mon, uint8_t c)
