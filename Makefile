@@ -8,7 +8,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all deps build demo check check-unit check-functional check-sanitize bench clean guests
+.PHONY: all deps build demo check check-unit check-functional check-sanitize check-block-crash bench clean guests
 
 all: build
 
@@ -39,8 +39,13 @@ check-functional: build guests
 check-sanitize:
 	bash scripts/check.sh --sanitize-only $(BUILD) $(ASAN_BUILD)
 
+# Long crash-consistency run of the block layer (kill -9 during writes, 100 times).
+check-block-crash: build
+	bash tests/block/crash.sh $(BUILD) 100
+
 bench: deps build guests
-	bash bench/run-all.sh $(BUILD)
+	python3 bench/run.py --kemu $(BUILD)/kemu
+	bash bench/block.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

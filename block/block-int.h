@@ -97,6 +97,10 @@ struct block_driver {
 	int (*open)(struct bds *bs, const struct blk_open_opts *opts, GError **errp);
 	void (*close)(struct bds *bs);
 	int (*preadv)(struct bds *bs, uint64_t offset, uint64_t bytes, const struct iovec *iov, int niov);
+	/* On the submitting thread, lock held, never blocking: 1 if the read
+	 * was answered from memory (zeroes, unallocated), 0 to go to a worker */
+	int (*read_nowait)(struct bds *bs, uint64_t offset, uint64_t bytes,
+			   const struct iovec *iov, int niov);
 	int (*pwritev)(struct bds *bs, uint64_t offset, uint64_t bytes, const struct iovec *iov, int niov);
 	int (*flush)(struct bds *bs);
 	int (*discard)(struct bds *bs, uint64_t offset, uint64_t bytes);

@@ -334,7 +334,12 @@ struct blk {
 	bool detect_zeroes;
 	unsigned in_flight;	/* main-loop thread only */
 	struct blk_uring *uring;	/* aio=io_uring on a raw image */
+	/* a serialised format (qcow2) gets a few workers of its own: more
+	 * threads would only queue on the node's lock */
+	GThreadPool *own_pool;
 };
+
+#define SERIALISED_WORKERS 4
 
 enum req_type { REQ_READ, REQ_WRITE, REQ_FLUSH, REQ_DISCARD, REQ_ZEROES };
 
@@ -391,6 +396,8 @@ static int req_execute(struct blk_req *r)
 	case REQ_DISCARD:
 		if (bs->readonly)
 			return -EACCES;
+		if (!bs->discard_unmap)
+			return 0;	/* discard=ignore (QEMU's default) */
 		if ((ret = bds_check_range(bs, r->offset, r->bytes)) < 0)
 			return ret;
 		if (!bs->drv->discard)
@@ -521,6 +528,35 @@ static bool req_try_uring(struct blk *blk, enum req_type type, uint64_t offset,
 	return true;
 }
 
+/*
+ * A read the driver answers from memory (zeroes) completes without a
+ * thread; its callback still runs later from the bottom half, never
+ * inside the submit call.
+ */
+static bool req_try_nowait(struct blk *blk, uint64_t offset, const struct iovec *iov, int niov,
+			   struct blk_req *r)
+{
+	struct bds *bs = blk->bs;
+	size_t bytes = iov_size(iov, niov);
+	int done;
+
+	if (!bs->drv->read_nowait || !bs->drv->serialise || !bytes ||
+	    bds_check_range(bs, offset, bytes) < 0 || !g_mutex_trylock(&bs->lock))
+		return false;
+	done = bs->drv->read_nowait(bs, offset, bytes, iov, niov);
+	g_mutex_unlock(&bs->lock);
+	if (done != 1)
+		return false;
+	r->blk = blk;
+	r->ret = 0;
+	blk->in_flight++;
+	g_mutex_lock(&done_lock);
+	done_list = g_slist_prepend(done_list, r);
+	g_mutex_unlock(&done_lock);
+	bh_schedule(done_bh);
+	return true;
+}
+
 static void req_submit(struct blk *blk, enum req_type type, uint64_t offset, uint64_t bytes,
 		       const struct iovec *iov, int niov, blk_complete_fn cb, void *opaque)
 {
@@ -529,6 +565,10 @@ static void req_submit(struct blk *blk, enum req_type type, uint64_t offset, uin
 	if (blk->uring && req_try_uring(blk, type, offset, iov, niov, cb, opaque))
 		return;
 	r = g_new0(struct blk_req, 1);
+	r->cb = cb;
+	r->opaque = opaque;
+	if (type == REQ_READ && req_try_nowait(blk, offset, iov, niov, r))
+		return;
 
 	r->blk = blk;
 	r->type = type;
@@ -542,7 +582,7 @@ static void req_submit(struct blk *blk, enum req_type type, uint64_t offset, uin
 	r->cb = cb;
 	r->opaque = opaque;
 	blk->in_flight++;
-	g_thread_pool_push(pool, r, NULL);
+	g_thread_pool_push(blk->own_pool ? blk->own_pool : pool, r, NULL);
 }
 
 void blk_aio_preadv(struct blk *blk, uint64_t offset, const struct iovec *iov, int niov,
@@ -742,6 +782,14 @@ struct blk *blk_open(const char *filename, const struct blk_open_opts *opts, GEr
 		blk->tmp_overlay = g_strdup(tmpl);
 		blk->cache = BLK_CACHE_UNSAFE;
 	}
+	if (blk->bs->drv->serialise) {
+		blk->own_pool = g_thread_pool_new(req_worker, NULL, SERIALISED_WORKERS, TRUE, errp);
+		if (!blk->own_pool) {
+			bds_close(blk->bs);
+			g_free(blk);
+			return NULL;
+		}
+	}
 	/* io_uring serves raw images; qcow2 runs its metadata on the threads */
 	if (opts->aio == BLK_AIO_IO_URING && blk->bs->drv == &bdrv_raw) {
 		blk->uring = blk_uring_new(errp);
@@ -764,6 +812,8 @@ void blk_close(struct blk *blk)
 	if (!blk)
 		return;
 	blk_drain(blk);
+	if (blk->own_pool)
+		g_thread_pool_free(blk->own_pool, FALSE, TRUE);
 	blk_uring_free(blk->uring);
 	if (blk->cache != BLK_CACHE_UNSAFE)
 		bds_flush(blk->bs);

@@ -413,6 +413,7 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 			c->res->check_errors++;
 			continue;
 		}
+		prev = 0;	/* contiguity counts within one L2 table, as QEMU */
 		for (uint32_t j = 0; j < s->l2_size; j++) {
 			uint64_t e = be64_get(l2 + (size_t)j * s->l2_entry_bytes);
 
@@ -431,7 +432,6 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 					c->res->compressed_clusters++;
 					c->res->fragmented_clusters++;
 				}
-				prev = 0;
 				continue;
 			}
 			uint64_t host = e & L2E_OFFSET_MASK;
@@ -446,9 +446,9 @@ static int check_l1(struct check_ctx *c, uint64_t l1_off, uint32_t l1_size, bool
 			}
 			if (active) {
 				c->res->allocated_clusters++;
-				if (prev && host != prev + s->cluster_size)
+				if (prev && host != prev)
 					c->res->fragmented_clusters++;
-				prev = host;
+				prev = host + s->cluster_size;
 			}
 			inc_refs(c, host, s->cluster_size);
 		}
@@ -560,6 +560,8 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 		bool leak = rc > want;
 		bool do_fix = leak ? (fix & CHECK_FIX_LEAKS) : (fix & CHECK_FIX_ERRORS);
 
+		fprintf(stderr, "%s cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
+			leak ? "Leaked" : "ERROR", i, rc, want);
 		if (do_fix) {
 			fprintf(stderr, "Repairing cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
 				i, rc, want);
@@ -572,8 +574,6 @@ static int check_once(struct qcow2_state *s, int fix, struct check_result *res)
 				continue;
 			}
 		}
-		fprintf(stderr, "%s cluster %" PRIu64 " refcount=%" PRIu64 " reference=%" PRIu64 "\n",
-			leak ? "Leaked" : "ERROR", i, rc, want);
 		if (leak)
 			res->leaks++;
 		else
@@ -593,6 +593,12 @@ int qcow2_check(struct bds *bs, int fix, struct check_result *res, GError **errp
 	if (fix && bs->readonly) {
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot repair a read-only image", bs->filename);
 		return -EACCES;
+	}
+	ret = qcow2_l2_writeback(s);	/* the check reads the tables on disk */
+	if (ret < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "%s: could not write L2 tables: %s", bs->filename,
+			    g_strerror(-ret));
+		return ret;
 	}
 	if (fix) {
 		/* new refcount blocks needed by the repair go past everything */

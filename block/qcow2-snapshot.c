@@ -99,8 +99,10 @@ int qcow2_snapshot_list(struct bds *bs, struct snapshot_info **list)
 
 static void caches_drop(struct qcow2_state *s)
 {
+	qcow2_l2_writeback(s);
 	for (int i = 0; i < QCOW2_L2_CACHE; i++)
-		s->l2c[i].offset = 0;
+		if (!s->l2c[i].dirty)
+			s->l2c[i].offset = 0;
 	s->zbuf_entry = 0;
 }
 
@@ -294,6 +296,10 @@ bool qcow2_snapshot_create(struct bds *bs, const char *name, GError **errp)
 	}
 	for (uint32_t i = 0; i < s->nb_snapshots; i++)
 		max_id = MAX(max_id, g_ascii_strtoull(s->snapshots[i].id, NULL, 10));
+	/* the tables are walked on disk below */
+	ret = qcow2_l2_writeback(s);
+	if (ret < 0)
+		goto fail;
 
 	/* 1. references from the snapshot: refcounts up, COPIED off */
 	ret = tree_refcount(s, s->l1, s->l1_size, 1);
@@ -332,8 +338,8 @@ bool qcow2_snapshot_create(struct bds *bs, const char *name, GError **errp)
 	sn->extra_size = s->version >= 3 ? 24 : 16;
 	sn->extra = g_malloc0(24);
 	be64_put(sn->extra + 8, bs->size);
-	be64_put(sn->extra + 16, UINT64_MAX);	/* icount: none */
-	sn->icount = UINT64_MAX;
+	be64_put(sn->extra + 16, 0);	/* icount 0, as qemu-img writes */
+	sn->icount = 0;
 	sn->disk_size = bs->size;
 	ret = write_snapshot_table(s, s->nb_snapshots + 1);
 	if (ret < 0) {
@@ -377,7 +383,9 @@ bool qcow2_snapshot_delete(struct bds *bs, const char *name, GError **errp)
 		return false;
 	}
 	sn = s->snapshots[i];
-	ret = read_l1(s, sn.l1_offset, sn.l1_size, &l1);
+	ret = qcow2_l2_writeback(s);
+	if (ret == 0)
+		ret = read_l1(s, sn.l1_offset, sn.l1_size, &l1);
 	if (ret < 0)
 		goto fail;
 	/* 1. no table names it any more */
@@ -428,11 +436,15 @@ bool qcow2_snapshot_apply(struct bds *bs, const char *name, GError **errp)
 	}
 	sn = &s->snapshots[i];
 	if (sn->l1_size > s->l1_size) {
-		g_set_error(errp, KEMU_ERROR, 0, "Could not apply snapshot '%s': its L1 table is larger "
-			    "than the active one (not supported)", name);
-		return false;
+		/* taken before a shrink: the active L1 grows back */
+		ret = qcow2_grow_l1(s, sn->l1_size);
+		if (ret < 0)
+			goto fail;
+		old_size = s->l1_size;
 	}
-	ret = read_l1(s, sn->l1_offset, sn->l1_size, &snl1);
+	ret = qcow2_l2_writeback(s);
+	if (ret == 0)
+		ret = read_l1(s, sn->l1_offset, sn->l1_size, &snl1);
 	if (ret < 0)
 		goto fail;
 	/* 1. the snapshot's tree gains the active image as a user */

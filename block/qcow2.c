@@ -39,6 +39,36 @@ int qcow2_meta_flush(struct qcow2_state *s)
 
 /* ---- metadata cache (write-through) ---- */
 
+int qcow2_l2_writeback(struct qcow2_state *s)
+{
+	bool any = false;
+	int ret;
+
+	for (int i = 0; i < QCOW2_L2_CACHE; i++)
+		any |= s->l2c[i].dirty;
+	if (!any)
+		return 0;
+	ret = qcow2_meta_flush(s);	/* the refcounts and data they point to first */
+	for (int i = 0; i < QCOW2_L2_CACHE && ret == 0; i++) {
+		struct qcow2_cache_entry *e = &s->l2c[i];
+
+		if (!e->dirty)
+			continue;
+		ret = bfile_pwrite(s->f, e->offset, e->data, s->cluster_size);
+		if (ret == 0)
+			e->dirty = false;
+	}
+	return ret;
+}
+
+static struct qcow2_cache_entry *l2_cache_entry(struct qcow2_state *s, uint64_t offset)
+{
+	for (int i = 0; i < QCOW2_L2_CACHE && offset; i++)
+		if (s->l2c[i].offset == offset)
+			return &s->l2c[i];
+	return NULL;
+}
+
 int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int n,
 		     uint64_t offset, uint8_t **data)
 {
@@ -54,6 +84,8 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 		if (cache[i].lru < victim->lru)
 			victim = &cache[i];
 	}
+	if (victim->dirty && (ret = qcow2_l2_writeback(s)) < 0)
+		return ret;
 	if (!victim->data) {
 		victim->data = blk_alloc_buf(s->cluster_size);
 		if (!victim->data)
@@ -72,7 +104,7 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 void qcow2_cache_forget(struct qcow2_state *s, uint64_t offset)
 {
 	for (int i = 0; i < QCOW2_L2_CACHE; i++)
-		if (s->l2c[i].offset == offset)
+		if (s->l2c[i].offset == offset && !s->l2c[i].dirty)
 			s->l2c[i].offset = 0;
 	for (int i = 0; i < QCOW2_RB_CACHE; i++)
 		if (s->rbc[i].offset == offset)
@@ -260,8 +292,16 @@ static int read_subclusters(struct qcow2_state *s, uint64_t e, uint64_t bitmap, 
 	return 0;
 }
 
-/* Read guest range into a flat buffer (lock held). */
-static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+/*
+ * Read guest range into a flat buffer (lock held). With unlock_data, the
+ * node's lock is dropped around reads of plain data clusters so that
+ * requests overlap on the disk; the mapping is looked up again afterwards.
+ * (A cluster freed and reused meanwhile can only come from the guest racing
+ * its own read with a discard of the same range.) Only guest reads use it:
+ * a write in progress must keep the lock.
+ */
+static int qcow2_read_ex(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len,
+			 bool unlock_data)
 {
 	while (len) {
 		uint8_t *l2;
@@ -316,7 +356,11 @@ static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_
 				n = MIN(len, n + s->cluster_size);
 				i++;
 			}
+			if (unlock_data)
+				g_mutex_unlock(&s->bs->lock);
 			ret = bfile_pread(s->f, host + in, buf, n);
+			if (unlock_data)
+				g_mutex_lock(&s->bs->lock);
 			break;
 		}
 		}
@@ -330,6 +374,45 @@ next:
 	return 0;
 }
 
+static int qcow2_read(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+{
+	return qcow2_read_ex(s, off, buf, len, false);
+}
+
+/* Zero and unallocated clusters whose tables are cached need no thread. */
+static int qcow2_read_nowait(struct bds *bs, uint64_t off, uint64_t bytes,
+			     const struct iovec *iov, int niov)
+{
+	struct qcow2_state *s = bs->opaque;
+	uint64_t span = (uint64_t)s->cluster_size << s->l2_bits, o = off, end = off + bytes;
+
+	if (s->extended_l2 || s->corrupt_reported)
+		return 0;
+	while (o < end) {
+		uint32_t i1 = l1_index(s, o);
+		uint64_t l2_off = i1 < s->l1_size ? s->l1[i1] & L1E_OFFSET_MASK : 0;
+		uint64_t n = MIN(end - o, s->cluster_size - (o & (s->cluster_size - 1)));
+		enum cluster_type t = CL_UNALLOC;
+
+		if (l2_off) {
+			struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+			if (!ce)
+				return 0;
+			t = entry_type(s, l2_entry(s, ce->data, l2_index(s, o)));
+		} else {
+			n = MIN(end - o, span - (o & (span - 1)));
+		}
+		if (t == CL_UNALLOC && bs->backing && o < bs->backing->size)
+			return 0;
+		if (t != CL_UNALLOC && t != CL_ZERO)
+			return 0;
+		o += n;
+	}
+	iov_memset(iov, niov, 0, 0, bytes);
+	return 1;
+}
+
 static int qcow2_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
 			const struct iovec *iov, int niov)
 {
@@ -338,11 +421,11 @@ static int qcow2_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
 	int ret;
 
 	if (niov == 1)
-		return qcow2_read(s, offset, iov[0].iov_base, bytes);
+		return qcow2_read_ex(s, offset, iov[0].iov_base, bytes, true);
 	buf = blk_alloc_buf(bytes);
 	if (!buf)
 		return -ENOMEM;
-	ret = qcow2_read(s, offset, buf, bytes);
+	ret = qcow2_read_ex(s, offset, buf, bytes, true);
 	if (ret == 0)
 		iov_from_buf(iov, niov, 0, buf, bytes);
 	blk_free_buf(buf);
@@ -409,7 +492,12 @@ static int write_l2_entries(struct qcow2_state *s, uint64_t l2_off, uint8_t *l2,
 {
 	uint64_t start = ALIGN_DOWN((uint64_t)first * s->l2_entry_bytes, 512);
 	uint64_t end = ALIGN_UP((uint64_t)(first + n) * s->l2_entry_bytes, 512);
+	struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+	int ret;
 
+	/* deferred entries of this table must not reach the disk early */
+	if (ce && ce->dirty && (ret = qcow2_l2_writeback(s)) < 0)
+		return ret;
 	end = MIN(end, (uint64_t)s->cluster_size);
 	return bfile_pwrite(s->f, l2_off + start, l2 + start, end - start);
 }
@@ -503,22 +591,46 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 			if (ret == 0)
 				ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
 			if (ret == 0) {
-				memcpy(cbuf + in, buf, n);
-				ret = bfile_pwrite(s->f, host, cbuf, total);
+				int64_t eof = bfile_getlength(s->f);
+
+				if (eof >= 0 && (uint64_t)host >= (uint64_t)eof &&
+				    buffer_is_zero(cbuf, in) && buffer_is_zero(cbuf + in + n, total - in - n)) {
+					/* past the end of the file the zeroes around are free */
+					ret = bfile_pwrite(s->f, host + in, buf, n);
+				} else {
+					memcpy(cbuf + in, buf, n);
+					ret = bfile_pwrite(s->f, host, cbuf, total);
+				}
 			}
 			blk_free_buf(cbuf);
 written:
-			if (ret == 0)
-				ret = qcow2_meta_flush(s);	/* refcounts (and data) before L2 */
 			if (ret < 0)
 				return ret;
 			old = g_new(uint64_t, m);
+			bool frees = false;
+
 			for (uint32_t k = 0; k < m; k++) {
 				old[k] = l2_entry(s, l2, i + k);
+				frees |= (old[k] & (L2E_OFFSET_MASK | QCOW_OFLAG_COMPRESSED)) != 0;
+			}
+			if (!frees && !s->unsafe) {
+				/* new clusters only: defer the L2 entries to the next flush */
+				struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+				for (uint32_t k = 0; k < m; k++)
+					be64_put(l2 + (size_t)(i + k) * s->l2_entry_bytes,
+						 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
+				g_assert(ce && ce->data == l2);
+				ce->dirty = true;
+				g_free(old);
+				goto next;
+			}
+			ret = qcow2_meta_flush(s);	/* refcounts (and data) before L2 */
+			for (uint32_t k = 0; k < m && ret == 0; k++)
 				be64_put(l2 + (size_t)(i + k) * s->l2_entry_bytes,
 					 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
-			}
-			ret = write_l2_entries(s, l2_off, l2, i, m);
+			if (ret == 0)
+				ret = write_l2_entries(s, l2_off, l2, i, m);
 			for (uint32_t k = 0; k < m && ret == 0; k++)
 				ret = qcow2_free_l2_entry(s, old[k]);
 			g_free(old);
@@ -530,6 +642,7 @@ written:
 			if (ret < 0)
 				return ret;
 		}
+next:
 		off += n;
 		buf += n;
 		len -= n;
@@ -764,8 +877,9 @@ out:
 static int qcow2_flush(struct bds *bs)
 {
 	struct qcow2_state *s = bs->opaque;
+	int ret = qcow2_l2_writeback(s);
 
-	return bfile_flush(s->f);
+	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
 static int qcow2_block_status(struct bds *bs, uint64_t offset, uint64_t bytes,
@@ -834,7 +948,7 @@ static int write_header_field(struct qcow2_state *s, uint64_t off, const void *p
 	return bfile_pwrite(s->f, off, p, len);
 }
 
-static int grow_l1(struct qcow2_state *s, uint32_t new_size)
+int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size)
 {
 	uint64_t bytes = ALIGN_UP((uint64_t)new_size * 8, s->cluster_size);
 	uint64_t old_off = s->l1_offset, old_bytes = ALIGN_UP((uint64_t)s->l1_size * 8, s->cluster_size);
@@ -868,7 +982,7 @@ static int grow_l1(struct qcow2_state *s, uint32_t new_size)
 	memset(s->l1 + s->l1_size, 0, 8ull * (new_size - s->l1_size));
 	s->l1_size = new_size;
 	s->l1_offset = off;
-	if (old_off && s->l1_size)
+	if (old_off && old_bytes)
 		ret = qcow2_free_clusters(s, old_off, old_bytes);
 	return ret;
 }
@@ -885,11 +999,6 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot resize this image", bs->filename);
 		return -ENOTSUP;
 	}
-	if (size < bs->size && s->nb_snapshots) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: Can't shrink an image with internal snapshots",
-			    bs->filename);
-		return -ENOTSUP;
-	}
 	if (size < bs->size) {
 		uint64_t from = ALIGN_UP(size, s->cluster_size);
 
@@ -900,7 +1009,7 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 		}
 	}
 	if (need > s->l1_size) {
-		ret = grow_l1(s, need);
+		ret = qcow2_grow_l1(s, need);
 		if (ret < 0)
 			goto fail;
 	}
@@ -1162,6 +1271,8 @@ static void qcow2_close(struct bds *bs)
 
 	if (!s)
 		return;
+	if (qcow2_l2_writeback(s) < 0)
+		fprintf(stderr, "kemu: %s: could not write L2 tables at close\n", bs->filename);
 	cache_free(s->l2c, QCOW2_L2_CACHE);
 	cache_free(s->rbc, QCOW2_RB_CACHE);
 	g_free(s->zbuf);
@@ -1332,7 +1443,7 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 		return false;
 	}
 	rb_entries = ((uint64_t)cs * 8) >> rorder;
-	n_l1 = MAX(1u, DIV_ROUND_UP_U64((uint64_t)l1_size * 8, cs));
+	n_l1 = DIV_ROUND_UP_U64((uint64_t)l1_size * 8, cs);	/* none for an empty disk, as QEMU */
 	/* enough refblocks to cover the metadata, enough reftable for the refblocks */
 	for (;;) {
 		total = n_hdr + n_rt + n_rb + n_l1;
@@ -1468,8 +1579,14 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 				break;
 			}
 			data_end = MAX(data_end, (uint64_t)host + n);
-			if (!strcmp(o->preallocation, "full"))
-				ret = bfile_write_zeroes(s->f, host, n);
+			if (!strcmp(o->preallocation, "full")) {
+				/* real zeroes on disk: no holes, no unwritten extents */
+				uint8_t *z = g_malloc0(MIN(n, 1 * MiB));
+
+				for (uint64_t d = 0; d < n && ret == 0; d += MIN(n - d, 1 * MiB))
+					ret = bfile_pwrite(s->f, host + d, z, MIN(n - d, 1 * MiB));
+				g_free(z);
+			}
 			else if (!strcmp(o->preallocation, "falloc"))
 				ret = fallocate(s->f->fd, 0, host, n) < 0 ? -errno : 0;
 			if (ret == 0)
@@ -1502,6 +1619,7 @@ const struct block_driver bdrv_qcow2 = {
 	.open = qcow2_open,
 	.close = qcow2_close,
 	.preadv = qcow2_preadv,
+	.read_nowait = qcow2_read_nowait,
 	.pwritev = qcow2_pwritev,
 	.flush = qcow2_flush,
 	.discard = qcow2_discard,

@@ -5,11 +5,16 @@
  * (header, mapping, reads and writes), qcow2-refcount.c (allocation,
  * refcounts, check) and qcow2-snapshot.c.
  *
- * All multi-byte fields on disk are big-endian. Metadata is cached
- * write-through: every change is written at once, in an order that leaves
- * at worst leaked clusters after a crash (refcount before the L2 entry
- * that uses it, data before the L2 entry that points to it, new tables
- * before the pointer to them; flushes between when the cache mode asks).
+ * All multi-byte fields on disk are big-endian. Metadata is written in an
+ * order that leaves at worst leaked clusters after a crash (refcount before
+ * the L2 entry that uses it, data before the L2 entry that points to it,
+ * new tables before the pointer to them, a pointer removed before the
+ * refcount drops; flushes between unless cache=unsafe). Refcount blocks
+ * and L1 are write-through. An L2 entry for a newly allocated cluster
+ * (nothing to free) is deferred: it stays dirty in the L2 cache until the
+ * next flush, eviction or close, which first makes the refcounts durable
+ * (one fdatasync for many allocations, as QEMU's writeback cache); every
+ * other L2 change is written at once.
  */
 #ifndef BLOCK_QCOW2_H
 #define BLOCK_QCOW2_H
@@ -70,6 +75,7 @@ struct qcow2_cache_entry {
 	uint64_t offset;	/* 0 = empty */
 	uint8_t *data;		/* one cluster, on-disk byte order */
 	uint64_t lru;
+	bool dirty;		/* L2 only: entries not yet written (see qcow2_l2_writeback) */
 };
 
 #define QCOW2_L2_CACHE 64
@@ -138,6 +144,12 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 		     uint64_t offset, uint8_t **data);
 void qcow2_cache_forget(struct qcow2_state *s, uint64_t offset);
 int qcow2_write_l1_entry(struct qcow2_state *s, uint32_t index);
+/* Make the refcounts durable, then write the L2 tables with deferred
+ * entries (new clusters only). Called by flush, eviction, close, check,
+ * snapshots, and before any other L2 write to such a table. */
+int qcow2_l2_writeback(struct qcow2_state *s);
+/* a larger L1 table (new clusters, header switched, old freed) */
+int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size);
 
 /* qcow2-refcount.c */
 uint64_t qcow2_refcount_get_entry(const uint8_t *rb, uint32_t order, uint64_t i);

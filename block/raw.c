@@ -51,11 +51,15 @@ static int raw_preadv(struct bds *bs, uint64_t offset, uint64_t bytes,
 	return bfile_preadv(bs->file, offset, iov, niov);
 }
 
-static bool raw_write_changes_format(const struct iovec *iov, int niov, uint64_t bytes)
+/* Would block 0 probe as another format after this write? */
+static bool raw_write_changes_format(struct bds *bs, uint64_t offset, const struct iovec *iov,
+				     int niov, uint64_t bytes)
 {
 	uint8_t head[512] = { 0 };
 
-	iov_to_buf(iov, niov, 0, head, MIN(bytes, sizeof(head)));
+	if (bfile_pread(bs->file, 0, head, sizeof(head)) < 0)
+		return true;
+	iov_to_buf(iov, niov, 0, head + offset, MIN(bytes, sizeof(head) - offset));
 	return bdrv_qcow2.probe(head, sizeof(head)) > 1;
 }
 
@@ -64,7 +68,7 @@ static int raw_pwritev(struct bds *bs, uint64_t offset, uint64_t bytes,
 {
 	struct raw_state *s = bs->opaque;
 
-	if (s->probed && offset == 0 && raw_write_changes_format(iov, niov, bytes))
+	if (s->probed && offset < 512 && raw_write_changes_format(bs, offset, iov, niov, bytes))
 		return -EPERM;
 	return bfile_pwritev(bs->file, offset, iov, niov);
 }

@@ -78,5 +78,14 @@ if [ $sanitize_only -eq 0 ]; then
 	rm -f "$out"
 fi
 
+if [ $sanitize_only -eq 0 ]; then
+	echo "== block layer and kemu-img against qemu-img"
+	out=$(mktemp)
+	bash tests/block/run.sh "$build" | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

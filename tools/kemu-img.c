@@ -67,6 +67,7 @@ static struct blk *open_image(const char *file, const char *fmt, bool readonly, 
 {
 	struct blk_open_opts o = {
 		.format = fmt, .readonly = readonly, .force_share = force_share, .aio = aio_mode,
+		.discard_unmap = true,
 		.no_backing = no_backing, .cache = cache, .allow_probe_raw_warning = !readonly,
 	};
 	GError *err = NULL;
@@ -274,7 +275,12 @@ static int cmd_create(int argc, char **argv)
 	if (backing && (!have_size || !unsafe)) {
 		/* the backing file must open; its size is the default */
 		g_autofree char *path = bdrv_backing_path(argv[optind], backing);
-		struct blk *b = open_image(path, bfmt, true, true, false, BLK_CACHE_WRITEBACK);
+		struct blk_open_opts bo = { .format = bfmt, .readonly = true, .force_share = true };
+		GError *err = NULL;
+		struct blk *b = blk_open(path, &bo, &err);
+
+		if (!b)
+			die("%s: %s\nCould not open backing image.", argv[optind], err->message);
 
 		if (!have_size)
 			size = blk_getlength(b);
@@ -282,7 +288,7 @@ static int cmd_create(int argc, char **argv)
 		blk_close(b);
 	}
 	if (!have_size)
-		die("Image creation needs a size parameter");
+		die("%s: Image creation needs a size parameter", argv[optind]);
 	create_image(argv[optind], fmt, size, o, quiet);
 	return 0;
 }
@@ -402,7 +408,10 @@ static void info_one(struct bds *bs, bool json, GString *out, const char *ind)
 			json_str(out, bs->backing_file);
 			g_string_append(out, ",\n");
 		}
-		g_string_append_printf(out, "%s    \"dirty-flag\": false\n%s}", ind, ind);
+		g_string_append_printf(out, "%s    \"dirty-flag\": %s\n%s}", ind,
+				       !strcmp(bs->drv->name, "qcow2") &&
+				       (((struct qcow2_state *)bs->opaque)->incompat & QCOW2_INCOMPAT_DIRTY) ?
+				       "true" : "false", ind);
 	} else {
 		g_autofree char *vs = size_to_str(bs->size);
 		g_autofree char *as = size_to_str(actual);
@@ -624,6 +633,7 @@ struct convert_state {
 	struct bds *dbs;
 	uint64_t size;
 	bool compress, target_zeroed, progress;
+	bool top_only;		/* -B: only what the source's top layer holds */
 	uint64_t sparse;	/* -S: zero runs at least this long are skipped */
 	uint32_t align;		/* target cluster size for -c */
 };
@@ -827,14 +837,18 @@ static void do_convert_pipelined(struct convert_state *c, bool in_order)
 
 			if (sl->state != SLOT_FREE)
 				continue;
-			if (blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK), &pnum, &map,
-					     NULL, &st) < 0)
+			if ((c->top_only ? bds_block_status(blk_bds(c->src), next_off,
+							    MIN(c->size - next_off, CHUNK), &pnum, &map, &st)
+					 : blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK),
+							    &pnum, &map, NULL, &st)) < 0)
 				die("error while reading block status at offset %" PRIu64, next_off);
 			sl->off = next_off;
 			sl->n = MIN(pnum, CHUNK);
 			next_off += sl->n;
 			sl->zero = (st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA);
-			if (sl->zero && c->target_zeroed) {
+			if ((sl->zero && c->target_zeroed) ||
+			    (c->top_only && !(st & BLK_STATUS_ALLOCATED) && blk_bds(c->src)->backing)) {
+				/* nothing to do (with -B: the target's backing file shows it) */
 				done_bytes += sl->n;
 				i--;	/* nothing to do: the slot stays free */
 				continue;
@@ -938,8 +952,9 @@ static int cmd_convert(int argc, char **argv)
 	if (compress && strcmp(ofmt, "qcow2"))
 		die("Compression not supported for this file format");
 	if (backing)
-		die("-B is not supported yet");
-	(void)bfmt;
+		g_hash_table_replace(o, g_strdup("backing_file"), g_strdup(backing));
+	if (bfmt)
+		g_hash_table_replace(o, g_strdup("backing_fmt"), g_strdup(bfmt));
 	if (!bdrv_find_format(ofmt))
 		die("Unknown file format '%s'", ofmt);
 	c.src = open_image(argv[optind], fmt, true, force_share, false, scm);
@@ -947,13 +962,28 @@ static int cmd_convert(int argc, char **argv)
 	c.compress = compress;
 	c.progress = prog;
 	if (!no_create) {
-		if (g_hash_table_lookup(o, "backing_file"))
-			die("-o backing_file is not supported by convert yet");
+		const char *bf = g_hash_table_lookup(o, "backing_file");
+
+		if (bf) {
+			g_autofree char *path = bdrv_backing_path(argv[optind + 1], bf);
+			struct blk *b;
+
+			if (strcmp(ofmt, "qcow2"))
+				die("Backing file not supported for file format '%s'", ofmt);
+			if (compress)
+				die("-B and -c together are not supported");
+			b = open_image(path, g_hash_table_lookup(o, "backing_fmt"), true, true, true,
+				       BLK_CACHE_WRITEBACK);
+			if (!g_hash_table_lookup(o, "backing_fmt"))
+				g_hash_table_replace(o, g_strdup("backing_fmt"), g_strdup(blk_format_name(b)));
+			blk_close(b);
+			c.top_only = true;
+		}
 		create_image(argv[optind + 1], ofmt, c.size, o, true);
 		/* a new image without backing file reads as zeroes */
-		c.target_zeroed = !g_hash_table_lookup(o, "preallocation") ||
+		c.target_zeroed = !c.top_only && (!g_hash_table_lookup(o, "preallocation") ||
 				  !strcmp(g_hash_table_lookup(o, "preallocation"), "off") ||
-				  !strcmp(ofmt, "raw");
+				  !strcmp(ofmt, "raw"));
 	}
 	c.dst = open_image(argv[optind + 1], no_create ? NULL : ofmt, false, false, false, cm);
 	if (no_create && !strcmp(blk_format_name(c.dst), "raw") && !strcmp(ofmt, "qcow2"))
@@ -1290,30 +1320,49 @@ static int cmd_compare(int argc, char **argv)
 
 /* ---- commit / rebase / amend ---- */
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static int cmd_commit(int argc, char **argv)
 {
-	const char *fmt = NULL;
+	const char *fmt = NULL, *base_name = NULL;
 	bool drop = false, prog = false;
-	int c;
+	int c, base_depth = 0, d = 0;
 
 	while ((c = getopt(argc, argv, "hf:t:b:dpqr:")) != -1) {
 		switch (c) {
 		case 'f': fmt = optarg; break;
 		case 'd': drop = true; break;
 		case 'p': prog = true; break;
-		case 'b': die("-b is not supported yet: commit goes into the immediate backing file");
+		case 'b': base_name = optarg; break;
 		default: break;
 		}
 	}
 	if (optind >= argc)
 		die("Expecting one image file name");
-	struct blk *top = open_image(argv[optind], fmt, false, false, true, BLK_CACHE_UNSAFE);
-	struct bds *tbs = blk_bds(top);
+	/* the chain read-only and unlocked: the base is opened for writing below */
+	struct blk *top = open_image(argv[optind], fmt, true, true, false, BLK_CACHE_UNSAFE);
+	struct bds *tbs = blk_bds(top), *bb = NULL;
 
-	if (!tbs->backing_file)
+	if (!tbs->backing)
 		die("Image does not have a backing file");
-	g_autofree char *bpath = bdrv_backing_path(argv[optind], tbs->backing_file);
-	struct blk *base = open_image(bpath, tbs->backing_fmt, false, false, false, BLK_CACHE_UNSAFE);
+	for (struct bds *b = tbs->backing; b; b = b->backing) {
+		d++;
+		if (!base_name || same_file(b->filename, base_name)) {
+			bb = b;
+			base_depth = d;
+			break;
+		}
+	}
+	if (!bb)
+		die("Did not find '%s' in the backing chain of '%s'", base_name, argv[optind]);
+	g_autofree char *bpath = g_strdup(bb->filename);
+	struct blk *base = open_image(bpath, bb->drv->name, false, false, true, BLK_CACHE_UNSAFE);
 	uint64_t size = blk_getlength(top), off = 0;
 	uint8_t *buf = blk_alloc_buf(CHUNK);
 	GError *err = NULL;
@@ -1323,10 +1372,12 @@ static int cmd_commit(int argc, char **argv)
 	while (off < size) {
 		uint64_t pnum, map;
 		unsigned st;
+		int depth;
 
-		if (blk_block_status(top, off, MIN(size - off, CHUNK), &pnum, &map, NULL, &st) < 0)
+		if (blk_block_status(top, off, MIN(size - off, CHUNK), &pnum, &map, &depth, &st) < 0)
 			die("%s: could not read block status", argv[optind]);
-		if (st & BLK_STATUS_ALLOCATED) {
+		/* what a layer above the base decides goes into the base */
+		if ((st & BLK_STATUS_ALLOCATED) && depth < base_depth) {
 			if ((st & BLK_STATUS_ZERO) && !(st & BLK_STATUS_DATA)) {
 				if (blk_pwrite_zeroes(base, off, pnum) < 0)
 					die("%s: write error", bpath);
@@ -1339,12 +1390,17 @@ static int cmd_commit(int argc, char **argv)
 	}
 	if (bds_flush(blk_bds(base)) < 0)
 		die("%s: flush failed", bpath);
-	if (!drop && blk_pdiscard(top, 0, size) < 0)
-		fprintf(stderr, "kemu-img: could not empty %s\n", argv[optind]);
-	bds_flush(tbs);
 	blk_close(base);
 	blk_close(top);
 	blk_free_buf(buf);
+	/* the top is emptied when the base is its own backing file (QEMU's rule) */
+	if (!drop && base_depth == 1) {
+		struct blk *t = open_image(argv[optind], fmt, false, false, true, BLK_CACHE_UNSAFE);
+
+		if (blk_pdiscard(t, 0, size) < 0 || bds_flush(blk_bds(t)) < 0)
+			fprintf(stderr, "kemu-img: could not empty %s\n", argv[optind]);
+		blk_close(t);
+	}
 	if (prog)
 		printf("\n");
 	printf("Image committed.\n");
@@ -1478,18 +1534,31 @@ static int cmd_amend(int argc, char **argv)
 
 /* ---- measure ---- */
 
-static uint64_t qcow2_measure(uint64_t size, uint32_t cs, uint64_t data)
+/* qemu-img's formulas (qcow2_calc_prealloc_size, qcow2_refcount_metadata_size) */
+static uint64_t refcount_metadata_size(uint64_t clusters, uint64_t cs, int order)
 {
-	uint64_t l2_entries = cs / 8, clusters = DIV_ROUND_UP_U64(size, cs);
-	uint64_t l2 = DIV_ROUND_UP_U64(clusters, l2_entries);
-	uint64_t l1 = DIV_ROUND_UP_U64(l2 * 8, cs);
-	uint64_t meta = cs + l1 * cs + DIV_ROUND_UP_U64(data, (uint64_t)cs * l2_entries) * cs;
-	uint64_t total = meta + data, rb_entries = cs * 8 / 16;
-	uint64_t rb = DIV_ROUND_UP_U64(DIV_ROUND_UP_U64(total, cs) + 16, rb_entries);
-	uint64_t rt = DIV_ROUND_UP_U64(rb * 8, cs);
+	uint64_t per_table = cs / 8, per_block = cs * 8 / (1u << order);
+	uint64_t table = 0, blocks = 0, n = 0, last;
 
-	(void)l2;
-	return total + (rb + rt) * cs;
+	do {
+		last = n;
+		blocks = DIV_ROUND_UP_U64(clusters + table + blocks, per_block);
+		table = DIV_ROUND_UP_U64(blocks, per_table);
+		n = clusters + blocks + table;
+	} while (n != last);
+	return (blocks + table) * cs;
+}
+
+static uint64_t qcow2_prealloc_size(uint64_t size, uint64_t cs, int order, bool extl2)
+{
+	uint64_t aligned = ALIGN_UP(size, cs), l2e = extl2 ? 16 : 8, meta = cs;
+	uint64_t nl2e = ALIGN_UP(aligned / cs, cs / l2e), nl1e;
+
+	meta += nl2e * l2e;
+	nl1e = ALIGN_UP(nl2e * l2e / cs, cs / 8);
+	meta += nl1e * 8;
+	meta += refcount_metadata_size((meta + aligned) / cs, cs, order);
+	return meta + aligned;
 }
 
 static int cmd_measure(int argc, char **argv)
@@ -1497,7 +1566,8 @@ static int cmd_measure(int argc, char **argv)
 	const char *fmt = NULL, *ofmt = "raw", *output = "human";
 	g_autoptr(GHashTable) o = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	uint64_t size = 0, data = 0;
-	bool have_size = false;
+	GList *data_extents = NULL;
+	bool have_size = false, bitmaps = false;
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'J' },
 		{ "size", required_argument, NULL, 's' },
@@ -1520,6 +1590,9 @@ static int cmd_measure(int argc, char **argv)
 		struct blk *blk = open_image(argv[optind], fmt, true, false, false, BLK_CACHE_WRITEBACK);
 		uint64_t off = 0;
 
+		/* qcow2 to qcow2 could carry bitmaps: qemu-img reports their size (none here) */
+		bitmaps = !strcmp(blk_format_name(blk), "qcow2") && !strcmp(ofmt, "qcow2");
+
 		size = blk_getlength(blk);
 		while (off < size) {
 			uint64_t pnum, map;
@@ -1527,34 +1600,53 @@ static int cmd_measure(int argc, char **argv)
 
 			if (blk_block_status(blk, off, size - off, &pnum, &map, NULL, &st) < 0)
 				die("%s: could not read block status", argv[optind]);
-			if (st & BLK_STATUS_DATA)
-				data += pnum;
+			if ((st & (BLK_STATUS_DATA | BLK_STATUS_ZERO)) == BLK_STATUS_DATA)
+				data_extents = g_list_prepend(data_extents, g_memdup2((uint64_t[2]){ off, pnum },
+										       16));
 			off += pnum;
 		}
 		blk_close(blk);
 	}
-	uint64_t required, full;
+	uint64_t required, full, dcs = 65536;
+
+	if (g_hash_table_lookup(o, "cluster_size"))
+		parse_size(g_hash_table_lookup(o, "cluster_size"), 'B', &dcs);
+	if (!dcs || (dcs & (dcs - 1)))
+		die("Invalid cluster size");
+	for (GList *l = data_extents; l; l = l->next) {
+		uint64_t *e = l->data;
+
+		/* whole target clusters, as qemu-img counts them */
+		data += ALIGN_UP(e[0] + e[1], dcs) - ALIGN_DOWN(e[0], dcs);
+	}
+	g_list_free_full(data_extents, g_free);
 
 	if (!strcmp(ofmt, "raw")) {
-		required = have_size ? size : data;
+		required = size;	/* as qemu-img: a raw target needs its whole size */
 		full = size;
 	} else if (!strcmp(ofmt, "qcow2")) {
-		uint64_t cs = 65536;
+		uint64_t cs = 65536, rbits = 16;
 		const char *v = g_hash_table_lookup(o, "cluster_size");
+		int order = 0;
 
-		if (v && !parse_size(v, 'B', &cs))
+		if (v && (!parse_size(v, 'B', &cs) || cs < 512 || cs > 2 * MiB || (cs & (cs - 1))))
 			die("Invalid cluster size");
-		data = ALIGN_UP(data, cs);
-		required = qcow2_measure(size, cs, data);
-		full = qcow2_measure(size, cs, ALIGN_UP(size, cs));
+		if ((v = g_hash_table_lookup(o, "refcount_bits")) && !parse_uint64(v, &rbits))
+			die("Invalid refcount_bits");
+		while ((1ull << order) < rbits)
+			order++;
+		full = qcow2_prealloc_size(size, cs, order,
+					   opt_bool(g_hash_table_lookup(o, "extended_l2"), "extended_l2"));
+		required = full - ALIGN_UP(size, cs) + data;
 	} else {
 		die("Unknown file format '%s'", ofmt);
 	}
 	if (!strcmp(output, "json"))
-		printf("{\n    \"required\": %" PRIu64 ",\n    \"fully-allocated\": %" PRIu64 "\n}\n",
-		       required, full);
+		printf("{\n%s    \"required\": %" PRIu64 ",\n    \"fully-allocated\": %" PRIu64 "\n}\n",
+		       bitmaps ? "    \"bitmaps\": 0,\n" : "", required, full);
 	else
-		printf("required size: %" PRIu64 "\nfully allocated size: %" PRIu64 "\n", required, full);
+		printf("required size: %" PRIu64 "\nfully allocated size: %" PRIu64 "\n%s", required, full,
+		       bitmaps ? "bitmaps size: 0\n" : "");
 	return 0;
 }
 

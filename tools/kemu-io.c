@@ -307,7 +307,8 @@ static int run_command(const char *cmd)
 
 int main(int argc, char **argv)
 {
-	struct blk_open_opts o = { .cache = BLK_CACHE_WRITEBACK, .allow_probe_raw_warning = true };
+	struct blk_open_opts o = { .cache = BLK_CACHE_WRITEBACK, .allow_probe_raw_warning = true,
+				   .discard_unmap = true };
 	GPtrArray *cmds = g_ptr_array_new();
 	GError *err = NULL;
 	int c, ret = 0;

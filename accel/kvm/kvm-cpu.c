@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "system/timer.h"
+#include "hw/intc/apic.h"
 #include "target/i386/interp.h"
 
 /* ---- default exit dispatch: the machine's address spaces ---- */
@@ -735,8 +736,12 @@ static bool kvm_vcpu_init_sipi(struct kvm_vcpu *v)
 	if (req & CPU_INTERRUPT_SIPI) {
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SIPI, __ATOMIC_SEQ_CST);
 		if (env->wait_for_sipi) {
-			env->segs[R_CS].selector = env->sipi_vector << 8;
-			env->segs[R_CS].base = (uint64_t)env->sipi_vector << 12;
+			/* kernel-irqchip=off: the vector is in kemu's LAPIC */
+			uint8_t vector = cpu->apic ? apic_get_sipi_vector(APIC(cpu->apic))
+						   : env->sipi_vector;
+
+			env->segs[R_CS].selector = vector << 8;
+			env->segs[R_CS].base = (uint64_t)vector << 12;
 			env->rip = 0;
 			env->wait_for_sipi = false;
 			env->halted = false;

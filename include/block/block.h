@@ -12,14 +12,19 @@
  *	static void ide_read_done(void *opaque, int ret) { ret is 0 or -errno }
  *
  * Requests run on a pool of worker threads (the format driver is called
- * there, serialised per image where the format needs it); completions come
- * back through one bottom half. Buffers must stay valid until the callback.
- * Offsets and lengths are in bytes and may be unaligned: the layer bounces
- * what O_DIRECT (cache=none) cannot take directly.
+ * there, serialised per image where the format needs it), or for raw
+ * images opened with aio=io_uring on an io_uring; completions come back
+ * through a bottom half (or the ring's eventfd) on the main loop. Buffers
+ * must stay valid until the callback. Offsets and lengths are in bytes and
+ * may be unaligned: the layer bounces what O_DIRECT (cache=none) cannot
+ * take directly. Every blk_* call needs the BQL (a vCPU thread handling an
+ * exit holds it); requests in flight are not cancelled, drain them.
  *
  * kemu-img and tests use the synchronous wrappers (blk_pread, blk_pwrite,
  * ...), which submit and then run the main loop until the request is done;
- * they need main_loop_init() and the BQL held, like any main-loop code.
+ * they, blk_drain() and blk_close() run the main loop, so call them only
+ * on the main-loop thread (or a tool's only thread), never from a vCPU or
+ * from inside a completion callback.
  *
  * Opening takes QEMU-compatible OFD locks on the image file (bytes 100+ and
  * 200+), so kemu and qemu cannot both open one image read-write.

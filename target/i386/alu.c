@@ -41,15 +41,30 @@ struct rmw {
 	uint64_t lin;
 	uint8_t *host;
 	unsigned size;
+	bool atomic;
 };
 
 static uint64_t rmw_begin(struct interp_cpu *s, struct x86_insn *i, unsigned size, struct rmw *r)
 {
 	r->size = size;
 	r->host = NULL;
+	r->atomic = i->lock;
 	if (!i->mem)
 		return x86_reg_read(s, i, i->rm, size);
-	r->lin = x86_seg_linear(s, x86_ea_seg(i), x86_ea(s, i), size, true);
+	uint64_t off = x86_ea(s, i);
+	int seg = x86_ea_seg(i);
+	if (G_LIKELY(x86_seg_fast(s, seg, off, size, true, &r->lin) && (r->lin & 0xfff) + size <= 0x1000)) {
+		/* TLB hit on writable RAM: read and write through the host pointer */
+		const struct tlb_entry *e = &s->tlb[s->cpl == 3][(r->lin >> 12) & (TLB_SIZE - 1)];
+		if (e->tag_write == (r->lin & ~0xfffULL) && e->host_w && e->tag_read == e->tag_write &&
+		    (!i->lock || !(r->lin & (size - 1)))) {
+			r->host = (uint8_t *)e->host_w + (r->lin & 0xfff);
+			uint64_t v = 0;
+			memcpy(&v, r->host, size);
+			return v;
+		}
+	}
+	r->lin = x86_seg_linear(s, seg, off, size, true);
 	if (i->lock && ((r->lin & 0xfff) + size <= 0x1000) && (r->lin & (size - 1)) == 0)
 		r->host = x86_lin_ptr(s, r->lin, ACC_WRITE, s->cpl == 3);
 	if (r->host) {
@@ -67,6 +82,10 @@ static bool rmw_end(struct interp_cpu *s, struct x86_insn *i, struct rmw *r, uin
 {
 	if (!i->mem) {
 		x86_reg_write(s, i, i->rm, r->size, v);
+		return true;
+	}
+	if (r->host && !r->atomic) {
+		memcpy(r->host, &v, r->size);
 		return true;
 	}
 	if (r->host) {

@@ -80,6 +80,59 @@ static const struct dis_op two_byte[256] = {
 	[0xbf] = { "movsx", "Gv,Ew" }, [0xc0] = { "xadd", "Eb,Gb" }, [0xc1] = { "xadd", "Ev,Gv" },
 };
 
+/* SSE/MMX names by prefix: none, 66, F3, F2 ("" = invalid) */
+static const struct { uint8_t op; const char *n[4]; } sse_names[] = {
+	{ 0x10, { "movups", "movupd", "movss", "movsd" } }, { 0x11, { "movups", "movupd", "movss", "movsd" } },
+	{ 0x12, { "movlps", "movlpd", "movsldup", "movddup" } }, { 0x13, { "movlps", "movlpd", "", "" } },
+	{ 0x14, { "unpcklps", "unpcklpd", "", "" } }, { 0x15, { "unpckhps", "unpckhpd", "", "" } },
+	{ 0x16, { "movhps", "movhpd", "movshdup", "" } }, { 0x17, { "movhps", "movhpd", "", "" } },
+	{ 0x28, { "movaps", "movapd", "", "" } }, { 0x29, { "movaps", "movapd", "", "" } },
+	{ 0x2a, { "cvtpi2ps", "cvtpi2pd", "cvtsi2ss", "cvtsi2sd" } }, { 0x2b, { "movntps", "movntpd", "", "" } },
+	{ 0x2c, { "cvttps2pi", "cvttpd2pi", "cvttss2si", "cvttsd2si" } },
+	{ 0x2d, { "cvtps2pi", "cvtpd2pi", "cvtss2si", "cvtsd2si" } },
+	{ 0x2e, { "ucomiss", "ucomisd", "", "" } }, { 0x2f, { "comiss", "comisd", "", "" } },
+	{ 0x50, { "movmskps", "movmskpd", "", "" } }, { 0x51, { "sqrtps", "sqrtpd", "sqrtss", "sqrtsd" } },
+	{ 0x52, { "rsqrtps", "", "rsqrtss", "" } }, { 0x53, { "rcpps", "", "rcpss", "" } },
+	{ 0x54, { "andps", "andpd", "", "" } }, { 0x55, { "andnps", "andnpd", "", "" } },
+	{ 0x56, { "orps", "orpd", "", "" } }, { 0x57, { "xorps", "xorpd", "", "" } },
+	{ 0x58, { "addps", "addpd", "addss", "addsd" } }, { 0x59, { "mulps", "mulpd", "mulss", "mulsd" } },
+	{ 0x5a, { "cvtps2pd", "cvtpd2ps", "cvtss2sd", "cvtsd2ss" } },
+	{ 0x5b, { "cvtdq2ps", "cvtps2dq", "cvttps2dq", "" } },
+	{ 0x5c, { "subps", "subpd", "subss", "subsd" } }, { 0x5d, { "minps", "minpd", "minss", "minsd" } },
+	{ 0x5e, { "divps", "divpd", "divss", "divsd" } }, { 0x5f, { "maxps", "maxpd", "maxss", "maxsd" } },
+	{ 0x60, { "punpcklbw", "punpcklbw" } }, { 0x61, { "punpcklwd", "punpcklwd" } },
+	{ 0x62, { "punpckldq", "punpckldq" } }, { 0x63, { "packsswb", "packsswb" } },
+	{ 0x64, { "pcmpgtb", "pcmpgtb" } }, { 0x65, { "pcmpgtw", "pcmpgtw" } }, { 0x66, { "pcmpgtd", "pcmpgtd" } },
+	{ 0x67, { "packuswb", "packuswb" } }, { 0x68, { "punpckhbw", "punpckhbw" } },
+	{ 0x69, { "punpckhwd", "punpckhwd" } }, { 0x6a, { "punpckhdq", "punpckhdq" } },
+	{ 0x6b, { "packssdw", "packssdw" } }, { 0x6c, { "", "punpcklqdq" } }, { 0x6d, { "", "punpckhqdq" } },
+	{ 0x6e, { "movd", "movd" } }, { 0x6f, { "movq", "movdqa", "movdqu", "" } },
+	{ 0x70, { "pshufw", "pshufd", "pshufhw", "pshuflw" } }, { 0x74, { "pcmpeqb", "pcmpeqb" } },
+	{ 0x75, { "pcmpeqw", "pcmpeqw" } }, { 0x76, { "pcmpeqd", "pcmpeqd" } }, { 0x77, { "emms" } },
+	{ 0x7c, { "", "haddpd", "", "haddps" } }, { 0x7d, { "", "hsubpd", "", "hsubps" } },
+	{ 0x7e, { "movd", "movd", "movq", "" } }, { 0x7f, { "movq", "movdqa", "movdqu", "" } },
+	{ 0xc2, { "cmpps", "cmppd", "cmpss", "cmpsd" } }, { 0xc3, { "movnti" } },
+	{ 0xc4, { "pinsrw", "pinsrw" } }, { 0xc5, { "pextrw", "pextrw" } }, { 0xc6, { "shufps", "shufpd" } },
+	{ 0xd0, { "", "addsubpd", "", "addsubps" } }, { 0xd6, { "", "movq", "movq2dq", "movdq2q" } },
+	{ 0xd7, { "pmovmskb", "pmovmskb" } }, { 0xe6, { "", "cvttpd2dq", "cvtdq2pd", "cvtpd2dq" } },
+	{ 0xe7, { "movntq", "movntdq" } }, { 0xef, { "pxor", "pxor" } }, { 0xeb, { "por", "por" } },
+	{ 0xdb, { "pand", "pand" } }, { 0xdf, { "pandn", "pandn" } }, { 0xf0, { "", "", "", "lddqu" } },
+	{ 0xd4, { "paddq", "paddq" } }, { 0xfe, { "paddd", "paddd" } }, { 0xfc, { "paddb", "paddb" } },
+	{ 0xfd, { "paddw", "paddw" } }, { 0xf8, { "psubb", "psubb" } }, { 0xfa, { "psubd", "psubd" } },
+	{ 0xfb, { "psubq", "psubq" } }, { 0xda, { "pminub", "pminub" } }, { 0xde, { "pmaxub", "pmaxub" } },
+};
+
+static const char *const x87_mem_names[8][8] = {
+	{ "fadd dword", "fmul dword", "fcom dword", "fcomp dword", "fsub dword", "fsubr dword", "fdiv dword", "fdivr dword" },
+	{ "fld dword", "(bad)", "fst dword", "fstp dword", "fldenv", "fldcw", "fnstenv", "fnstcw" },
+	{ "fiadd dword", "fimul dword", "ficom dword", "ficomp dword", "fisub dword", "fisubr dword", "fidiv dword", "fidivr dword" },
+	{ "fild dword", "fisttp dword", "fist dword", "fistp dword", "(bad)", "fld tbyte", "(bad)", "fstp tbyte" },
+	{ "fadd qword", "fmul qword", "fcom qword", "fcomp qword", "fsub qword", "fsubr qword", "fdiv qword", "fdivr qword" },
+	{ "fld qword", "fisttp qword", "fst qword", "fstp qword", "frstor", "(bad)", "fnsave", "fnstsw" },
+	{ "fiadd word", "fimul word", "ficom word", "ficomp word", "fisub word", "fisubr word", "fidiv word", "fidivr word" },
+	{ "fild word", "fisttp word", "fist word", "fistp word", "fbld", "fild qword", "fbstp", "fistp qword" },
+};
+
 static const char *const reg64[16] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
 				       "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" };
 static const char *const reg32[16] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
@@ -288,8 +341,15 @@ int x86_disas(const uint8_t *bytes, size_t len, int mode_bits, uint64_t rip, cha
 		tmp.args = op == 0xfe ? "Eb" : (sub == 3 || sub == 5) ? "M" : "Ev";
 		d = &tmp;
 	} else if (op >= 0xd8 && op <= 0xdf) {
-		snprintf(name, sizeof(name), "(x87 %02x /%d)", op, sub);
-		tmp.name = name; tmp.args = i.mem ? "M" : ""; d = &tmp;
+		if (i.mem) {
+			tmp.name = x87_mem_names[op - 0xd8][sub];
+			tmp.args = "M";
+		} else {
+			snprintf(name, sizeof(name), "x87 %02x %02x", op, i.modrm);
+			tmp.name = name;
+			tmp.args = "";
+		}
+		d = &tmp;
 	} else if (op < 0x100) {
 		d = &one_byte[op];
 	} else if (op < 0x200) {
@@ -302,7 +362,7 @@ int x86_disas(const uint8_t *bytes, size_t len, int mode_bits, uint64_t rip, cha
 		} else if (b >= 0x40 && b < 0x50) {
 			snprintf(name, sizeof(name), "cmov%s", cc_names[b & 15]);
 			tmp.name = name; tmp.args = "Gv,Ev"; d = &tmp;
-		} else if (b >= 0xc8) {
+		} else if (b >= 0xc8 && b <= 0xcf) {
 			snprintf(name, sizeof(name), "bswap %s", reg_name(&i, (b & 7) | ((i.rex & 1) << 3), i.opsize));
 			tmp.name = name; tmp.args = ""; d = &tmp;
 		} else if (b == 0x00) {
@@ -335,6 +395,33 @@ int x86_disas(const uint8_t *bytes, size_t len, int mode_bits, uint64_t rip, cha
 			tmp.name = "nop"; tmp.args = "Ev"; d = &tmp;
 		} else {
 			d = &two_byte[b];
+			int pfx = i.rep == 0xf3 ? 2 : i.rep == 0xf2 ? 3 : i.p66 ? 1 : 0;
+			for (unsigned k = 0; k < G_N_ELEMENTS(sse_names); k++) {
+				if (sse_names[k].op == b && sse_names[k].n[pfx] && sse_names[k].n[pfx][0]) {
+					bool mm = pfx == 0 && (b >= 0x60 || b == 0x2c || b == 0x2d || b == 0x2a);
+					const char *v = mm ? "mm" : "xmm";
+					bool gpr_reg = b == 0x50 || b == 0xd7 || b == 0xc5 ||
+						       ((b == 0x2c || b == 0x2d) && pfx >= 2);
+					bool gpr_rm = b == 0x6e || b == 0x7e || b == 0xc4 || b == 0xc3 ||
+						      (b == 0x2a && pfx >= 2);
+					unsigned gsz = i.rex & 8 ? 8 : 4;
+					g_string_append_printf(o, "%s ", sse_names[k].n[pfx]);
+					if (gpr_reg)
+						g_string_append(o, reg_name(&i, i.reg, gsz));
+					else
+						g_string_append_printf(o, "%s%d", v, i.reg);
+					g_string_append(o, ", ");
+					if (i.mem)
+						fmt_mem(o, &i, 0, rip + i.len);
+					else if (gpr_rm)
+						g_string_append(o, reg_name(&i, i.rm, gsz));
+					else
+						g_string_append_printf(o, "%s%d", v, i.rm);
+					if (b == 0x70 || b == 0xc2 || b == 0xc4 || b == 0xc5 || b == 0xc6)
+						g_string_append_printf(o, ", 0x%" PRIx64, i.imm & 0xff);
+					goto done;
+				}
+			}
 		}
 	}
 	if (!d || !d->name) {

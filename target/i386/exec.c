@@ -383,6 +383,23 @@ static bool lock_ok(const struct x86_insn *i)
 	return false;
 }
 
+/*
+ * TF was set when the instruction started: a single-step #DB trap after it
+ * (SDM vol. 3B §17.3.1.4). Not after int n/int3/into (they clear TF on the
+ * way into the handler) nor in a mov-ss shadow (where it is not re-raised
+ * later, a simplification).
+ */
+static void single_step_trap(struct interp_cpu *s, struct x86_insn *i)
+{
+	CPUX86State *env = s->env;
+	if (i->op == 0xcc || i->op == 0xcd || i->op == 0xce || i->op == 0xf1 || s->shadow_next)
+		return;
+	env->dr[6] |= 0x4000;	/* BS */
+	s->delivering = EXCP_DB;
+	x86_do_interrupt(s, EXCP_DB, false, false, 0, env->rip, false);
+	s->delivering = -1;
+}
+
 static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 {
 	CPUX86State *env = s->env;
@@ -395,12 +412,15 @@ static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 		next &= 0xffffffff;
 	s->next_rip = next;
 	s->shadow_next = 0;
+	bool tf = env->rflags & X86_EFLAGS_TF;
 	if (G_UNLIKELY(insn->lock) && !lock_ok(insn))
 		x86_raise_ud(s);
 	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;
 	env->interrupt_shadow = s->shadow_next;
 	s->insn_count++;
+	if (G_UNLIKELY(tf))
+		single_step_trap(s, insn);
 }
 
 /* Run one instruction, delivering any exception it raises. */
@@ -544,6 +564,10 @@ static int check_requests(struct interp_cpu *s)
 				return EXEC_SHUTDOWN;
 			}
 		}
+	}
+	if (req & CPU_INTERRUPT_SMI) {
+		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_SMI, __ATOMIC_SEQ_CST);
+		log_unimp("x86: SMI ignored: System Management Mode is not supported by the interp accelerator");
 	}
 	if (req & CPU_INTERRUPT_EXIT) {
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_EXIT, __ATOMIC_SEQ_CST);

@@ -373,9 +373,14 @@ static void run_special(struct interp_cpu *s, uint8_t modrm, int nin, int delta)
 	if (modrm == 0xe5)	/* fxam looks at ST0 even when it is empty */
 		in[0] = to_host(&env->st[phys(env, 0)]);
 	if (delta > 0 && !empty(env, 7)) {
+		/* overflow: masked, both results are the indefinite */
 		stack_fault(env, true);
 		if (!masked_ie(env))
 			return;
+		set_reg(env, 0, indefinite);
+		set_top(env, top(env) - 1);
+		set_reg(env, 0, indefinite);
+		return;
 	}
 	volatile f80 a = in[0], b = in[1];
 	volatile f80 out[3];

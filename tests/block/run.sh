@@ -88,7 +88,10 @@ t_create_info create-info-qcow2-2m qcow2 "cluster_size=2M" 5G
 t_create_info create-info-qcow2-lazy-rc8 qcow2 "lazy_refcounts=on,refcount_bits=8" 1G
 t_create_info create-info-qcow2-odd-size qcow2 "cluster_size=4096" 12345678
 t_create_info create-info-raw raw "" 10M
+t_create_info create-info-qcow2-empty qcow2 "" 0
 t_create_info create-info-qcow2-prealloc qcow2 "preallocation=metadata,cluster_size=64k" 32M
+t_create_info create-info-qcow2-prealloc-full qcow2 "preallocation=full,cluster_size=4k" 8M
+t_create_info create-info-raw-falloc raw "preallocation=falloc" 8M
 
 # ---------------------------------------------------------------- data both ways
 t_rw_interop() {
@@ -138,6 +141,64 @@ t_randrw randrw-64k "" 1
 t_randrw randrw-4k "cluster_size=4k" 2
 t_randrw randrw-512b-rc2 "cluster_size=512,refcount_bits=2" 3
 t_randrw randrw-2m "cluster_size=2M" 4
+
+# the two tools take turns on one image; a raw copy gets the same writes
+t_interleaved() {
+	local name=$1 opts=$2 seed=$3
+	rm -f il.qcow2 il.raw
+	$KIMG create -q -f qcow2 ${opts:+-o "$opts"} il.qcow2 16M >/dev/null
+	qemu-img create -q -f raw il.raw 16M
+	python3 - "$seed" <<'PY' >il.cmds
+import random, sys
+r = random.Random(int(sys.argv[1]))
+for rnd in range(12):
+    cmds = []
+    for _ in range(r.randint(3, 10)):
+        off = r.randrange(0, 16 << 20, 512); ln = min(r.randrange(512, 300 << 10, 512), (16 << 20) - off)
+        k = r.random()
+        if k < 0.15:
+            cmds.append(f"write -z {off} {ln}")
+        else:
+            cmds.append(f"write -P {r.randrange(1, 255)} {off} {ln}")
+    print(("kemu" if rnd % 2 == 0 else "qemu") + "|" + "|".join(cmds))
+PY
+	while IFS='|' read -r tool rest; do
+		local args=() raw=()
+		IFS='|' read -ra cmds <<<"$rest"
+		for c in "${cmds[@]}"; do args+=(-c "$c"); done
+		if [ "$tool" = kemu ]; then
+			$KIO -f qcow2 "${args[@]}" il.qcow2 >k.out 2>&1 || { fail "$name" "kemu-io: $(tail -c 200 k.out)"; return; }
+		else
+			qemu-io -f qcow2 "${args[@]}" il.qcow2 >q.out 2>&1
+		fi
+		qemu-io -f raw "${args[@]}" il.raw >/dev/null 2>&1
+	done <il.cmds
+	qcheck_clean il.qcow2 || { fail "$name" "check: $(head -c 200 qcheck.out)"; return; }
+	qemu-img compare -f raw -F qcow2 il.raw il.qcow2 >c.out 2>&1 || { fail "$name" "$(cat c.out)"; return; }
+	$KIMG compare -f raw -F qcow2 il.raw il.qcow2 >c.out 2>&1 || { fail "$name" "kemu-img compare: $(cat c.out)"; return; }
+	pass "$name"
+}
+t_interleaved interleaved-tools-64k "" 11
+t_interleaved interleaved-tools-4k-v2 "cluster_size=4k,compat=0.10" 12
+t_interleaved interleaved-tools-512b "cluster_size=512" 13
+
+# many requests in flight at once (thread pool, io_uring), checked sector by sector
+t_async_depth() {
+	local name=$1 fmt=$2 extra=$3
+	rm -f ad.img ad.raw
+	local o=(); [ $fmt = qcow2 ] && o=(-o cluster_size=4k)
+	$KIMG create -q -f $fmt "${o[@]}" ad.img 8M >/dev/null
+	if ! $KIO -f $fmt $extra -c "randwrite 42 3000 64k 16" ad.img >ad.log 2>k.out; then
+		if grep -q "aio=io_uring:" k.out; then skip "$name" "$(head -1 k.out)"; return; fi
+		fail "$name" "$(tail -c 200 k.out)"; return
+	fi
+	qemu-img convert -f $fmt -O raw ad.img ad.raw
+	python3 "$src/tests/block/crash-verify.py" ad.log ad.raw 0 >v.out || { fail "$name" "$(cat v.out)"; return; }
+	[ $fmt = qcow2 ] && { qcheck_clean ad.img || { fail "$name" "check: $(head -c 200 qcheck.out)"; return; }; }
+	pass "$name"
+}
+t_async_depth async-depth16-qcow2 qcow2 ""
+t_async_depth async-depth16-raw-io-uring raw "-i io_uring"
 
 # refcount table growth: 512-byte clusters, data spread over > 8 MiB
 t_reftable_grow() {
@@ -198,6 +259,22 @@ t_convert_n_progress() {
 }
 t_convert_n_progress
 
+t_convert_backing() {
+	local name=convert-with-backing
+	rm -f cb-base.qcow2 cb-top.qcow2 cb-out.qcow2
+	qemu-img create -q -f qcow2 cb-base.qcow2 8M
+	qemu-io -f qcow2 -c "write -P 0x21 0 8M" cb-base.qcow2 >/dev/null
+	qemu-img create -q -f qcow2 -b cb-base.qcow2 -F qcow2 cb-top.qcow2
+	qemu-io -f qcow2 -c "write -P 0x22 1M 64k" -c "write -z 2M 64k" cb-top.qcow2 >/dev/null
+	$KIMG convert -O qcow2 -B cb-base.qcow2 -F qcow2 cb-top.qcow2 cb-out.qcow2 >c.out 2>&1 || { fail $name "$(cat c.out)"; return; }
+	qemu-img compare cb-top.qcow2 cb-out.qcow2 >c.out 2>&1 || { fail $name "content: $(cat c.out)"; return; }
+	qcheck_clean cb-out.qcow2 || { fail $name "check: $(head -c 200 qcheck.out)"; return; }
+	local sz; sz=$(stat -c %s cb-out.qcow2)
+	[ "$sz" -lt 1048576 ] || { fail $name "base data copied into the overlay ($sz bytes)"; return; }
+	pass $name
+}
+t_convert_backing
+
 # ---------------------------------------------------------------- compression
 t_compress() {
 	local name=compressed-clusters
@@ -218,6 +295,10 @@ f.seek(15 << 20); f.write(b'tail' * 50000)
 	[ "$sz" -lt $((3 * 1024 * 1024)) ] || { fail $name "output not compressed ($sz bytes)"; return; }
 	qemu-img convert -c -f raw -O qcow2 src.raw qc.qcow2
 	$KIMG compare -f raw -F qcow2 src.raw qc.qcow2 >c.out 2>&1 || { fail $name "kemu reads qemu's compressed image: $(cat c.out)"; return; }
+	for img in c.qcow2 qc.qcow2; do
+		qemu-img check --output=json $img >q.json 2>/dev/null; $KIMG check --output=json $img >k.json 2>/dev/null
+		json_same k.json q.json 2>d.out || { fail $name "check --output=json of $img: $(cat d.out | tr '\n' ' ')"; return; }
+	done
 	# overwrite part of a compressed cluster: copy-on-write out of it
 	$KIO -f qcow2 -c "write -P 0x99 1000 3000" c.qcow2 >/dev/null 2>&1
 	qemu-io -f raw -c "write -P 0x99 1000 3000" src.raw >/dev/null 2>&1
@@ -288,6 +369,18 @@ t_commit_rebase() {
 	$KIMG commit o.qcow2 >c.out 2>&1 || { fail $name "commit: $(cat c.out)"; return; }
 	qemu-img compare -f qcow2 -F qcow2 b2.qcow2 o.qcow2 >c.out 2>&1 || { fail $name "after commit: $(cat c.out)"; return; }
 	qcheck_clean b2.qcow2 || { fail $name "check b2: $(head -c 200 qcheck.out)"; return; }
+	# commit -b: two layers down, the middle one left as it is
+	rm -f c1.qcow2 c2.qcow2 c3.qcow2
+	qemu-img create -q -f qcow2 c1.qcow2 4M
+	qemu-img create -q -f qcow2 -b c1.qcow2 -F qcow2 c2.qcow2
+	qemu-img create -q -f qcow2 -b c2.qcow2 -F qcow2 c3.qcow2
+	qemu-io -f qcow2 -c "write -P 0x31 0 1M" c2.qcow2 >/dev/null
+	qemu-io -f qcow2 -c "write -P 0x32 512k 1M" -c "write -z 3M 64k" c3.qcow2 >/dev/null
+	$KIMG commit -b c1.qcow2 c3.qcow2 >c.out 2>&1 || { fail $name "commit -b: $(cat c.out)"; return; }
+	qemu-io -f qcow2 -c "read -P 0x31 0 512k" -c "read -P 0x32 512k 1M" -c "read -P 0 3M 64k" c1.qcow2 >q.out 2>&1
+	grep -qi fail q.out && { fail $name "commit -b content: $(grep -m1 -i fail q.out)"; return; }
+	qcheck_clean c1.qcow2 || { fail $name "check c1: $(head -c 200 qcheck.out)"; return; }
+	$KIMG commit -b nonexistent.qcow2 c3.qcow2 >c.out 2>&1 && { fail $name "commit -b to a stranger accepted"; return; }
 	# rebase -u only rewrites the header
 	$KIMG rebase -u -b b.qcow2 -F qcow2 o.qcow2 && qemu-img info o.qcow2 | grep -q "backing file: b.qcow2" ||
 		{ fail $name "rebase -u"; return; }
@@ -396,6 +489,10 @@ t_discard_zero() {
 		qemu-io -f qcow2 -c "read -P 0x92 0 64k" -c "read -P 0 64k 200k" -c "read -P 0x92 264k 248k" \
 			-c "read -P 0x92 768k 256k" -c "read -P 0 2M 128k" -c "read -P 0x91 2176k 1M" dz.qcow2 >q.out 2>&1
 		grep -qi fail q.out && { fail $name "compat=$compat: $(grep -m1 -i fail q.out)"; return; }
+		# discard: v3 hides the backing file with zero clusters, v2 cannot and keeps the data
+		local want=0; [ $compat = 0.10 ] && want=0x92
+		qemu-io -f qcow2 -c "read -P $want 512k 256k" dz.qcow2 >q.out 2>&1
+		grep -qi fail q.out && { fail $name "compat=$compat discard: $(grep -m1 -i fail q.out)"; return; }
 		qcheck_clean dz.qcow2 || { fail $name "compat=$compat check: $(head -c 200 qcheck.out)"; return; }
 		rm -f dz.qcow2
 	done
@@ -415,6 +512,11 @@ t_snapshots() {
 	qemu-img snapshot -l sn.qcow2 | grep -q " first " || { fail $name "qemu-img does not list it"; return; }
 	qemu-img snapshot -c second sn.qcow2
 	$KIMG snapshot -l sn.qcow2 >l.out; grep -q " second " l.out && grep -q " first " l.out || { fail $name "kemu-img -l: $(cat l.out)"; return; }
+	qemu-img check --output=json sn.qcow2 >q.json 2>/dev/null; $KIMG check --output=json sn.qcow2 >k.json 2>/dev/null
+	json_same k.json q.json 2>d.out || { fail $name "check json with snapshots: $(cat d.out | tr '\n' ' ')"; return; }
+	qemu-img info --output=json sn.qcow2 >q.json; $KIMG info --output=json sn.qcow2 >k.json
+	json_same k.json q.json 2>d.out || { fail $name "info json with snapshots: $(cat d.out | tr '\n' ' ')"; return; }
+	[ "$(qemu-img snapshot -l sn.qcow2)" = "$($KIMG snapshot -l sn.qcow2)" ] || { fail $name "snapshot -l output differs"; return; }
 	$KIMG snapshot -a first sn.qcow2 || { fail $name "apply"; return; }
 	qemu-io -f qcow2 -c "read -P 0x01 0 2M" -c "read -P 0 2M 1M" sn.qcow2 >q.out 2>&1
 	grep -qi fail q.out && { fail $name "content after apply: $(grep -m1 -i fail q.out)"; return; }
@@ -427,6 +529,12 @@ t_snapshots() {
 	[ -z "$(qemu-img snapshot -l sn.qcow2)" ] || { fail $name "snapshots left"; return; }
 	$KIO -f qcow2 -c "write -P 0x03 0 4M" sn.qcow2 >/dev/null
 	qcheck_clean sn.qcow2 || { fail $name "check after rewrite: $(head -c 300 qcheck.out)"; return; }
+	# shrink with a snapshot, apply it: size and data come back
+	$KIMG snapshot -c before-shrink sn.qcow2 && $KIMG resize --shrink sn.qcow2 1M >/dev/null &&
+		qcheck_clean sn.qcow2 && $KIMG snapshot -a before-shrink sn.qcow2 || { fail $name "shrink/apply: $(head -c 300 qcheck.out)"; return; }
+	qemu-io -f qcow2 -c "read -P 0x03 0 4M" -c "read -P 0 4M 4M" sn.qcow2 >q.out 2>&1
+	grep -qi fail q.out && { fail $name "after shrink and apply: $(grep -m1 -i fail q.out)"; return; }
+	qcheck_clean sn.qcow2 || { fail $name "check after shrink/apply: $(head -c 300 qcheck.out)"; return; }
 	pass $name
 }
 t_snapshots
@@ -447,6 +555,8 @@ t_resize() {
 	$KIMG resize z.qcow2 50M >r.out 2>&1 && { fail $name "shrink without --shrink accepted"; return; }
 	$KIMG resize --shrink z.qcow2 512k >r.out 2>&1 || { fail $name "shrink: $(cat r.out)"; return; }
 	qcheck_clean z.qcow2 || { fail $name "check after shrink: $(head -c 300 qcheck.out)"; return; }
+	rm -f z0.qcow2; $KIMG create -q -f qcow2 z0.qcow2 0 >/dev/null && $KIMG resize z0.qcow2 1M >/dev/null &&
+		qcheck_clean z0.qcow2 || { fail $name "grow from 0: $(head -c 200 qcheck.out)"; return; }
 	$KIMG create -q -f raw z.raw 1M >/dev/null && $KIMG resize -f raw z.raw 3M >/dev/null &&
 		[ "$(stat -c %s z.raw)" = 3145728 ] || { fail $name "raw grow"; return; }
 	pass $name
@@ -628,6 +738,42 @@ for _ in range(r.randint(1, 6)):
 }
 t_fuzz_headers
 
+# many mutated images through the in-process harness (tests/fuzz/fuzz-qcow2.c)
+t_fuzz_harness() {
+	local name=hostile-fuzz-harness
+	[ -x "$build/tools/fuzz-qcow2" ] || { skip $name "no fuzz-qcow2 binary"; return; }
+	mkdir -p corpus
+	qemu-img create -q -f qcow2 -o cluster_size=4k seed1.qcow2 8M
+	qemu-io -f qcow2 -c "write -P 1 0 100k" -c "write -z 1M 64k" seed1.qcow2 >/dev/null
+	qemu-img snapshot -c s seed1.qcow2
+	qemu-io -f qcow2 -c "write -P 2 8k 8k" seed1.qcow2 >/dev/null
+	qemu-img create -q -f raw seed.raw 1M
+	python3 -c "open('seed.raw','r+b').write(b'compressible ' * 50000)"
+	qemu-img convert -c -O qcow2 -o cluster_size=4k seed.raw seed2.qcow2
+	python3 - <<'PY'
+import random
+for s, seed in enumerate(['seed1.qcow2', 'seed2.qcow2']):
+    base = open(seed, 'rb').read()
+    for i in range(150):
+        r = random.Random(s * 1000 + i)
+        d = bytearray(base)
+        for _ in range(r.randint(1, 8)):
+            if r.random() < 0.5:
+                p = r.randrange(0, 128)          # header
+            else:
+                p = r.randrange(0, len(d))       # anywhere: tables, refcounts, data
+            d[p] = r.randrange(256)
+        if r.random() < 0.1:
+            d = d[:r.randrange(len(d))]          # truncated
+        open(f'corpus/{s}-{i}.qcow2', 'wb').write(d)
+PY
+	if ! timeout 300 "$build/tools/fuzz-qcow2" corpus/* >fz.out 2>&1; then
+		fail $name "harness exit $?: $(tail -c 300 fz.out)"; return
+	fi
+	pass $name
+}
+t_fuzz_harness
+
 # ---------------------------------------------------------------- crash (short)
 if [ "${KEMU_BLOCK_SKIP_CRASH:-0}" = 1 ]; then
 	skip crash-short "KEMU_BLOCK_SKIP_CRASH=1"
@@ -635,6 +781,19 @@ else
 	bash "$src/tests/block/crash.sh" "$build" 10 | sed 's/^PASS crash/PASS crash-short/; s/^FAIL crash/FAIL crash-short/'
 	[ "${PIPESTATUS[0]}" -eq 0 ] || failed=$((failed + 1))
 fi
+
+t_measure() {
+	local name=measure-like-qemu-img
+	qemu-img create -q -f qcow2 ms.qcow2 64M
+	qemu-io -f qcow2 -c "write -P 1 0 3M" -c "write -P 2 40M 100k" -c "write -z 50M 1M" ms.qcow2 >/dev/null
+	for a in "--size 1G -O qcow2" "--size 100G -O qcow2 -o cluster_size=4k" "--size 12345678 -O qcow2 -o cluster_size=512,refcount_bits=1" \
+		"-O qcow2 ms.qcow2" "-O raw ms.qcow2" "-O qcow2 -o cluster_size=2M ms.qcow2" "--size 7G -O raw"; do
+		qemu-img measure $a >q.out 2>&1; $KIMG measure $a >k.out 2>&1
+		cmp -s q.out k.out || { fail $name "measure $a: $(diff q.out k.out | tr '\n' ' ')"; return; }
+	done
+	pass $name
+}
+t_measure
 
 # ---------------------------------------------------------------- misc tools
 t_misc() {

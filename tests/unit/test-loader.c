@@ -495,10 +495,11 @@ static void test_split_modules_like_qemu(void)
 static void test_garbage_is_not_a_kernel(void)
 {
 	uint8_t junk[4096];
-	struct x86_boot_config cfg = base_cfg(junk, sizeof(junk));
+	struct x86_boot_config cfg;
 	GError *err = NULL;
 
 	memset(junk, 0x41, sizeof(junk));
+	cfg = base_cfg(junk, sizeof(junk));
 	g_assert_null(x86_boot_plan_build(&cfg, &err));
 	g_assert_cmpstr(err->message, ==,
 			"could not load kernel: not a bzImage, multiboot or PVH ELF image");

@@ -761,6 +761,27 @@ static void test_xsave_xrstor_x87_and_sse_state(void)
 	free_cpu(cpu);
 }
 
+static void test_trap_flag_single_steps_with_db_after_each_instruction(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	hook_on = false;
+	idt32_set(EXCP_DB, 0x08, 0x7000, 0xe, 0);
+	ram[0x7000] = 0xf4;
+	/* nop; nop with TF: #DB after the first nop, return address = second nop */
+	ram[0x5000] = 0x90;
+	ram[0x5001] = 0x90;
+	env->rflags |= X86_EFLAGS_TF;
+	env->rip = 0x5000;
+	run(cpu, 1);
+	g_assert_cmphex(env->rip, ==, 0x7000);
+	g_assert_cmphex(ldl_le_p(ram + env->regs[R_ESP]), ==, 0x5001);
+	g_assert_true(env->dr[6] & 0x4000);
+	g_assert_false(env->rflags & X86_EFLAGS_TF);	/* cleared on entry to the handler */
+	free_cpu(cpu);
+}
+
 static void test_cpuid_models_and_feature_errors(void)
 {
 	GError *err = NULL;
@@ -800,6 +821,12 @@ static void test_disassembler_intel_syntax(void)
 	static const uint8_t b[] = { 0xcd, 0x10 };
 	g_assert_cmpint(x86_disas(b, sizeof(b), 16, 0, out, sizeof(out)), ==, 2);
 	g_assert_cmpstr(out, ==, "int 0x10");
+	static const uint8_t pxor[] = { 0x66, 0x0f, 0xef, 0xc1 };
+	g_assert_cmpint(x86_disas(pxor, sizeof(pxor), 64, 0, out, sizeof(out)), ==, 4);
+	g_assert_cmpstr(out, ==, "pxor xmm0, xmm1");
+	static const uint8_t fld[] = { 0xdd, 0x43, 0x08 };
+	g_assert_cmpint(x86_disas(fld, sizeof(fld), 64, 0, out, sizeof(out)), ==, 3);
+	g_assert_cmpstr(out, ==, "fld qword [rbx+0x8]");
 	static const uint8_t vex[] = { 0xc5, 0xf8, 0x77 };
 	g_assert_cmpint(x86_disas(vex, sizeof(vex), 64, 0, out, sizeof(out)), ==, 0);
 	static const uint8_t longi[16] = { 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
@@ -846,6 +873,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/call_to_tss_nests_and_iret_with_nt_returns",
 			test_call_to_tss_nests_and_iret_with_nt_returns);
 	g_test_add_func("/x86/system/xsave_xrstor_x87_and_sse_state", test_xsave_xrstor_x87_and_sse_state);
+	g_test_add_func("/x86/system/trap_flag_single_steps_with_db_after_each_instruction",
+			test_trap_flag_single_steps_with_db_after_each_instruction);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();
