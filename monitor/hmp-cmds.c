@@ -427,6 +427,20 @@ static void hmp_ioport_write(struct monitor *mon, const char *args)
 	address_space_write_value(ms->as_io, port & 0xffff, size, (uint64_t)val);
 }
 
+static void hmp_cpu(struct monitor *mon, const char *args)
+{
+	struct machine_state *ms = machine_current();
+	int64_t index;
+
+	if (!hmp_expr_arg(mon, &args, "cpu", &index))
+		return;
+	if (!ms || index < 0 || index >= ms->smp_cpus) {
+		monitor_printf(mon, "invalid CPU index\n");
+		return;
+	}
+	mon->cpu_index = (int)index;
+}
+
 static void hmp_not_yet(struct monitor *mon, const char *what, const char *why)
 {
 	monitor_printf(mon, "%s is not supported yet: %s\n", what, why);
@@ -899,6 +913,7 @@ const struct hmp_command hmp_commands[] = {
 	  "save to disk physical memory dump starting at 'addr' of size 'size'", hmp_pmemsave },
 	{ "log", "item1[,...]", "activate logging of the specified items", hmp_log },
 	{ "nmi", "", "inject an NMI", hmp_nmi },
+	{ "cpu", "index", "set the default CPU", hmp_cpu },
 	{ "sendkey", "keys [hold_ms]", "send keys to the VM (not supported yet)", hmp_sendkey },
 	{ "screendump", "filename", "save screen as an image", hmp_screendump },
 	{ "change", "device filename", "change a removable medium (not supported yet)", hmp_pending },

@@ -201,7 +201,9 @@ static void rl_enter(struct monitor *mon)
 	rl->hist_pos = rl->hist_count;
 	rl->len = rl->pos = 0;
 	hmp_handle_command(mon, line);
-	monitor_puts(mon, HMP_PROMPT);
+	/* after quit QEMU is gone without a prompt */
+	if (!g_regex_match_simple("^\\s*(q|quit)\\s*$", line, 0, 0))
+		monitor_puts(mon, HMP_PROMPT);
 }
 
 static void rl_byte(struct monitor *mon, uint8_t c)
@@ -294,7 +296,29 @@ static void skip_spaces(const char **pp)
 		(*pp)++;
 }
 
+static bool expr_register_read(struct monitor *mon, const char *name, int64_t *v,
+			       GError **errp);
+
+/* $reg: read with the vCPUs paused (their threads write the state). */
 static bool expr_register(struct monitor *mon, const char **pp, int64_t *v, GError **errp)
+{
+	const char *p = *pp;
+	char name[16];
+	size_t n = 0;
+	bool was_running, ok;
+
+	while ((g_ascii_isalnum(*p) || *p == '_') && n < sizeof(name) - 1)
+		name[n++] = g_ascii_tolower(*p++);
+	name[n] = 0;
+	*pp = p;
+	was_running = monitor_pause_for_inspection();
+	ok = expr_register_read(mon, name, v, errp);
+	monitor_resume_after_inspection(was_running);
+	return ok;
+}
+
+static bool expr_register_read(struct monitor *mon, const char *name, int64_t *v,
+			       GError **errp)
 {
 	static const char *const regs64[] = { "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi",
 					      "rdi", "r8", "r9", "r10", "r11", "r12", "r13",
@@ -302,20 +326,9 @@ static bool expr_register(struct monitor *mon, const char **pp, int64_t *v, GErr
 	static const char *const regs32[] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi",
 					      "edi" };
 	static const char *const segs[] = { "es", "cs", "ss", "ds", "fs", "gs" };
-	const char *p = *pp;
-	char name[16];
-	size_t n = 0;
-	struct x86_cpu *cpu;
+	struct x86_cpu *cpu = monitor_get_cpu(mon->cpu_index);
 	const CPUX86State *env;
-	bool was_running;
 
-	while ((g_ascii_isalnum(*p) || *p == '_') && n < sizeof(name) - 1)
-		name[n++] = g_ascii_tolower(*p++);
-	name[n] = 0;
-	*pp = p;
-	was_running = monitor_pause_for_inspection();
-	cpu = monitor_get_cpu(mon->cpu_index);
-	monitor_resume_after_inspection(was_running);
 	if (!cpu) {
 		g_set_error(errp, KEMU_ERROR, 0, "no CPU defined");
 		return false;
