@@ -35,6 +35,7 @@ check-unit: build
 
 check-functional: build guests
 	python3 tests/functional/run.py --kemu $(BUILD)/kemu --guests $(abspath $(BUILD))/tests/guests -v
+	python3 tests/functional/test-vga.py --kemu $(BUILD)/kemu
 
 check-sanitize:
 	bash scripts/check.sh --sanitize-only $(BUILD) $(ASAN_BUILD)

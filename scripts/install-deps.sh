@@ -19,6 +19,8 @@ packages=(
 	qemu-system-x86 qemu-utils
 	# block layer: aio=io_uring, compressed qcow2 clusters
 	liburing-dev zlib1g-dev
+	# display: surfaces (pixman) and PNG screendumps (libpng)
+	libpixman-1-dev libpng-dev
 	# debugging and the gdbstub tests
 	gdb
 	# test summaries (scripts/check.sh) and the functional runner
@@ -27,6 +29,8 @@ packages=(
 	time
 	# sanitizer runs
 	libclang-rt-14-dev
+	# QMP monitor: JSON parsing (monitor/qmp.c)
+	libjson-glib-dev
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 )

@@ -7,6 +7,7 @@
 #include "kemu/common.h"
 #include "hw/boards.h"
 #include "chardev/char.h"
+#include "monitor/monitor.h"
 #include "system/runstate.h"
 #include "system/vl.h"
 
@@ -18,7 +19,8 @@ static void vl_quit_from_console(void *opaque)
 }
 
 bool vl_configure_chardevs(struct machine_state *ms, GPtrArray *chardevs, GPtrArray *serials,
-			   bool nographic, bool nodefaults, const char *debugcon, GError **errp)
+			   bool nographic, bool nodefaults, bool default_monitor,
+			   const char *debugcon, GError **errp)
 {
 	unsigned n = 0;
 
@@ -43,11 +45,21 @@ bool vl_configure_chardevs(struct machine_state *ms, GPtrArray *chardevs, GPtrAr
 			return false;
 		}
 		ms->serial_chr[n++] = chr;	/* NULL for "none": no port */
+		/* "mon:" means a monitor shares it, attached before the serial port */
+		if (chr && g_str_has_prefix(spec, "mon:") &&
+		    !monitor_new(chr, MONITOR_MODE_READLINE, false, &err)) {
+			g_propagate_prefixed_error(errp, err, "-serial %s: ", spec);
+			return false;
+		}
 	}
 	if (!serials->len && !nodefaults && nographic) {
 		/* -nographic: COM1 and the monitor share stdio through the mux */
-		ms->serial_chr[0] = chardev_new_from_legacy("mon:stdio", "serial0", errp);
+		ms->serial_chr[0] = chardev_new_from_legacy(default_monitor ? "mon:stdio" : "stdio",
+							    "serial0", errp);
 		if (!ms->serial_chr[0])
+			return false;
+		if (default_monitor && !monitor_new(ms->serial_chr[0], MONITOR_MODE_READLINE, false,
+						    errp))
 			return false;
 	}
 	if (debugcon) {

@@ -13,11 +13,14 @@
 #include "config-host.h"
 #include "hw/boards.h"
 #include "accel/accel.h"
+#include "chardev/char.h"
+#include "monitor/monitor.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
 #include "system/timer.h"
 #include "system/vl.h"
+#include "ui/screendump.h"
 
 #include <fcntl.h>
 #include <glib-unix.h>
@@ -58,11 +61,12 @@ static const struct option_def option_defs[] = {
 	{ "chardev", ARG_REQUIRED, "backend,id=ID[,options]" },
 	{ "debugcon", ARG_REQUIRED, "redirect the debug console (port 0xe9) to a chardev" },
 	{ "monitor", ARG_REQUIRED, "redirect the human monitor to a chardev" },
-	{ "qmp", ARG_REQUIRED, "QMP monitor on a chardev" },
+	{ "qmp", ARG_REQUIRED, "QMP monitor on a chardev (unix:PATH,server=on,wait=off | tcp:HOST:PORT,... | stdio)" },
+	{ "qmp-pretty", ARG_REQUIRED, "like -qmp, with indented JSON" },
 	{ "mon", ARG_REQUIRED, "chardev=ID[,mode=readline|control]" },
 	{ "nographic", ARG_NONE, "no display; serial and monitor multiplexed on stdio" },
 	{ "display", ARG_REQUIRED, "none (graphical displays come later)" },
-	{ "vga", ARG_REQUIRED, "none (VGA comes with the firmware work)" },
+	{ "vga", ARG_REQUIRED, "std|none (the standard VGA is the default on pc)" },
 	{ "nodefaults", ARG_NONE, "create no default devices" },
 	{ "no-reboot", ARG_NONE, "exit instead of rebooting" },
 	{ "no-shutdown", ARG_NONE, "pause instead of exiting when the guest powers off" },
@@ -108,9 +112,12 @@ static const struct {
 	{ "gdb", "the gdbstub comes with the debugging work" },
 	{ "object", "user-creatable objects are not supported yet" },
 	{ "icount", "deterministic instruction counting is not supported yet" },
-	{ "monitor", "the HMP monitor comes with the monitor work" },
-	{ "qmp", "QMP comes with the monitor work" },
-	{ "mon", "monitors come with the monitor work" },
+};
+
+/* One -monitor, -qmp, -qmp-pretty or -mon, in command-line order. */
+struct monitor_opt {
+	const char *option;		/* "monitor", "qmp", "qmp-pretty", "mon" */
+	const char *arg;
 };
 
 struct cmdline {
@@ -125,11 +132,15 @@ struct cmdline {
 	GPtrArray *chardevs;
 	GPtrArray *devices;
 	GPtrArray *fw_cfg;		/* raw -fw_cfg strings */
+	GPtrArray *monitors;		/* struct monitor_opt * */
+	bool default_monitor;		/* no -monitor, -qmp or -mon */
 	const char *debugcon;
 	const char *rtc;
 	const char *name;
 	const char *pidfile;
-	bool nographic, display_none, vga_none, nodefaults, no_reboot, no_shutdown;
+	const char *vga;		/* -vga: "std" or NULL (none) */
+	bool vga_set;
+	bool nographic, display_none, nodefaults, no_reboot, no_shutdown;
 	bool start_paused, daemonize;
 };
 
@@ -194,6 +205,8 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 	c->chardevs = g_ptr_array_new();
 	c->devices = g_ptr_array_new();
 	c->fw_cfg = g_ptr_array_new();
+	c->monitors = g_ptr_array_new_with_free_func(g_free);
+	c->default_monitor = true;
 
 	for (int i = 1; i < argc; i++) {
 		const struct option_def *d;
@@ -246,6 +259,14 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 			g_ptr_array_add(c->serials, (gpointer)arg);
 		} else if (!strcmp(name, "chardev")) {
 			g_ptr_array_add(c->chardevs, (gpointer)arg);
+		} else if (!strcmp(name, "monitor") || !strcmp(name, "qmp") ||
+			   !strcmp(name, "qmp-pretty") || !strcmp(name, "mon")) {
+			struct monitor_opt *m = g_new0(struct monitor_opt, 1);
+
+			m->option = name;
+			m->arg = arg;
+			g_ptr_array_add(c->monitors, m);
+			c->default_monitor = false;
 		} else if (!strcmp(name, "debugcon")) {
 			c->debugcon = arg;
 		} else if (!strcmp(name, "nographic")) {
@@ -256,9 +277,18 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 				     "display work lands", arg);
 			c->display_none = true;
 		} else if (!strcmp(name, "vga")) {
-			if (strcmp(arg, "none"))
-				fail("-vga %s: not supported yet: only 'none' until VGA lands", arg);
-			c->vga_none = true;
+			if (!strcmp(arg, "none")) {
+				c->vga = NULL;
+			} else if (!strcmp(arg, "std")) {
+				c->vga = "std";
+			} else if (!strcmp(arg, "help")) {
+				printf("std                  standard VGA (default)\n"
+				       "none                 no graphic card\n");
+				exit(0);
+			} else {
+				fail("-vga %s: not supported: kemu has the standard VGA (std) or none", arg);
+			}
+			c->vga_set = true;
 		} else if (!strcmp(name, "nodefaults")) {
 			c->nodefaults = true;
 		} else if (!strcmp(name, "no-reboot")) {
@@ -340,6 +370,26 @@ static void configure_fw_cfg(struct machine_state *ms, GPtrArray *args)
 		}
 		g_ptr_array_add(ms->fw_cfg_files, f);
 	}
+}
+
+/*
+ * QEMU's rule: the standard VGA unless -vga says otherwise, -nodefaults is
+ * given, or a -device is a display adapter already.
+ */
+static const char *vl_default_vga(struct cmdline *c)
+{
+	if (c->vga_set)
+		return c->vga;
+	if (c->nodefaults)
+		return NULL;
+	for (guint i = 0; i < c->devices->len; i++) {
+		const char *s = g_ptr_array_index(c->devices, i);
+		size_t n = strcspn(s, ",");
+
+		if ((n == 3 && !strncmp(s, "VGA", 3)) || (n == 10 && !strncmp(s, "driver=VGA", 10)))
+			return NULL;
+	}
+	return "std";
 }
 
 static void print_machines(void)
@@ -596,6 +646,58 @@ static void configure_memory(struct machine_state *ms, struct machine_class *mc,
 	ms->ram_size = size;
 }
 
+/* ---- monitors ---- */
+
+/* -monitor, -qmp, -qmp-pretty, -mon: after the chardevs, before the board (see monitor.h). */
+static void configure_monitors(struct cmdline *c)
+{
+	GError *err = NULL;
+	unsigned n = 0;
+
+	for (guint i = 0; i < c->monitors->len; i++) {
+		struct monitor_opt *m = g_ptr_array_index(c->monitors, i);
+		enum monitor_mode mode = strcmp(m->option, "monitor") ? MONITOR_MODE_CONTROL
+								     : MONITOR_MODE_READLINE;
+		bool pretty = !strcmp(m->option, "qmp-pretty");
+		struct chardev *chr;
+
+		if (!strcmp(m->option, "mon")) {
+			g_autoptr(kemu_opts) o = opts_parse("-mon", m->arg, "chardev", &err);
+			const char *id, *v;
+
+			if (!o)
+				error_exit(err);
+			id = opts_get(o, "chardev");
+			if (!id)
+				fail("-mon %s: Parameter 'chardev' is missing", m->arg);
+			v = opts_get(o, "mode");
+			if (!v || !strcmp(v, "readline"))
+				mode = MONITOR_MODE_READLINE;
+			else if (!strcmp(v, "control"))
+				mode = MONITOR_MODE_CONTROL;
+			else
+				fail("-mon %s: Parameter 'mode' does not accept value '%s'", m->arg, v);
+			if (!opts_get_bool(o, "pretty", &pretty, &err) || !opts_check_unused(o, &err))
+				fail("-mon %s: %s", m->arg, err->message);
+			chr = chardev_find(id);
+			if (!chr)
+				fail("-mon %s: chardev \"%s\" not found", m->arg, id);
+		} else {
+			g_autofree char *id = g_strdup_printf("compat_monitor%u", n++);
+			/* there is no graphical console: a vc monitor goes nowhere, as with -display none */
+			const char *spec = g_str_has_prefix(m->arg, "vc") ? "null" : m->arg;
+
+			if (!strcmp(spec, "none"))
+				continue;
+			chr = chardev_new_from_legacy(spec, id, &err);
+			if (!chr)
+				fail("-%s %s: %s", m->option, m->arg, err->message);
+		}
+		if (!monitor_new(chr, mode, pretty, &err))
+			fail("-%s %s: %s", m->option, m->arg, err->message);
+	}
+}
+
 /* -name guest[,process=NAME][,debug-threads=on|off] */
 static void configure_name(struct machine_state *ms, const char *s)
 {
@@ -661,7 +763,7 @@ static gboolean on_terminate_signal(gpointer opaque)
 	int sig = GPOINTER_TO_INT(opaque);
 
 	fprintf(stderr, "kemu: terminating on signal %d\n", sig);
-	machine_exit_request(0);
+	runstate_request_shutdown(SHUTDOWN_CAUSE_HOST_SIGNAL);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -683,18 +785,34 @@ static int main_loop_run(struct machine_state *ms)
 {
 	for (;;) {
 		main_loop_wait(-1);
-		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&run_requests.exit_requested, __ATOMIC_ACQUIRE)) {
+			enum shutdown_cause cause = runstate_take_shutdown_cause();
+
+			/* isa-debug-exit and Ctrl-A x leave without an event, as in QEMU */
+			if (cause != SHUTDOWN_CAUSE_NONE)
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 			return __atomic_load_n(&run_requests.exit_status, __ATOMIC_ACQUIRE);
+		}
 		if (__atomic_exchange_n(&run_requests.poweroff_requested, false, __ATOMIC_ACQ_REL)) {
+			runstate_notify(RUNSTATE_SHUTDOWN, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			if (!ms->no_shutdown)
 				return 0;
 			cpus_pause_all();
+			runstate_notify(RUNSTATE_STOP, SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 			fprintf(stderr, "kemu: guest powered off; paused (-no-shutdown)\n");
 		}
 		if (__atomic_exchange_n(&run_requests.reset_requested, false, __ATOMIC_ACQ_REL)) {
-			if (ms->no_reboot)
+			enum shutdown_cause cause = runstate_take_reset_cause();
+
+			if (cause == SHUTDOWN_CAUSE_NONE)
+				cause = SHUTDOWN_CAUSE_GUEST_RESET;
+			/* -no-reboot turns any reset into an exit, as in QEMU */
+			if (ms->no_reboot) {
+				runstate_notify(RUNSTATE_SHUTDOWN, cause);
 				return 0;
+			}
 			system_reset(ms);
+			runstate_notify(RUNSTATE_RESET, cause);
 		}
 	}
 }
@@ -809,6 +927,7 @@ int kemu_main(int argc, char **argv)
 	ms->kernel_irqchip_set = ac.irqchip_set;
 	ms->kernel_boot = g_strdup(ac.kernel_boot ? ac.kernel_boot : "auto");
 	configure_fw_cfg(ms, c.fw_cfg);
+	ms->vga = g_strdup(vl_default_vga(&c));
 	if ((c.initrd || c.append) && !c.kernel)
 		fail("-%s only allowed with -kernel option", c.initrd ? "initrd" : "append");
 
@@ -821,13 +940,16 @@ int kemu_main(int argc, char **argv)
 	}
 
 	if (!vl_configure_chardevs(ms, c.chardevs, c.serials, c.nographic, c.nodefaults,
-				   c.debugcon, &err))
+				   c.default_monitor, c.debugcon, &err))
 		error_exit(err);
+	configure_monitors(&c);
 	machine_memory_init(ms);
 	if (!ms->accel->init(ms, &err))
 		error_exit(err);
 	if (!mc->init(ms, &err))
 		error_exit(err);
+	/* the monitor's screendump writes the first graphic console (ui/) */
+	monitor_set_screendump_handler(qmp_screendump);
 	for (guint i = 0; i < c.devices->len; i++) {
 		const char *s = g_ptr_array_index(c.devices, i);
 		struct device *dev;
@@ -874,6 +996,8 @@ int kemu_main(int argc, char **argv)
 	daemonize_finish();
 	status = main_loop_run(ms);
 	cpus_pause_all();
+	/* test hook (KEMU_TEST_SCREENDUMP), see include/ui/screendump.h */
+	screendump_test_hook_at_exit();
 	vl_shutdown(ms);
 	bql_unlock();
 	fflush(stdout);
@@ -886,5 +1010,7 @@ int kemu_main(int argc, char **argv)
 	g_ptr_array_free(c.serials, true);
 	g_ptr_array_free(c.chardevs, true);
 	g_ptr_array_free(c.devices, true);
+	g_ptr_array_free(c.fw_cfg, true);
+	g_ptr_array_free(c.monitors, true);
 	return status;
 }

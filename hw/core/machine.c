@@ -63,6 +63,7 @@ static void machine_finalize(struct object *obj)
 	g_free(ms->kernel_boot);
 	if (ms->fw_cfg_files)
 		g_ptr_array_unref(ms->fw_cfg_files);
+	g_free(ms->vga);
 	g_free(ms->cpus);
 }
 

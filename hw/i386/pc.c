@@ -10,7 +10,7 @@
  *
  * Memory map (below 4 GiB), as QEMU's pc:
  *   0x00000000-0x0009ffff  RAM (conventional)
- *   0x000a0000-0x000bffff  VGA window (unassigned until VGA exists)
+ *   0x000a0000-0x000bffff  VGA window (the VGA at 00:02.0 decodes it on the PCI side)
  *   0x000c0000-0x000fffff  RAM under direct boot; BIOS shadow (ROM alias) otherwise
  *   0x00100000-below_4g    RAM
  *   below_4g  -0xfebfffff  PCI hole
@@ -469,6 +469,27 @@ static bool pc_pci_init(struct pc_machine *pc, GError **errp)
 	return true;
 }
 
+/* The display adapter, at 00:02.0 as on QEMU's pc (before any -device). */
+static bool pc_vga_init(struct pc_machine *pc, GError **errp)
+{
+	struct machine_state *ms = MACHINE(pc);
+	struct pci_device *dev;
+	GError *err = NULL;
+
+	if (!ms->vga)
+		return true;
+	g_assert(!strcmp(ms->vga, "std"));
+	dev = pci_new(pc->pci_bus, PCI_DEVFN(2, 0), "VGA");
+	machine_add_device(ms, "vga", DEVICE(dev));
+	object_unref(OBJECT(dev));
+	device_globals_apply(DEVICE(dev), &err);
+	if (err || !pci_realize(dev, &err)) {
+		g_propagate_prefixed_error(errp, err, "-vga std: ");
+		return false;
+	}
+	return true;
+}
+
 static bool pc_isa_devices_init(struct pc_machine *pc, GError **errp)
 {
 	struct machine_state *ms = MACHINE(pc);
@@ -616,6 +637,8 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 	if (!pc_irqchip_init(pc, errp))
 		goto fail;
 	if (!pc_pci_init(pc, errp))
+		goto fail;
+	if (!pc_vga_init(pc, errp))
 		goto fail;
 	if (!pc_isa_devices_init(pc, errp))
 		goto fail;

@@ -44,6 +44,7 @@ struct machine_state {
 	const struct accel_ops *accel;
 	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
 	struct chardev *debugcon_chr;	/* -debugcon */
+	char *vga;			/* display adapter to create: "std", or NULL for none */
 
 	/* what the board built */
 	struct memory_region sysmem;	/* root of the memory address space */

@@ -15,7 +15,42 @@ void runstate_request_exit(int status);
 void runstate_request_reset(void);
 void runstate_request_poweroff(void);
 
+/*
+ * Why the machine shuts down or resets, with QMP's ShutdownCause names
+ * (shutdown_cause_name()). Requests made on behalf of the host say why;
+ * the run-state notifiers (the monitor's SHUTDOWN/RESET events) see it.
+ */
+enum shutdown_cause {
+	SHUTDOWN_CAUSE_NONE,
+	SHUTDOWN_CAUSE_HOST_ERROR,
+	SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+	SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+	SHUTDOWN_CAUSE_HOST_SIGNAL,
+	SHUTDOWN_CAUSE_HOST_UI,
+	SHUTDOWN_CAUSE_GUEST_SHUTDOWN,	/* this and below: the guest asked */
+	SHUTDOWN_CAUSE_GUEST_RESET,
+	SHUTDOWN_CAUSE_GUEST_PANIC,
+};
+const char *shutdown_cause_name(enum shutdown_cause cause);
+/* runstate_request_exit(0) with a cause (monitor quit, signals). */
+void runstate_request_shutdown(enum shutdown_cause cause);
+/* The cause given with the pending exit request (NONE: none given); clears it. */
+enum shutdown_cause runstate_take_shutdown_cause(void);
+/* runstate_request_reset() on behalf of the host (monitor system_reset). */
+void runstate_request_reset_cause(enum shutdown_cause cause);
+/* The cause of the pending reset request (NONE: the guest's own); clears it. */
+enum shutdown_cause runstate_take_reset_cause(void);
 
+/*
+ * Notifiers: called on the main thread with the BQL held when the machine
+ * is about to exit (SHUTDOWN), has been reset (RESET) or was paused by the
+ * run-state code itself (STOP, e.g. -no-shutdown).
+ */
+enum runstate_change { RUNSTATE_SHUTDOWN, RUNSTATE_RESET, RUNSTATE_STOP };
+typedef void runstate_notify_fn(enum runstate_change change, enum shutdown_cause cause,
+				void *opaque);
+void runstate_add_notifier(runstate_notify_fn *fn, void *opaque);
+void runstate_notify(enum runstate_change change, enum shutdown_cause cause);
 
 /*
  * Who carries the requests out: the machine (system/runstate.c's default

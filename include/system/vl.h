@@ -13,9 +13,14 @@ struct device;
 /* The whole program (system/main.c calls it). */
 int kemu_main(int argc, char **argv);
 
-/* -chardev, -serial, -nographic, -debugcon: create backends (system/vl-devices.c). */
+/*
+ * -chardev, -serial, -nographic, -debugcon: create backends (system/vl-devices.c).
+ * A "mon:" serial gets an HMP monitor on its mux; -nographic makes COM1
+ * "mon:stdio" when default_monitor (no -monitor/-qmp/-mon), else "stdio".
+ */
 bool vl_configure_chardevs(struct machine_state *ms, GPtrArray *chardevs, GPtrArray *serials,
-			   bool nographic, bool nodefaults, const char *debugcon, GError **errp);
+			   bool nographic, bool nodefaults, bool default_monitor,
+			   const char *debugcon, GError **errp);
 /* Realize a -device and plug it into the machine. */
 bool vl_plug_device(struct machine_state *ms, struct device *dev, GError **errp);
 /* Orderly end: flush what needs flushing, restore the terminal. */

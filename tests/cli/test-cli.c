@@ -110,6 +110,20 @@ static void test_cli_features_not_there_yet_are_refused(void)
 	expect_error("-accel test -machine pc,smm=on", "SMM is not supported");
 }
 
+/* -vga: std and none only; the device checks its own properties */
+static void test_cli_vga_std_or_none(void)
+{
+	struct run_result r;
+
+	expect_error("-accel test -vga cirrus", "-vga cirrus: not supported: kemu has the standard VGA");
+	expect_error("-accel test -nodefaults -device VGA,vgamem_mb=3",
+		     "vgamem_mb=3: expected a power of two");
+	run_kemu(&r, "-vga help");
+	g_assert_cmpint(r.status, ==, 0);
+	g_assert_nonnull(strstr(r.out, "std "));
+	run_result_clear(&r);
+}
+
 /*
  * -daemonize returns once the VM is up; -pidfile names the daemon, which a
  * SIGTERM ends in order; a second instance with the same pidfile is refused.
@@ -196,6 +210,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/features_not_there_yet_are_refused",
 			test_cli_features_not_there_yet_are_refused);
 	g_test_add_func("/cli/informational_options", test_cli_informational_options);
+	g_test_add_func("/cli/vga_std_or_none", test_cli_vga_std_or_none);
 	g_test_add_func("/cli/daemonize_pidfile_and_sigterm", test_cli_daemonize_pidfile_and_sigterm);
 	return g_test_run();
 }
