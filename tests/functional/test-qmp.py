@@ -587,6 +587,33 @@ def guest_reset():
         k.kill()
 
 
+def hmp_pty():
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S', '-monitor', 'pty'])
+    fd = -1
+    try:
+        deadline = time.time() + 10 * SCALE
+        while not re.search(r'/dev/pts/\d+', k.stderr()):
+            check(time.time() < deadline and k.p.poll() is None, f'no pty announced: {k.stderr()!r}')
+            time.sleep(0.05)
+        path = re.search(r'(/dev/pts/\d+)', k.stderr()).group(1)
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        import tty
+        tty.setraw(fd)
+        os.write(fd, b'info status\r')
+        out = b''
+        while not out.endswith(b'(qemu) '):
+            r, _, _ = select.select([fd], [], [], max(deadline - time.time(), 0))
+            check(r, f'no answer on the pty: {out!r}')
+            out += os.read(fd, 4096)
+        check(b'VM status: paused (prelaunch)\r\n' in out, f'info status on a pty: {out!r}')
+        os.write(fd, b'quit\r')
+        check(k.wait() == 0, 'exit status after quit')
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        k.kill()
+
+
 def kvm_registers():
     """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
     try:
@@ -630,6 +657,7 @@ def main():
     main_session()
     run_case('qmp-several-monitors', several_monitors)
     run_case('qmp-stdio', qmp_stdio)
+    run_case('hmp-pty', hmp_pty)
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
     kvm_registers()
