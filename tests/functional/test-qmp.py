@@ -572,6 +572,21 @@ def guest_poweroff():
         k.kill()
 
 
+def host_signal():
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S',
+                     '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('q.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        k.p.send_signal(15)
+        e = q.wait_event('SHUTDOWN')
+        check(e.get('data') == {'guest': False, 'reason': 'host-signal'}, f'SHUTDOWN {e}')
+        check(k.wait() == 0, 'exit status')
+    finally:
+        k.kill()
+
+
 def guest_reset():
     k = Kemu(BASE + ['-kernel', guest('reset.elf'), '-append', 'method=cf9', '-serial', 'stdio',
                      '-S', '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
@@ -660,6 +675,7 @@ def main():
     run_case('hmp-pty', hmp_pty)
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
+    run_case('qmp-event-host-signal', host_signal)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]
