@@ -629,6 +629,43 @@ def hmp_pty():
         k.kill()
 
 
+def hmp_nographic_mux():
+    """-nographic: serial and HMP share stdio; Ctrl-A c switches, as in QEMU."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(OPTS.kemu, [OPTS.kemu, '-accel', 'interp', '-nographic', '-m', '32',
+                             '-kernel', guest('serial-in.elf')])
+
+    def read_until(pattern, timeout=10):
+        out, deadline = b'', time.time() + timeout * SCALE
+        while not re.search(pattern, out):
+            r, _, _ = select.select([fd], [], [], max(deadline - time.time(), 0))
+            check(r, f'no {pattern!r} on the terminal: {out[-300:]!r}')
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+        return out
+
+    try:
+        out = read_until(rb'SERIAL: ready>')
+        check(b'(qemu)' not in out, f'monitor output before Ctrl-A c: {out!r}')
+        os.write(fd, b'\x01c')
+        read_until(rb"QEMU [\d.]+ monitor - type 'help' for more information\r+\n\(qemu\) ")
+        os.write(fd, b'info status\r')
+        read_until(rb'VM status: running\r+\n\(qemu\) ')
+        os.write(fd, b'\x01c' + b'MUXOK\r')
+        read_until(rb"SERIAL: got 'MUXOK'")
+    finally:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
 def kvm_registers():
     """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
     try:
@@ -673,6 +710,7 @@ def main():
     run_case('qmp-several-monitors', several_monitors)
     run_case('qmp-stdio', qmp_stdio)
     run_case('hmp-pty', hmp_pty)
+    run_case('hmp-nographic-mux', hmp_nographic_mux)
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
     run_case('qmp-event-host-signal', host_signal)
