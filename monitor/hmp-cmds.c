@@ -814,11 +814,10 @@ struct mem_walk {
 	struct monitor *mon;
 	uint64_t start;			/* of the current range */
 	unsigned prot;			/* 0: not in a range */
-	uint64_t next_pa;
 };
 
 /* QEMU's mem_print(): one line per run of pages with the same protection. */
-static void mem_range(struct mem_walk *w, uint64_t va, unsigned prot, uint64_t pa, bool flush)
+static void mem_range(struct mem_walk *w, uint64_t va, unsigned prot, bool flush)
 {
 	if (w->prot && (flush || prot != w->prot)) {
 		monitor_printf(w->mon, "%016" PRIx64 "-%016" PRIx64 " %016" PRIx64 " %c%c%c\n",
@@ -839,7 +838,7 @@ static void mem_walk_range(struct mem_walk *w, struct x86_cpu *cpu, uint64_t va,
 		unsigned prot;
 		bool ok = monitor_walk(cpu, va, &pa, &prot, &size);
 
-		mem_range(w, va, ok ? prot | 1 : 0, pa, false);
+		mem_range(w, va, ok ? prot | 1 : 0, false);
 		va = (va & ~(size - 1)) + size;
 		if (va == 0)
 			break;
@@ -858,12 +857,12 @@ static void info_mem(struct monitor *mon, const char *args)
 		unsigned bits = (cpu->env.cr[4] & CR4_LA57) ? 57 : 48;
 
 		mem_walk_range(&w, cpu, 0, 1ULL << (bits - 1));
-		mem_range(&w, 1ULL << (bits - 1), 0, 0, true);
+		mem_range(&w, 1ULL << (bits - 1), 0, true);
 		mem_walk_range(&w, cpu, ~0ULL << (bits - 1), 0);
-		mem_range(&w, 0, 0, 0, true);
+		mem_range(&w, 0, 0, true);
 	} else {
 		mem_walk_range(&w, cpu, 0, 1ULL << 32);
-		mem_range(&w, 1ULL << 32, 0, 0, true);
+		mem_range(&w, 1ULL << 32, 0, true);
 	}
 	monitor_resume_after_inspection(was_running);
 }

@@ -8,7 +8,6 @@
 #include "monitor/monitor-internal.h"
 #include "config-host.h"
 #include "hw/boards.h"
-#include "hw/i386/pc.h"
 #include "hw/pci/pci.h"
 #include "qom/property.h"
 #include "accel/kvm.h"

@@ -13,8 +13,9 @@
  * QMP events (STOP, RESUME, RESET, SHUTDOWN, POWERDOWN) go to every QMP
  * monitor that finished capabilities negotiation: monitor_qmp_event_emit().
  *
- * What is not here yet: out-of-band execution, QMP over a mux, completion in
- * HMP, the input and display commands (screendump has a hook below).
+ * What is not here yet: out-of-band execution, QMP over a mux, argument
+ * completion in HMP, the input and display commands (screendump has a hook
+ * below).
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H

@@ -572,6 +572,21 @@ def guest_poweroff():
         k.kill()
 
 
+def host_signal():
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S',
+                     '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('q.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        k.p.send_signal(15)
+        e = q.wait_event('SHUTDOWN')
+        check(e.get('data') == {'guest': False, 'reason': 'host-signal'}, f'SHUTDOWN {e}')
+        check(k.wait() == 0, 'exit status')
+    finally:
+        k.kill()
+
+
 def guest_reset():
     k = Kemu(BASE + ['-kernel', guest('reset.elf'), '-append', 'method=cf9', '-serial', 'stdio',
                      '-S', '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
@@ -585,6 +600,70 @@ def guest_reset():
         check(k.wait(30) == 85, f'exit status {k.p.returncode} (guest verdict)')
     finally:
         k.kill()
+
+
+def hmp_pty():
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S', '-monitor', 'pty'])
+    fd = -1
+    try:
+        deadline = time.time() + 10 * SCALE
+        while not re.search(r'/dev/pts/\d+', k.stderr()):
+            check(time.time() < deadline and k.p.poll() is None, f'no pty announced: {k.stderr()!r}')
+            time.sleep(0.05)
+        path = re.search(r'(/dev/pts/\d+)', k.stderr()).group(1)
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+        import tty
+        tty.setraw(fd)
+        os.write(fd, b'info status\r')
+        out = b''
+        while not out.endswith(b'(qemu) '):
+            r, _, _ = select.select([fd], [], [], max(deadline - time.time(), 0))
+            check(r, f'no answer on the pty: {out!r}')
+            out += os.read(fd, 4096)
+        check(b'VM status: paused (prelaunch)\r\n' in out, f'info status on a pty: {out!r}')
+        os.write(fd, b'quit\r')
+        check(k.wait() == 0, 'exit status after quit')
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        k.kill()
+
+
+def hmp_nographic_mux():
+    """-nographic: serial and HMP share stdio; Ctrl-A c switches, as in QEMU."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(OPTS.kemu, [OPTS.kemu, '-accel', 'interp', '-nographic', '-m', '32',
+                             '-kernel', guest('serial-in.elf')])
+
+    def read_until(pattern, timeout=10):
+        out, deadline = b'', time.time() + timeout * SCALE
+        while not re.search(pattern, out):
+            r, _, _ = select.select([fd], [], [], max(deadline - time.time(), 0))
+            check(r, f'no {pattern!r} on the terminal: {out[-300:]!r}')
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+        return out
+
+    try:
+        out = read_until(rb'SERIAL: ready>')
+        check(b'(qemu)' not in out, f'monitor output before Ctrl-A c: {out!r}')
+        os.write(fd, b'\x01c')
+        read_until(rb"QEMU [\d.]+ monitor - type 'help' for more information\r+\n\(qemu\) ")
+        os.write(fd, b'info status\r')
+        read_until(rb'VM status: running\r+\n\(qemu\) ')
+        os.write(fd, b'\x01c' + b'MUXOK\r')
+        read_until(rb"SERIAL: got 'MUXOK'")
+    finally:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def kvm_registers():
@@ -630,8 +709,11 @@ def main():
     main_session()
     run_case('qmp-several-monitors', several_monitors)
     run_case('qmp-stdio', qmp_stdio)
+    run_case('hmp-pty', hmp_pty)
+    run_case('hmp-nographic-mux', hmp_nographic_mux)
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
+    run_case('qmp-event-host-signal', host_signal)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]
