@@ -14,8 +14,8 @@
  * monitor that finished capabilities negotiation: monitor_qmp_event_emit().
  *
  * What is not here yet: out-of-band execution, QMP over a mux, argument
- * completion in HMP, the input and display commands (screendump has a hook
- * below).
+ * completion in HMP, the input commands (send-key, input-send-event).
+ * screendump is the display code's, through the hook below (vl.c sets it).
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H

@@ -572,6 +572,27 @@ def guest_poweroff():
         k.kill()
 
 
+def screendump():
+    k = Kemu(BASE + ['-vga', 'std', '-kernel', guest('serial-in.elf'), '-S',
+                     '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('q.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        q.cmd('screendump', {'filename': k.path('s.ppm')})
+        check(open(k.path('s.ppm'), 'rb').read(3) == b'P6\n', 'screendump: not a PPM')
+        q.cmd('screendump', {'filename': k.path('s.png'), 'format': 'png'})
+        check(open(k.path('s.png'), 'rb').read(8) == b'\x89PNG\r\n\x1a\n', 'screendump: not a PNG')
+        check(q.cmd('human-monitor-command', {'command-line': 'screendump ' + k.path('h.ppm')}) == '',
+              'HMP screendump')
+        check(os.path.getsize(k.path('h.ppm')) > 15, 'HMP screendump file')
+        q.error('screendump', {'filename': k.path('x.ppm'), 'device': 'nope'}, desc='nope')
+        q.cmd('quit')
+        check(k.wait() == 0, 'exit status')
+    finally:
+        k.kill()
+
+
 def host_signal():
     k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S',
                      '-qmp', 'unix:{T}/q.sock,server=on,wait=off'])
@@ -714,6 +735,7 @@ def main():
     run_case('qmp-event-guest-shutdown', guest_poweroff)
     run_case('qmp-event-guest-reset', guest_reset)
     run_case('qmp-event-host-signal', host_signal)
+    run_case('qmp-screendump', screendump)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]
