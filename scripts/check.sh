@@ -89,6 +89,15 @@ if [ $sanitize_only -eq 0 ]; then
 fi
 
 if [ $sanitize_only -eq 0 ]; then
+	echo "== QMP and HMP monitors"
+	out=$(mktemp)
+	python3 tests/functional/test-qmp.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
+fi
+
+if [ $sanitize_only -eq 0 ]; then
 	echo "== block layer and kemu-img against qemu-img"
 	out=$(mktemp)
 	bash tests/block/run.sh "$build" | tee "$out"
