@@ -669,6 +669,27 @@ static int kvm_vcpu_internal_error(struct kvm_vcpu *v)
 
 /* ---- the run loop ---- */
 
+/*
+ * Before the vCPU leaves the run loop (pause, reset, monitor), let KVM finish
+ * the I/O instruction of the last exit without running the guest further:
+ * KVM_RUN with immediate_exit set completes it and returns EINTR (KVM API,
+ * "KVM_RUN"). Otherwise a reset's new registers are overwritten by the old
+ * instruction's completion on the next KVM_RUN (RIP after the IN).
+ */
+static void kvm_vcpu_complete_io(struct kvm_vcpu *v)
+{
+	if (!v->io_pending)
+		return;
+	v->io_pending = false;
+	if (v->env_dirty)
+		return;		/* state already replaced: nothing left to complete into */
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (ioctl(v->fd, KVM_RUN, 0) < 0 && errno != EINTR)
+		g_warning("kvm: vCPU %d: completing I/O: %s", v->cpu->cpu_index, g_strerror(errno));
+	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	v->env_valid = 0;
+}
+
 /* kemu's PIC/LAPIC (kernel-irqchip=off|split): inject what run control flagged. */
 static void kvm_vcpu_inject(struct kvm_vcpu *v)
 {
@@ -784,6 +805,7 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 
 		if (__atomic_load_n(&cpu->exit_request, __ATOMIC_SEQ_CST)) {
 			__atomic_store_n(&cpu->exit_request, 0, __ATOMIC_SEQ_CST);
+			kvm_vcpu_complete_io(v);
 			return EXEC_INTERRUPTED;
 		}
 		if (v->env_dirty) {
@@ -812,6 +834,7 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 			return kvm_vcpu_fatal(v, what);
 		}
 		v->nr_exits++;
+		v->io_pending = run->exit_reason == KVM_EXIT_IO || run->exit_reason == KVM_EXIT_MMIO;
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			v->same_rip_fallbacks = 0;

@@ -107,6 +107,11 @@ struct kvm_vcpu {
 	struct x86_cpu *cpu;
 	int fd;
 	struct kvm_run *run;
+	/*
+	 * The last exit was port or MMIO I/O that KVM finishes only on the next
+	 * KVM_RUN (an IN's result into RAX, RIP past the instruction).
+	 */
+	bool io_pending;
 	pthread_t thread;		/* valid once kvm_vcpu_exec ran */
 	int thread_valid;		/* atomic */
 	unsigned env_valid;		/* KVM_STATE_* parts of cpu->env that match KVM */

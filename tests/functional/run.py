@@ -113,14 +113,9 @@ def cases():
     add(Case('serial-in', mb('serial-in.elf', 'expect=hello-kemu'),
              feed=(r'SERIAL: ready>', 'hello-kemu\r\n'),
              expect=[r"SERIAL: got 'hello-kemu'", r'SERIAL: PASS']))
-    reset_livelock = (('kvm-off', 'kvm-split'),
-                      'kemu bug: after a reset with kemu\'s own irqchip under KVM the vCPU '
-                      'sometimes livelocks in KVM_RUN (exit reason INTR at the kernel entry); '
-                      'see docs/status.md, issue 4')
     for m in ('cf9', 'kbd', 'triple'):
         add(Case('reset-' + m, mb('reset.elf', 'method=' + m),
-                 expect=[r'RESET: boot 1', r'RESET: boot 2', r'RESET: PASS'], kvm_deadline=60,
-                 known_bug=reset_livelock))
+                 expect=[r'RESET: boot 1', r'RESET: boot 2', r'RESET: PASS'], kvm_deadline=60))
         add(Case('reset-%s-noreboot' % m, mb('reset.elf', 'method=' + m, '-no-reboot'), status=0,
                  expect=[r'RESET: boot 1'], reject=[r'RESET: boot 2']))
     add(Case('testdev', mb('testdev.elf', None, '-device', 'pc-testdev'),
