@@ -171,10 +171,10 @@ SCREENS = [
     ('vga-mode12h-like-qemu', bios_mode(0x12) + fill(0xa000, 38400), None),
     ('vga-vbe-640x480x32-like-qemu', vbe_mode(32), None),
     # the other depths render the same way under every accelerator
-    ('vga-vbe-640x480x24-like-qemu', vbe_mode(24), ('interp',)),
-    ('vga-vbe-640x480x16-like-qemu', vbe_mode(16), ('interp',)),
-    ('vga-vbe-640x480x15-like-qemu', vbe_mode(15), ('interp',)),
-    ('vga-vbe-640x480x8-like-qemu', vbe_mode(8), ('interp',)),
+    ('vga-vbe-640x480x24-like-qemu', vbe_mode(24), None),
+    ('vga-vbe-640x480x16-like-qemu', vbe_mode(16), None),
+    ('vga-vbe-640x480x15-like-qemu', vbe_mode(15), None),
+    ('vga-vbe-640x480x8-like-qemu', vbe_mode(8), None),
 ]
 
 
