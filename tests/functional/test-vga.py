@@ -170,7 +170,6 @@ SCREENS = [
     ('vga-mode13h-like-qemu', bios_mode(0x13) + fill(0xa000, 64000), None),
     ('vga-mode12h-like-qemu', bios_mode(0x12) + fill(0xa000, 38400), None),
     ('vga-vbe-640x480x32-like-qemu', vbe_mode(32), None),
-    # the other depths render the same way under every accelerator
     ('vga-vbe-640x480x24-like-qemu', vbe_mode(24), None),
     ('vga-vbe-640x480x16-like-qemu', vbe_mode(16), None),
     ('vga-vbe-640x480x15-like-qemu', vbe_mode(15), None),
