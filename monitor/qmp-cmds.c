@@ -525,6 +525,7 @@ mistyped:
 	*errp = qmp_error_new(QMP_ERROR_GENERIC, "Invalid parameter type for 'value', expected: %s",
 			      p->type == PROP_TYPE_BOOL ? "boolean" :
 			      (p->type == PROP_TYPE_STRING || p->type == PROP_TYPE_CHARDEV ||
+			       p->type == PROP_TYPE_DRIVE || p->type == PROP_TYPE_NETDEV ||
 			       p->type == PROP_TYPE_LINK || p->type == PROP_TYPE_ON_OFF_AUTO)
 			      ? "string" : "integer");
 	return false;

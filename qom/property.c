@@ -8,6 +8,9 @@
 struct chardev;
 /* Provided by chardev/ when linked; weak so qom has no hard dependency. */
 struct chardev *chardev_find(const char *id) __attribute__((weak));
+/* Likewise system/blockdev.c and net/net.c. */
+struct drive_info *drive_find(const char *id) __attribute__((weak));
+struct net_client *net_client_find_netdev(const char *id) __attribute__((weak));
 
 static const char *const type_names[] = {
 	[PROP_TYPE_BOOL] = "bool",
@@ -22,6 +25,8 @@ static const char *const type_names[] = {
 	[PROP_TYPE_ON_OFF_AUTO] = "OnOffAuto",
 	[PROP_TYPE_CHARDEV] = "chardev",
 	[PROP_TYPE_LINK] = "link",
+	[PROP_TYPE_DRIVE] = "str",
+	[PROP_TYPE_NETDEV] = "str",
 };
 
 const char *property_type_name(enum property_type type)
@@ -73,7 +78,8 @@ static void set_default(const struct property *p, void *opaque)
 	case PROP_TYPE_I64: *(int64_t *)ptr = p->defval.i; break;
 	case PROP_TYPE_ON_OFF_AUTO: *(enum on_off_auto *)ptr = p->defval.u; break;
 	case PROP_TYPE_STRING: *(char **)ptr = g_strdup(p->defval.s); break;
-	case PROP_TYPE_CHARDEV: case PROP_TYPE_LINK: *(void **)ptr = NULL; break;
+	case PROP_TYPE_CHARDEV: case PROP_TYPE_LINK:
+	case PROP_TYPE_DRIVE: case PROP_TYPE_NETDEV: *(void **)ptr = NULL; break;
 	}
 }
 
@@ -217,6 +223,30 @@ bool object_property_parse(struct object *obj, const char *name, const char *val
 		*(struct chardev **)ptr = chr;
 		return true;
 	}
+	case PROP_TYPE_DRIVE: {
+		struct drive_info *d = drive_find ? drive_find(value) : NULL;
+
+		if (!d) {
+			g_set_error(errp, KEMU_ERROR, 0,
+				    "Property '%s.%s' can't find value '%s'",
+				    object_get_typename(obj), name, value);
+			return false;
+		}
+		*(struct drive_info **)ptr = d;
+		return true;
+	}
+	case PROP_TYPE_NETDEV: {
+		struct net_client *nc = net_client_find_netdev ? net_client_find_netdev(value) : NULL;
+
+		if (!nc) {
+			g_set_error(errp, KEMU_ERROR, 0,
+				    "Property '%s.%s' can't find value '%s'",
+				    object_get_typename(obj), name, value);
+			return false;
+		}
+		*(struct net_client **)ptr = nc;
+		return true;
+	}
 	case PROP_TYPE_LINK: {
 		struct object *target;
 
@@ -298,6 +328,18 @@ char *object_property_print(struct object *obj, const char *name, GError **errp)
 
 		return o && p->type == PROP_TYPE_LINK ? object_get_canonical_path(o) : g_strdup("");
 	}
+	case PROP_TYPE_DRIVE: {
+		/* struct drive_info starts with its id */
+		char **id = *(char ***)ptr;
+
+		return g_strdup(id && *id ? *id : "");
+	}
+	case PROP_TYPE_NETDEV: {
+		/* struct net_client starts with its name */
+		char **id = *(char ***)ptr;
+
+		return g_strdup(id && *id ? *id : "");
+	}
 	}
 	return g_strdup("");
 }
@@ -320,7 +362,8 @@ bool object_property_set_ptr(struct object *obj, const char *name, void *ptr, GE
 {
 	const struct property *p = object_property_find(obj, name);
 
-	if (!p || (p->type != PROP_TYPE_CHARDEV && p->type != PROP_TYPE_LINK)) {
+	if (!p || (p->type != PROP_TYPE_CHARDEV && p->type != PROP_TYPE_LINK &&
+		   p->type != PROP_TYPE_DRIVE && p->type != PROP_TYPE_NETDEV)) {
 		g_set_error(errp, KEMU_ERROR, 0, "Property '%s.%s' is not a chardev or link",
 			    object_get_typename(obj), name);
 		return false;

@@ -240,7 +240,8 @@ static void print_prop(const struct property *p, void *opaque)
 	struct object *obj = opaque;
 	g_autofree char *def = object_property_print(obj, p->name, NULL);
 	bool show_default = def && *def && p->type != PROP_TYPE_LINK &&
-			    p->type != PROP_TYPE_CHARDEV;
+			    p->type != PROP_TYPE_CHARDEV && p->type != PROP_TYPE_DRIVE &&
+			    p->type != PROP_TYPE_NETDEV;
 
 	printf("  %s=<%s>%s%s", p->name, property_type_name(p->type),
 	       p->desc ? " - " : "", p->desc ? p->desc : "");

@@ -21,6 +21,8 @@
 #include "qom/object.h"
 
 struct chardev;
+struct drive_info;
+struct net_client;
 
 enum property_type {
 	PROP_TYPE_BOOL,
@@ -35,6 +37,8 @@ enum property_type {
 	PROP_TYPE_ON_OFF_AUTO,	/* enum on_off_auto */
 	PROP_TYPE_CHARDEV,	/* struct chardev *, by id */
 	PROP_TYPE_LINK,		/* struct object *, by path or id; link_type checked */
+	PROP_TYPE_DRIVE,	/* struct drive_info *, by -drive id (system/blockdev.h) */
+	PROP_TYPE_NETDEV,	/* struct net_client *, by -netdev id (net/net.h) */
 };
 
 enum on_off_auto { ON_OFF_AUTO_AUTO, ON_OFF_AUTO_ON, ON_OFF_AUTO_OFF };
@@ -71,6 +75,10 @@ struct property {
 	PROP_DEF_(n, PROP_TYPE_ON_OFF_AUTO, st, f, enum on_off_auto, { .u = (d) })
 #define PROP_CHARDEV(n, st, f) \
 	PROP_DEF_(n, PROP_TYPE_CHARDEV, st, f, struct chardev *, { .u = 0 })
+#define PROP_DRIVE(n, st, f) \
+	PROP_DEF_(n, PROP_TYPE_DRIVE, st, f, struct drive_info *, { .u = 0 })
+#define PROP_NETDEV(n, st, f) \
+	PROP_DEF_(n, PROP_TYPE_NETDEV, st, f, struct net_client *, { .u = 0 })
 #define PROP_LINK(n, st, f, lt) \
 	{ .name = (n), .type = PROP_TYPE_LINK, .offset = offsetof(st, f), .link_type = (lt) }
 #define PROP_END { .name = NULL }
