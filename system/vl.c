@@ -439,6 +439,17 @@ static void configure_drives(struct machine_state *ms, struct cmdline *c)
 		if (!ok)
 			error_exit(err);
 	}
+	/*
+	 * QEMU's pc has an empty CD-ROM (ide1-cd0) and an empty floppy drive
+	 * (floppy0) unless -nodefaults or the position is taken; kemu adds
+	 * them once the devices that hold them exist.
+	 */
+	if (!c->nodefaults && object_class_by_name("ide-cd") && !drive_get(IF_IDE, 1, 0) &&
+	    !drive_add(ms, "if=ide,index=2,media=cdrom", &err))
+		error_exit(err);
+	if (!c->nodefaults && object_class_by_name("isa-fdc") && !drive_get(IF_FLOPPY, 0, 0) &&
+	    !drive_add(ms, "if=floppy,index=0", &err))
+		error_exit(err);
 }
 
 /* -fw_cfg [name=]NAME,file=FILE|string=STR, as QEMU: the board adds them to fw_cfg */

@@ -256,8 +256,6 @@ static struct device *pc_device_new(struct machine_state *ms, const char *type,
 	}
 	va_end(ap);
 	if (!err)
-		device_globals_apply(dev, &err);
-	if (!err)
 		machine_add_device(ms, name, dev);
 	object_unref(OBJECT(dev));
 	if (!err && !device_realize(dev, &err)) {
@@ -482,8 +480,7 @@ static bool pc_vga_init(struct pc_machine *pc, GError **errp)
 	dev = pci_new(pc->pci_bus, PCI_DEVFN(2, 0), "VGA");
 	machine_add_device(ms, "vga", DEVICE(dev));
 	object_unref(OBJECT(dev));
-	device_globals_apply(DEVICE(dev), &err);
-	if (err || !pci_realize(dev, &err)) {
+	if (!pci_realize(dev, &err)) {
 		g_propagate_prefixed_error(errp, err, "-vga std: ");
 		return false;
 	}
