@@ -51,7 +51,9 @@ static void device_type_class_init(struct object_class *klass, const void *data)
 	if (info->category)
 		dc->category = info->category;
 	dc->no_user = info->no_user;
-	dc->hotpluggable = info->hotpluggable;
+	/* inherited: every PCI device takes hotplug unless its type says no_user */
+	if (info->hotpluggable)
+		dc->hotpluggable = true;
 	if (info->class_init)
 		info->class_init(klass, data);
 }

@@ -81,6 +81,11 @@ struct machine_class {
 	bool (*init)(struct machine_state *ms, GError **errp);
 	/* after the board and every -device: boot order and the like (may be NULL) */
 	bool (*done)(struct machine_state *ms, GError **errp);
+	/* device_add of a realized device while the machine exists (may be NULL:
+	 * no hotplug); device_del asks the guest to release one */
+	bool (*device_plugged)(struct machine_state *ms, struct device *dev, GError **errp);
+	bool (*device_unplug_request)(struct machine_state *ms, struct device *dev,
+				      GError **errp);
 	/* system reset: devices, then CPUs */
 	void (*reset)(struct machine_state *ms);
 };
