@@ -73,8 +73,6 @@ static struct device *device_add_common(JsonObject *args, GError **errp)
 	g_autoptr(GList) keys = json_object_get_members(args);
 	g_autofree char *optstr = NULL;
 	struct device *dev;
-	struct object *parent;
-	const char *pname;
 	GError *err = NULL;
 
 	g_string_append(s, "driver=");
@@ -112,22 +110,12 @@ static struct device *device_add_common(JsonObject *args, GError **errp)
 		object_unref(OBJECT(dev));
 		return NULL;
 	}
-	pname = dev->id ? "peripheral" : "peripheral-anon";
-	parent = object_get_child(OBJECT(ms), pname);
-	if (!parent) {
-		parent = object_new("container");
-		object_property_add_child(OBJECT(ms), pname, parent);
-		object_unref(parent);
-	}
-	if (dev->id && object_get_child(parent, dev->id)) {
-		*errp = qmp_error_new(QMP_ERROR_GENERIC, "Duplicate device ID '%s'", dev->id);
+	if (!machine_add_user_device(ms, dev, &err)) {
+		*errp = qmp_error_new(QMP_ERROR_GENERIC, "%s", err->message);
+		g_error_free(err);
 		object_unref(OBJECT(dev));
 		return NULL;
 	}
-	if (dev->id)
-		object_property_add_child(parent, dev->id, OBJECT(dev));
-	else
-		object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
 	object_unref(OBJECT(dev));
 	if (!device_realize(dev, &err) || !mc->device_plugged(ms, dev, &err)) {
 		*errp = qmp_error_new(QMP_ERROR_GENERIC, "%s", err->message);

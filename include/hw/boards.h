@@ -104,6 +104,12 @@ void machine_memory_init(struct machine_state *ms);
 struct machine_state *machine_current(void);
 void machine_set_current(struct machine_state *ms);
 
+/*
+ * A -device or device_add device: under /machine/peripheral/ID, or
+ * /machine/peripheral-anon/device[N] without an id. Fails with QEMU's
+ * "Duplicate device ID 'x'".
+ */
+bool machine_add_user_device(struct machine_state *ms, struct device *dev, GError **errp);
 /* Attach a board-created device under /machine/unattached or a named path. */
 void machine_add_device(struct machine_state *ms, const char *name, struct device *dev);
 
