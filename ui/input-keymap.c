@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Key tables: QEMU's QKeyCode names, their PS/2 scancodes in sets 1 and 2,
+ * the i8042's set-2-to-set-1 translation, and QEMU's button and axis names.
+ *
+ * Scancodes are from the PS/2 keyboard references (IBM "Keyboard and
+ * Auxiliary Device Controller" technical reference; Microsoft's "Keyboard
+ * Scan Code Specification" rev. 1.3a, appendix C, for the E0-prefixed
+ * Windows, power and multimedia keys) and were checked key by key against
+ * what Debian's QEMU 7.2 delivers to a guest (tests/guests/kbd.c). Keys that
+ * QEMU 7.2 gives no PS/2 code (menu, again, props, undo, front, copy, open,
+ * paste, find, cut, lf, help, lang1, lang2) have none here either. Set 3 is
+ * not modelled (see hw/input/ps2-kbd.c).
+ */
+#include "kemu/common.h"
+#include "ui/input.h"
+
+struct input_key {
+	const char *name;	/* QKeyCode */
+	uint16_t set1, set2;	/* 0xe0xx: E0-prefixed; 0: none */
+};
+
+static const struct input_key input_keys[INPUT_QCODE__MAX] = {
+	[INPUT_QCODE_UNMAPPED] = { "unmapped", 0, 0 },
+	[INPUT_QCODE_SHIFT] = { "shift", 0x002a, 0x0012 },
+	[INPUT_QCODE_SHIFT_R] = { "shift_r", 0x0036, 0x0059 },
+	[INPUT_QCODE_ALT] = { "alt", 0x0038, 0x0011 },
+	[INPUT_QCODE_ALT_R] = { "alt_r", 0xe038, 0xe011 },
+	[INPUT_QCODE_CTRL] = { "ctrl", 0x001d, 0x0014 },
+	[INPUT_QCODE_CTRL_R] = { "ctrl_r", 0xe01d, 0xe014 },
+	[INPUT_QCODE_MENU] = { "menu", 0, 0 },
+	[INPUT_QCODE_ESC] = { "esc", 0x0001, 0x0076 },
+	[INPUT_QCODE_1] = { "1", 0x0002, 0x0016 },
+	[INPUT_QCODE_2] = { "2", 0x0003, 0x001e },
+	[INPUT_QCODE_3] = { "3", 0x0004, 0x0026 },
+	[INPUT_QCODE_4] = { "4", 0x0005, 0x0025 },
+	[INPUT_QCODE_5] = { "5", 0x0006, 0x002e },
+	[INPUT_QCODE_6] = { "6", 0x0007, 0x0036 },
+	[INPUT_QCODE_7] = { "7", 0x0008, 0x003d },
+	[INPUT_QCODE_8] = { "8", 0x0009, 0x003e },
+	[INPUT_QCODE_9] = { "9", 0x000a, 0x0046 },
+	[INPUT_QCODE_0] = { "0", 0x000b, 0x0045 },
+	[INPUT_QCODE_MINUS] = { "minus", 0x000c, 0x004e },
+	[INPUT_QCODE_EQUAL] = { "equal", 0x000d, 0x0055 },
+	[INPUT_QCODE_BACKSPACE] = { "backspace", 0x000e, 0x0066 },
+	[INPUT_QCODE_TAB] = { "tab", 0x000f, 0x000d },
+	[INPUT_QCODE_Q] = { "q", 0x0010, 0x0015 },
+	[INPUT_QCODE_W] = { "w", 0x0011, 0x001d },
+	[INPUT_QCODE_E] = { "e", 0x0012, 0x0024 },
+	[INPUT_QCODE_R] = { "r", 0x0013, 0x002d },
+	[INPUT_QCODE_T] = { "t", 0x0014, 0x002c },
+	[INPUT_QCODE_Y] = { "y", 0x0015, 0x0035 },
+	[INPUT_QCODE_U] = { "u", 0x0016, 0x003c },
+	[INPUT_QCODE_I] = { "i", 0x0017, 0x0043 },
+	[INPUT_QCODE_O] = { "o", 0x0018, 0x0044 },
+	[INPUT_QCODE_P] = { "p", 0x0019, 0x004d },
+	[INPUT_QCODE_BRACKET_LEFT] = { "bracket_left", 0x001a, 0x0054 },
+	[INPUT_QCODE_BRACKET_RIGHT] = { "bracket_right", 0x001b, 0x005b },
+	[INPUT_QCODE_RET] = { "ret", 0x001c, 0x005a },
+	[INPUT_QCODE_A] = { "a", 0x001e, 0x001c },
+	[INPUT_QCODE_S] = { "s", 0x001f, 0x001b },
+	[INPUT_QCODE_D] = { "d", 0x0020, 0x0023 },
+	[INPUT_QCODE_F] = { "f", 0x0021, 0x002b },
+	[INPUT_QCODE_G] = { "g", 0x0022, 0x0034 },
+	[INPUT_QCODE_H] = { "h", 0x0023, 0x0033 },
+	[INPUT_QCODE_J] = { "j", 0x0024, 0x003b },
+	[INPUT_QCODE_K] = { "k", 0x0025, 0x0042 },
+	[INPUT_QCODE_L] = { "l", 0x0026, 0x004b },
+	[INPUT_QCODE_SEMICOLON] = { "semicolon", 0x0027, 0x004c },
+	[INPUT_QCODE_APOSTROPHE] = { "apostrophe", 0x0028, 0x0052 },
+	[INPUT_QCODE_GRAVE_ACCENT] = { "grave_accent", 0x0029, 0x000e },
+	[INPUT_QCODE_BACKSLASH] = { "backslash", 0x002b, 0x005d },
+	[INPUT_QCODE_Z] = { "z", 0x002c, 0x001a },
+	[INPUT_QCODE_X] = { "x", 0x002d, 0x0022 },
+	[INPUT_QCODE_C] = { "c", 0x002e, 0x0021 },
+	[INPUT_QCODE_V] = { "v", 0x002f, 0x002a },
+	[INPUT_QCODE_B] = { "b", 0x0030, 0x0032 },
+	[INPUT_QCODE_N] = { "n", 0x0031, 0x0031 },
+	[INPUT_QCODE_M] = { "m", 0x0032, 0x003a },
+	[INPUT_QCODE_COMMA] = { "comma", 0x0033, 0x0041 },
+	[INPUT_QCODE_DOT] = { "dot", 0x0034, 0x0049 },
+	[INPUT_QCODE_SLASH] = { "slash", 0x0035, 0x004a },
+	[INPUT_QCODE_ASTERISK] = { "asterisk", 0x0037, 0x007c },
+	[INPUT_QCODE_SPC] = { "spc", 0x0039, 0x0029 },
+	[INPUT_QCODE_CAPS_LOCK] = { "caps_lock", 0x003a, 0x0058 },
+	[INPUT_QCODE_F1] = { "f1", 0x003b, 0x0005 },
+	[INPUT_QCODE_F2] = { "f2", 0x003c, 0x0006 },
+	[INPUT_QCODE_F3] = { "f3", 0x003d, 0x0004 },
+	[INPUT_QCODE_F4] = { "f4", 0x003e, 0x000c },
+	[INPUT_QCODE_F5] = { "f5", 0x003f, 0x0003 },
+	[INPUT_QCODE_F6] = { "f6", 0x0040, 0x000b },
+	[INPUT_QCODE_F7] = { "f7", 0x0041, 0x0083 },
+	[INPUT_QCODE_F8] = { "f8", 0x0042, 0x000a },
+	[INPUT_QCODE_F9] = { "f9", 0x0043, 0x0001 },
+	[INPUT_QCODE_F10] = { "f10", 0x0044, 0x0009 },
+	[INPUT_QCODE_NUM_LOCK] = { "num_lock", 0x0045, 0x0077 },
+	[INPUT_QCODE_SCROLL_LOCK] = { "scroll_lock", 0x0046, 0x007e },
+	[INPUT_QCODE_KP_DIVIDE] = { "kp_divide", 0xe035, 0xe04a },
+	[INPUT_QCODE_KP_MULTIPLY] = { "kp_multiply", 0x0037, 0x007c },
+	[INPUT_QCODE_KP_SUBTRACT] = { "kp_subtract", 0x004a, 0x007b },
+	[INPUT_QCODE_KP_ADD] = { "kp_add", 0x004e, 0x0079 },
+	[INPUT_QCODE_KP_ENTER] = { "kp_enter", 0xe01c, 0xe05a },
+	[INPUT_QCODE_KP_DECIMAL] = { "kp_decimal", 0x0053, 0x0071 },
+	[INPUT_QCODE_SYSRQ] = { "sysrq", 0x0054, 0x0084 },
+	[INPUT_QCODE_KP_0] = { "kp_0", 0x0052, 0x0070 },
+	[INPUT_QCODE_KP_1] = { "kp_1", 0x004f, 0x0069 },
+	[INPUT_QCODE_KP_2] = { "kp_2", 0x0050, 0x0072 },
+	[INPUT_QCODE_KP_3] = { "kp_3", 0x0051, 0x007a },
+	[INPUT_QCODE_KP_4] = { "kp_4", 0x004b, 0x006b },
+	[INPUT_QCODE_KP_5] = { "kp_5", 0x004c, 0x0073 },
+	[INPUT_QCODE_KP_6] = { "kp_6", 0x004d, 0x0074 },
+	[INPUT_QCODE_KP_7] = { "kp_7", 0x0047, 0x006c },
+	[INPUT_QCODE_KP_8] = { "kp_8", 0x0048, 0x0075 },
+	[INPUT_QCODE_KP_9] = { "kp_9", 0x0049, 0x007d },
+	[INPUT_QCODE_LESS] = { "less", 0x0056, 0x0061 },
+	[INPUT_QCODE_F11] = { "f11", 0x0057, 0x0078 },
+	[INPUT_QCODE_F12] = { "f12", 0x0058, 0x0007 },
+	[INPUT_QCODE_PRINT] = { "print", 0xe037, 0xe07c },
+	[INPUT_QCODE_HOME] = { "home", 0xe047, 0xe06c },
+	[INPUT_QCODE_PGUP] = { "pgup", 0xe049, 0xe07d },
+	[INPUT_QCODE_PGDN] = { "pgdn", 0xe051, 0xe07a },
+	[INPUT_QCODE_END] = { "end", 0xe04f, 0xe069 },
+	[INPUT_QCODE_LEFT] = { "left", 0xe04b, 0xe06b },
+	[INPUT_QCODE_UP] = { "up", 0xe048, 0xe075 },
+	[INPUT_QCODE_DOWN] = { "down", 0xe050, 0xe072 },
+	[INPUT_QCODE_RIGHT] = { "right", 0xe04d, 0xe074 },
+	[INPUT_QCODE_INSERT] = { "insert", 0xe052, 0xe070 },
+	[INPUT_QCODE_DELETE] = { "delete", 0xe053, 0xe071 },
+	[INPUT_QCODE_STOP] = { "stop", 0xe068, 0xe028 },
+	[INPUT_QCODE_AGAIN] = { "again", 0, 0 },
+	[INPUT_QCODE_PROPS] = { "props", 0, 0 },
+	[INPUT_QCODE_UNDO] = { "undo", 0, 0 },
+	[INPUT_QCODE_FRONT] = { "front", 0, 0 },
+	[INPUT_QCODE_COPY] = { "copy", 0, 0 },
+	[INPUT_QCODE_OPEN] = { "open", 0, 0 },
+	[INPUT_QCODE_PASTE] = { "paste", 0, 0 },
+	[INPUT_QCODE_FIND] = { "find", 0, 0 },
+	[INPUT_QCODE_CUT] = { "cut", 0, 0 },
+	[INPUT_QCODE_LF] = { "lf", 0, 0 },
+	[INPUT_QCODE_HELP] = { "help", 0, 0 },
+	[INPUT_QCODE_META_L] = { "meta_l", 0xe05b, 0xe01f },
+	[INPUT_QCODE_META_R] = { "meta_r", 0xe05c, 0xe027 },
+	[INPUT_QCODE_COMPOSE] = { "compose", 0xe05d, 0xe02f },
+	[INPUT_QCODE_PAUSE] = { "pause", 0xe046, 0xe07e },
+	[INPUT_QCODE_RO] = { "ro", 0x0073, 0x0051 },
+	[INPUT_QCODE_HIRAGANA] = { "hiragana", 0x0077, 0x0062 },
+	[INPUT_QCODE_HENKAN] = { "henkan", 0x0079, 0x0064 },
+	[INPUT_QCODE_YEN] = { "yen", 0x007d, 0x006a },
+	[INPUT_QCODE_MUHENKAN] = { "muhenkan", 0x007b, 0x0067 },
+	[INPUT_QCODE_KATAKANAHIRAGANA] = { "katakanahiragana", 0x0070, 0x0013 },
+	[INPUT_QCODE_KP_COMMA] = { "kp_comma", 0x007e, 0x006d },
+	[INPUT_QCODE_KP_EQUALS] = { "kp_equals", 0x0059, 0x000f },
+	[INPUT_QCODE_POWER] = { "power", 0xe05e, 0xe037 },
+	[INPUT_QCODE_SLEEP] = { "sleep", 0xe05f, 0xe03f },
+	[INPUT_QCODE_WAKE] = { "wake", 0xe063, 0xe05e },
+	[INPUT_QCODE_AUDIONEXT] = { "audionext", 0xe019, 0xe04d },
+	[INPUT_QCODE_AUDIOPREV] = { "audioprev", 0xe010, 0xe015 },
+	[INPUT_QCODE_AUDIOSTOP] = { "audiostop", 0xe024, 0xe03b },
+	[INPUT_QCODE_AUDIOPLAY] = { "audioplay", 0xe022, 0xe034 },
+	[INPUT_QCODE_AUDIOMUTE] = { "audiomute", 0xe020, 0xe023 },
+	[INPUT_QCODE_VOLUMEUP] = { "volumeup", 0xe030, 0xe032 },
+	[INPUT_QCODE_VOLUMEDOWN] = { "volumedown", 0xe02e, 0xe021 },
+	[INPUT_QCODE_MEDIASELECT] = { "mediaselect", 0xe06d, 0xe050 },
+	[INPUT_QCODE_MAIL] = { "mail", 0xe06c, 0xe048 },
+	[INPUT_QCODE_CALCULATOR] = { "calculator", 0xe021, 0xe02b },
+	[INPUT_QCODE_COMPUTER] = { "computer", 0xe06b, 0xe040 },
+	[INPUT_QCODE_AC_HOME] = { "ac_home", 0xe032, 0xe03a },
+	[INPUT_QCODE_AC_BACK] = { "ac_back", 0xe06a, 0xe038 },
+	[INPUT_QCODE_AC_FORWARD] = { "ac_forward", 0xe069, 0xe030 },
+	[INPUT_QCODE_AC_REFRESH] = { "ac_refresh", 0xe067, 0xe020 },
+	[INPUT_QCODE_AC_BOOKMARKS] = { "ac_bookmarks", 0xe066, 0xe018 },
+	[INPUT_QCODE_LANG1] = { "lang1", 0, 0 },
+	[INPUT_QCODE_LANG2] = { "lang2", 0, 0 },
+};
+
+/*
+ * The 8042's translation of keyboard bytes to set 1 for codes 0x00..0x7f
+ * (IBM PC/AT technical reference, keyboard controller): entry [set-2 code]
+ * is the set-1 code. 0x00 is the set-2 overrun code; set 1's is 0xff. Codes
+ * no key of ours sends pass unchanged.
+ */
+static const uint8_t i8042_translation[128] = {
+
+};
+
+uint8_t input_set2_to_set1_byte(uint8_t byte)
+{
+	if (byte < 0x80)
+		return i8042_translation[byte];
+	if (byte == 0x83)		/* F7, the only set-2 key code above 0x7f */
+		return 0x41;
+	if (byte == 0x84)		/* Alt+SysRq */
+		return 0x54;
+	return byte;
+}
+
+int input_qcode_from_name(const char *name)
+{
+	for (int i = 0; i < INPUT_QCODE__MAX; i++)
+		if (!strcmp(input_keys[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *input_qcode_name(enum input_qcode qcode)
+{
+	return (unsigned)qcode < INPUT_QCODE__MAX ? input_keys[qcode].name : "unmapped";
+}
+
+uint16_t input_qcode_to_set1(enum input_qcode qcode)
+{
+	return (unsigned)qcode < INPUT_QCODE__MAX ? input_keys[qcode].set1 : 0;
+}
+
+uint16_t input_qcode_to_set2(enum input_qcode qcode)
+{
+	return (unsigned)qcode < INPUT_QCODE__MAX ? input_keys[qcode].set2 : 0;
+}
+
+unsigned input_qcode_to_number(enum input_qcode qcode)
+{
+	uint16_t code = input_qcode_to_set1(qcode);
+
+	return (code & 0x7f) | (code >> 8 == 0xe0 ? 0x80 : 0);
+}
+
+enum input_qcode input_qcode_from_number(unsigned number)
+{
+	if (number == 0 || number > 0xff)
+		return INPUT_QCODE_UNMAPPED;
+	for (int i = 1; i < INPUT_QCODE__MAX; i++)
+		if (input_keys[i].set1 && input_qcode_to_number(i) == number)
+			return i;
+	return INPUT_QCODE_UNMAPPED;
+}
+
+static unsigned put_code(uint8_t *out, uint16_t code, bool down, int set)
+{
+	unsigned n = 0;
+
+	if (code >> 8)
+		out[n++] = code >> 8;
+	if (set == 1) {
+		out[n++] = (code & 0x7f) | (down ? 0 : 0x80);
+	} else {
+		if (!down)
+			out[n++] = 0xf0;
+		out[n++] = code & 0xff;
+	}
+	return n;
+}
+
+unsigned input_qcode_to_scancodes(enum input_qcode qcode, bool down, int set,
+				  unsigned modifiers, uint8_t out[INPUT_SCANCODES_MAX])
+{
+	static const uint8_t pause1[] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
+	static const uint8_t pause2[] = { 0xe1, 0x14, 0x77, 0xe1, 0xf0, 0x14, 0xf0, 0x77 };
+	unsigned n = 0;
+
+	if ((unsigned)qcode >= INPUT_QCODE__MAX || (set != 1 && set != 2))
+		return 0;
+	switch (qcode) {
+	case INPUT_QCODE_PAUSE:
+		/* Ctrl+Pause is Break, an ordinary E0 key; Pause has no break code */
+		if (modifiers & INPUT_MOD_CTRL)
+			return put_code(out, set == 1 ? 0xe046 : 0xe07e, down, set);
+		if (!down)
+			return 0;
+		memcpy(out, set == 1 ? pause1 : pause2, set == 1 ? sizeof(pause1) : sizeof(pause2));
+		return set == 1 ? sizeof(pause1) : sizeof(pause2);
+	case INPUT_QCODE_PRINT:
+	case INPUT_QCODE_SYSRQ:
+		/*
+		 * Alt+Print is SysRq (a plain key); with Shift or Ctrl the key
+		 * sends E0 37 alone; otherwise a fake Shift press wraps it.
+		 * QEMU 7.2 sends the Print sequence for "sysrq" too.
+		 */
+		if (modifiers & INPUT_MOD_ALT)
+			return put_code(out, set == 1 ? 0x54 : 0x84, down, set);
+		if (modifiers & (INPUT_MOD_SHIFT | INPUT_MOD_CTRL))
+			return put_code(out, set == 1 ? 0xe037 : 0xe07c, down, set);
+		if (down) {
+			n = put_code(out, set == 1 ? 0xe02a : 0xe012, true, set);
+			n += put_code(out + n, set == 1 ? 0xe037 : 0xe07c, true, set);
+		} else {
+			n = put_code(out, set == 1 ? 0xe037 : 0xe07c, false, set);
+			n += put_code(out + n, set == 1 ? 0xe02a : 0xe012, false, set);
+		}
+		return n;
+	default:
+		break;
+	}
+	uint16_t code = set == 1 ? input_keys[qcode].set1 : input_keys[qcode].set2;
+	return code ? put_code(out, code, down, set) : 0;
+}
+
+/* QEMU's InputButton and InputAxis names */
+static const char *const input_button_names[INPUT_BUTTON__MAX] = {
+	"left", "middle", "right", "wheel-up", "wheel-down", "side", "extra",
+	"wheel-left", "wheel-right", "touch",
+};
+static const char *const input_axis_names[INPUT_AXIS__MAX] = { "x", "y" };
+
+int input_button_from_name(const char *name)
+{
+	for (int i = 0; i < INPUT_BUTTON__MAX; i++)
+		if (!strcmp(input_button_names[i], name))
+			return i;
+	return -1;
+}
+
+int input_axis_from_name(const char *name)
+{
+	for (int i = 0; i < INPUT_AXIS__MAX; i++)
+		if (!strcmp(input_axis_names[i], name))
+			return i;
+	return -1;
+}
