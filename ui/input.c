@@ -3,7 +3,7 @@
  * The input layer's routing: front ends send key, button and motion events,
  * the guest devices that registered for their kind receive them. Not here:
  * the key tables (input-keymap.c), the devices (hw/input/), the monitor
- * commands (monitor/*-input.c). See include/ui/input.h.
+ * commands (monitor/qmp-cmds-input.c, hmp-cmds-input.c). See include/ui/input.h.
  */
 #include "kemu/common.h"
 #include "ui/input.h"
