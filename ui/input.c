@@ -7,6 +7,7 @@
  */
 #include "kemu/common.h"
 #include "ui/input.h"
+#include "system/timer.h"
 
 struct input_handler {
 	const struct input_handler_ops *ops;
@@ -114,5 +115,60 @@ void input_event_sync(void)
 		if (h->needs_sync && h->ops->sync)
 			h->ops->sync(h->opaque);
 		h->needs_sync = false;
+	}
+}
+
+/* ---- timed sequences (send-key) ---- */
+
+#define INPUT_QUEUE_DEFAULT_DELAY_MS 10	/* QEMU 7.2's gap when hold-time is absent */
+
+struct input_queued_key {
+	enum input_qcode qcode;
+	bool down;
+	uint32_t delay_ms;		/* after this event */
+};
+
+/* Pending send-key events and the timer that paces them; BQL. */
+static GQueue input_queue = G_QUEUE_INIT;
+static struct kemu_timer *input_queue_timer;
+
+static void input_queue_run(void *opaque)
+{
+	struct input_queued_key *k;
+
+	while ((k = g_queue_pop_head(&input_queue))) {
+		uint32_t delay = k->delay_ms;
+
+		input_event_key(k->qcode, k->down);
+		input_event_sync();
+		g_free(k);
+		if (delay) {
+			timer_mod_ns(input_queue_timer,
+				     clock_get_ns(CLOCK_VIRTUAL) + (int64_t)delay * 1000000);
+			return;
+		}
+	}
+}
+
+void input_queue_key(enum input_qcode qcode, bool down, uint32_t delay_ms)
+{
+	struct input_queued_key *k = g_new0(struct input_queued_key, 1);
+
+	k->qcode = qcode;
+	k->down = down;
+	k->delay_ms = delay_ms ? delay_ms : INPUT_QUEUE_DEFAULT_DELAY_MS;
+	g_queue_push_tail(&input_queue, k);
+	if (!input_queue_timer)
+		input_queue_timer = timer_new_ns(CLOCK_VIRTUAL, input_queue_run, NULL);
+	if (!timer_pending(input_queue_timer))
+		input_queue_run(NULL);
+}
+
+void input_queue_flush(void)
+{
+	g_queue_clear_full(&input_queue, g_free);
+	if (input_queue_timer) {
+		timer_free(input_queue_timer);
+		input_queue_timer = NULL;
 	}
 }

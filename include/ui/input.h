@@ -120,6 +120,16 @@ void input_event_btn(enum input_button button, bool down);
 void input_event_rel(enum input_axis axis, int64_t value);
 void input_event_abs(enum input_axis axis, int64_t value);
 void input_event_sync(void);
+/*
+ * Timed key sequences (send-key): key events queued with a delay after each,
+ * on the virtual clock as QEMU does, so a guest sees a press held and keys
+ * paced; the first event goes out at once. delay_ms 0 means QEMU's default
+ * gap of 10 ms.
+ */
+void input_queue_key(enum input_qcode qcode, bool down, uint32_t delay_ms);
+/* Drop queued events (tests, machine teardown). */
+void input_queue_flush(void);
+
 /* Is a handler registered for these kinds? */
 bool input_has_handler(unsigned mask);
 

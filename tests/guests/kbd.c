@@ -108,7 +108,7 @@ static void decode_set1(struct decoder *d, uint8_t sc)
 		d->e0 = true;
 		return;
 	}
-	if (sc == 0xe1 || sc == 0xfa || sc == 0xaa)
+	if (sc == 0xe1 || sc == 0xfa)
 		return;
 	if (code == 0x2a || code == 0x36)
 		d->shift = !up;
