@@ -28,7 +28,10 @@
 #define KBD_CMD_RESET		0xff
 
 #define KBD_TYPEMATIC_DEFAULT	0x2b	/* 10.9 characters/s after 500 ms */
-/* Bytes kept free for command replies (identify: FA AB 83), so keys cannot starve them. */
+/*
+ * Bytes kept free for command replies, so keys cannot starve them: the
+ * overrun code may take one, the identify answer (FA AB 83) still fits.
+ */
 #define KBD_REPLY_ROOM		4
 
 struct ps2_kbd_state {
@@ -195,7 +198,7 @@ static void ps2_kbd_input_event(void *opaque, const struct input_event *ev)
 	if (ps2_queue_free(&s->common) >= n + KBD_REPLY_ROOM) {
 		ps2_queue_bytes(&s->common, bytes, n);
 		s->overrun = false;
-	} else if (!s->overrun && ps2_queue_free(&s->common) > KBD_REPLY_ROOM) {
+	} else if (!s->overrun && ps2_queue_free(&s->common) >= KBD_REPLY_ROOM) {
 		/* buffer full: one overrun code in the last key position, keys lost */
 		ps2_queue_byte(&s->common, set == 1 ? 0xff : 0x00);
 		s->overrun = true;
