@@ -13,6 +13,8 @@ the 8042; Esc ends it with a pass. Cases, under interp always and kvm where
   input-qmp-send-key-hello   shift-h e l l o ret via QMP send-key: 'Hello'
   input-hmp-sendkey          the same through HMP sendkey (human-monitor-
                              command), plus QEMU's "invalid parameter: foo"
+  input-hmp-sendkey-completion
+                             Tab on an HMP socket completes key names
   input-send-event           key, btn and rel events: a line and mouse packets
                              with an IntelliMouse wheel byte
   input-qmp-errors           unknown qcode, bad members, abs without a
@@ -139,7 +141,8 @@ class Guest:
             '-serial', 'file:' + self.serial,
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
             '-kernel', os.path.join(guests, 'kbd.elf'), '-append', append or 'x=0',
-            '-qmp', 'unix:%s,server=on,wait=off' % sock]
+            '-qmp', 'unix:%s,server=on,wait=off' % sock,
+            '-monitor', 'unix:%s,server=on,wait=off' % os.path.join(work, 'hmp.sock')]
         self.log = open(os.path.join(work, 'stderr.txt'), 'wb')
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         self.deadline = deadline * SCALE
@@ -231,6 +234,38 @@ def case_hmp(g):
     g.wait_for(r"KBD: line 'World'")
     g.finish()
     return "'World' through HMP sendkey"
+
+
+def case_completion(g):
+    g.ready()
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(os.path.join(g.work, 'hmp.sock'))
+    s.settimeout(0.5)
+
+    def read_all():
+        out = b''
+        end = time.time() + 5 * SCALE
+        while time.time() < end:
+            try:
+                d = s.recv(4096)
+            except socket.timeout:
+                break
+            if not d:
+                break
+            out += d
+        return out.decode(errors='replace')
+    try:
+        read_all()                                  # banner and prompt
+        s.sendall(b'sendkey ctrl-alt-del\t')
+        out = read_all()
+        check('sendkey ctrl-alt-delete ' in out, 'Tab did not complete "del": %r' % out[-120:])
+        s.sendall(b'\x7f' * 40 + b'sendkey kp_\t')
+        out = read_all()
+        check('kp_enter' in out and 'kp_divide' in out, 'Tab did not list kp_*: %r' % out[-200:])
+    finally:
+        s.close()
+    g.finish()
+    return 'Tab completes key names after "sendkey "'
 
 
 def key_event(name, down):
@@ -383,6 +418,7 @@ def case_like_qemu(emu, accel_args, qemu, qemu_accel, guests, work):
 CASES = [
     ('input-qmp-send-key-hello', '', case_send_key),
     ('input-hmp-sendkey', '', case_hmp),
+    ('input-hmp-sendkey-completion', '', case_completion),
     ('input-send-event', 'mouse=1 wheel=1', case_send_event),
     ('input-qmp-errors', '', case_errors),
     ('input-ctrl-alt-delete', '', case_cad),
