@@ -6,9 +6,9 @@
  * References: IBM PS/2 Hardware Interface Technical Reference, "Keyboard"
  * (commands ED..FF, the 16-byte buffer, the overrun code); scancodes come
  * from include/ui/input.h. Not modelled: typematic repeat (front ends send
- * their own repeats; the rate byte is kept), the set-3 key attribute
- * commands F7..FD (acknowledged), and set 3's own codes: a guest that
- * selects set 3 gets set-2 codes, with a log_unimp.
+ * their own repeats; the rate byte is kept) and the set-3 key attribute
+ * commands F7..FD (acknowledged; every key sends make and break, as in
+ * QEMU).
  */
 #include "kemu/common.h"
 #include "hw/input/ps2.h"
@@ -46,7 +46,6 @@ struct ps2_kbd_state {
 	bool overrun;			/* the overrun code is queued, keys dropped since */
 
 	struct input_handler *input;
-	bool warned_set3;
 };
 
 #define PS2_KBD(obj) OBJECT_CHECK(struct ps2_kbd_state, (obj), TYPE_PS2_KBD)
@@ -187,11 +186,7 @@ static void ps2_kbd_input_event(void *opaque, const struct input_event *ev)
 	ps2_kbd_track_modifiers(s, ev->key.qcode, ev->key.down);
 	if (!s->scan_enabled)
 		return;
-	set = s->scancode_set == 1 ? 1 : 2;
-	if (s->scancode_set == 3 && !s->warned_set3) {
-		log_unimp("ps2-kbd: scancode set 3: keys are sent in set 2");
-		s->warned_set3 = true;
-	}
+	set = s->scancode_set >= 1 && s->scancode_set <= 3 ? s->scancode_set : 2;
 	n = input_qcode_to_scancodes(ev->key.qcode, ev->key.down, set, s->modifiers, bytes);
 	if (!n)
 		return;

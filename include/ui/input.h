@@ -19,9 +19,9 @@
  *	input_event_key(INPUT_QCODE_A, true);	// any front end
  *	input_event_sync();			// end of a group (mouse packet)
  *
- * Scancodes: input_qcode_to_scancodes() writes the bytes of PS/2 set 1 or 2
- * for a make or break, including E0 prefixes and the Pause / Print Screen
- * sequences. Everything here runs under the BQL.
+ * Scancodes: input_qcode_to_scancodes() writes the bytes of PS/2 set 1, 2
+ * or 3 for a make or break, including E0 prefixes and the Pause / Print
+ * Screen sequences. Everything here runs under the BQL.
  */
 #ifndef UI_INPUT_H
 #define UI_INPUT_H
@@ -157,6 +157,8 @@ unsigned input_qcode_to_number(enum input_qcode qcode);
  */
 uint16_t input_qcode_to_set1(enum input_qcode qcode);
 uint16_t input_qcode_to_set2(enum input_qcode qcode);
+/* Set 3: one byte, no prefixes; 0 when none. */
+uint8_t input_qcode_to_set3(enum input_qcode qcode);
 
 #define INPUT_SCANCODES_MAX 8
 /* Which modifiers are held, for the Print Screen and Pause variants. */
@@ -164,9 +166,10 @@ uint16_t input_qcode_to_set2(enum input_qcode qcode);
 #define INPUT_MOD_CTRL	2u
 #define INPUT_MOD_ALT	4u
 /*
- * The bytes a PS/2 keyboard in scancode set 1 or 2 sends for a make (down)
- * or break of qcode, with modifiers held (INPUT_MOD_*). Returns how many
- * (0: the key has no code in that set, or Pause's break, which has none).
+ * The bytes a PS/2 keyboard in scancode set 1, 2 or 3 sends for a make
+ * (down) or break of qcode, with modifiers held (INPUT_MOD_*; sets 1 and 2
+ * only). Returns how many (0: the key has no code in that set, or Pause's
+ * break in sets 1 and 2, which has none).
  */
 unsigned input_qcode_to_scancodes(enum input_qcode qcode, bool down, int set,
 				  unsigned modifiers, uint8_t out[INPUT_SCANCODES_MAX]);

@@ -150,6 +150,14 @@ static void test_kbd_scancode_set_get_and_switch(void)
 	key(INPUT_QCODE_DELETE, true);
 	EXPECT_KBD(0x1e, 0x9e, 0xe0, 0x53);
 	kbd(0xf0);
+	kbd(0x03);
+	EXPECT_KBD(0xfa, 0xfa);
+	key(INPUT_QCODE_A, true);
+	key(INPUT_QCODE_A, false);
+	key(INPUT_QCODE_F1, true);
+	key(INPUT_QCODE_LEFT, true);	/* set 3 has no E0 prefixes */
+	EXPECT_KBD(0x1c, 0xf0, 0x1c, 0x07, 0x61);
+	kbd(0xf0);
 	kbd(0x07);			/* no such set */
 	EXPECT_KBD(0xfa, 0xfe);
 	kbd(0xf6);			/* defaults: set 2 again */

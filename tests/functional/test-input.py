@@ -23,8 +23,9 @@ the 8042; Esc ends it with a pass. Cases, under interp always and kvm where
   input-ctrl-alt-delete      the guest sees ctrl-alt-delete and resets; the
                              second boot shows up
   input-scancodes-like-qemu  every QEMU 7.2 qcode pressed and released, with
-                             translation on and off: the byte stream the guest
-                             reads equals what Debian's QEMU delivers
+                             translation on, off, and in scancode set 3: the
+                             byte stream the guest reads equals what Debian's
+                             QEMU delivers
 
     tests/functional/test-input.py [--kemu build/kemu] [--guests build/tests/guests]
                                    [--emulator kemu|qemu] [--accel interp|kvm] [-v]
@@ -381,9 +382,9 @@ def drain_events(q):
     return events
 
 
-def scancode_stream(emu, accel_args, guests, work, xlat):
+def scancode_stream(emu, accel_args, guests, work, append):
     """Every qcode pressed and released; the bytes the guest read, in order."""
-    g = Guest(emu, accel_args, guests, work, append='xlat=%d' % xlat, deadline=120)
+    g = Guest(emu, accel_args, guests, work, append=append, deadline=120)
     try:
         g.ready()
         start = len(g.text())
@@ -402,16 +403,17 @@ def scancode_stream(emu, accel_args, guests, work, xlat):
 
 def case_like_qemu(emu, accel_args, qemu, qemu_accel, guests, work):
     out = []
-    for xlat in (1, 0):
-        mine = scancode_stream(emu, accel_args, guests, os.path.join(work, 'k%d' % xlat), xlat)
-        theirs = scancode_stream(qemu, qemu_accel, guests, os.path.join(work, 'q%d' % xlat), xlat)
+    # set 1 through the controller's translation, raw set 2, raw set 3
+    for n, append in enumerate(('xlat=1', 'xlat=0', 'xlat=0 set=3')):
+        mine = scancode_stream(emu, accel_args, guests, os.path.join(work, 'k%d' % n), append)
+        theirs = scancode_stream(qemu, qemu_accel, guests, os.path.join(work, 'q%d' % n), append)
         if mine != theirs:
             i = next((i for i in range(min(len(mine), len(theirs))) if mine[i] != theirs[i]),
                      min(len(mine), len(theirs)))
-            raise Failure('xlat=%d: %d bytes vs QEMU\'s %d, first difference at byte %d: %s vs %s'
-                          % (xlat, len(mine), len(theirs), i, ' '.join(mine[max(0, i - 4):i + 4]),
+            raise Failure('%s: %d bytes vs QEMU\'s %d, first difference at byte %d: %s vs %s'
+                          % (append, len(mine), len(theirs), i, ' '.join(mine[max(0, i - 4):i + 4]),
                              ' '.join(theirs[max(0, i - 4):i + 4])))
-        out.append('%d bytes (xlat=%d)' % (len(mine), xlat))
+        out.append('%d bytes (%s)' % (len(mine), append))
     return 'identical to QEMU: ' + ', '.join(out)
 
 

@@ -11,7 +11,8 @@
  *	KBD: ctrl-alt-del		then resets the machine through 0x64 = 0xfe
  *	MOUSE: 09 05 fb [00]		a mouse packet (mouse=1; wheel=1 knocks for
  *					IntelliMouse and prints "MOUSE: id 03")
- * Esc (set 1: 01, set 2: 76) ends the test with a pass. "KBD: boot N" counts
+ * set=N selects scancode set N (F0 N) before "ready>".
+ * Esc (set 1: 01, set 2: 76, set 3: 08) ends the test with a pass. "KBD: boot N" counts
  * boots in CMOS byte 0x7e, so a test sees that ctrl-alt-del rebooted.
  * Gives up after 60 s without input.
  */
@@ -184,6 +185,10 @@ void guest_main(void)
 	ctl_data(0xee);
 	expect_byte(false, 0xee, "echo");
 	kbd_send(0xf4, "enable scanning");
+	if (cmdline_get_u64("set", 0)) {		/* set=1/2/3: select a scancode set */
+		kbd_send(0xf0, "select scancode set");
+		kbd_send(cmdline_get_u64("set", 0), "scancode set");
+	}
 	if (mouse) {
 		mouse_init(cmdline_get_u64("wheel", 0));
 		psize = cmdline_get_u64("wheel", 0) ? 4 : 3;
@@ -217,7 +222,7 @@ void guest_main(void)
 		printf("KBD: sc %02x\n", v);
 		if (xlat)
 			decode_set1(&dec, v);
-		if (v == (xlat ? 0x01 : 0x76)) {
+		if (v == (xlat ? 0x01 : cmdline_get_u64("set", 2) == 3 ? 0x08 : 0x76)) {
 			cmos_write(CMOS_BOOTS, 0);
 			guest_pass(guest_name);
 		}

@@ -136,9 +136,42 @@ static void test_pause_and_print_screen_sequences(void)
 	expect_seq(INPUT_QCODE_PRINT, true, 1, INPUT_MOD_SHIFT, (const uint8_t[]){ 0xe0, 0x37 }, 2);
 	expect_seq(INPUT_QCODE_PRINT, false, 1, INPUT_MOD_ALT, (const uint8_t[]){ 0xd4 }, 1);
 	expect_seq(INPUT_QCODE_SYSRQ, true, 1, 0, (const uint8_t[]){ 0xe0, 0x2a, 0xe0, 0x37 }, 4);
-	expect_seq(INPUT_QCODE_A, true, 3, 0, NULL, 0);		/* only sets 1 and 2 here */
+	expect_seq(INPUT_QCODE_PAUSE, true, 3, INPUT_MOD_CTRL, (const uint8_t[]){ 0x62 }, 1);
+	expect_seq(INPUT_QCODE_PAUSE, false, 3, 0, (const uint8_t[]){ 0xf0, 0x62 }, 2);
+	expect_seq(INPUT_QCODE_A, true, 4, 0, NULL, 0);		/* no set 4 */
 	expect_seq(INPUT_QCODE__MAX, true, 1, 0, NULL, 0);
 	expect_seq(INPUT_QCODE_MENU, true, 2, 0, NULL, 0);	/* no code, as in QEMU 7.2 */
+}
+
+/* Set 3: one byte per key, F0 before it on release, never a prefix. */
+static void test_set3_is_one_byte_make_and_f0_break(void)
+{
+	unsigned keys = 0;
+
+	for (int q = 1; q < INPUT_QCODE__MAX; q++) {
+		uint8_t make[INPUT_SCANCODES_MAX], brk[INPUT_SCANCODES_MAX];
+		unsigned nm = input_qcode_to_scancodes(q, true, 3, INPUT_MOD_SHIFT, make);
+		unsigned nb = input_qcode_to_scancodes(q, false, 3, 0, brk);
+
+		if (!input_qcode_to_set3(q)) {
+			g_assert_cmpuint(nm + nb, ==, 0);
+			continue;
+		}
+		keys++;
+		g_assert_cmpuint(nm, ==, 1);
+		g_assert_cmpuint(nb, ==, 2);
+		g_assert_cmphex(make[0], ==, input_qcode_to_set3(q));
+		g_assert_cmphex(make[0], !=, 0xe0);
+		g_assert_cmphex(make[0], !=, 0xf0);
+		g_assert_cmphex(brk[0], ==, 0xf0);
+		g_assert_cmphex(brk[1], ==, make[0]);
+	}
+	g_assert_cmpuint(keys, >=, 120);
+	/* anchors from the PS/2 reference: letters as in set 2, F1 07, Esc 08 */
+	g_assert_cmphex(input_qcode_to_set3(INPUT_QCODE_A), ==, 0x1c);
+	g_assert_cmphex(input_qcode_to_set3(INPUT_QCODE_F1), ==, 0x07);
+	g_assert_cmphex(input_qcode_to_set3(INPUT_QCODE_ESC), ==, 0x08);
+	g_assert_cmphex(input_qcode_to_set3(INPUT_QCODE_CTRL_R), ==, 0x58);
 }
 
 static void test_key_numbers_are_set1_codes_with_0x80_for_e0(void)
@@ -236,6 +269,7 @@ int main(int argc, char **argv)
 	T(set1_codes_are_unique_but_the_two_asterisks);
 	T(every_sequence_translates_to_its_set1_sequence);
 	T(pause_and_print_screen_sequences);
+	T(set3_is_one_byte_make_and_f0_break);
 	T(key_numbers_are_set1_codes_with_0x80_for_e0);
 	T(button_and_axis_names_are_qemus);
 	T(events_go_to_the_newest_handler_of_their_kind);
