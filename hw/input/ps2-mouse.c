@@ -41,8 +41,7 @@
 #define MOUSE_PKT_ALWAYS1	0x08
 #define MOUSE_PKT_X_SIGN	0x10
 #define MOUSE_PKT_Y_SIGN	0x20
-#define MOUSE_PKT_X_OVERFLOW	0x40
-#define MOUSE_PKT_Y_OVERFLOW	0x80
+#define MOUSE_PKT_OVERFLOWS	0xc0	/* X 0x40, Y 0x80: never set, see ps2_mouse_send_packet */
 
 /* our button bits: the packet's order (left, right, middle), then 4 and 5 */
 #define MOUSE_BTN_LEFT		0x01
@@ -105,21 +104,22 @@ static int ps2_mouse_scale(const struct ps2_mouse_state *s, int d, bool stream)
 	return d < 0 ? -mag : mag;
 }
 
-/* One packet from the accumulated motion; what does not fit stays for the next. */
+/*
+ * One packet from the accumulated motion; what does not fit stays for the
+ * next. The counts are 9-bit with the sign in byte 0, but each packet
+ * carries at most +-127 (as QEMU sends): a driver that reads the delta
+ * bytes as signed 8-bit agrees with one that uses the sign bits. Big motion
+ * becomes several packets instead of a lost count, so the overflow bits
+ * (which report lost motion) stay clear, as in QEMU.
+ */
 static void ps2_mouse_send_packet(struct ps2_mouse_state *s, bool stream)
 {
 	uint8_t pkt[4];
-	int dx = CLAMP(s->dx, -256, 255), dy = CLAMP(s->dy, -256, 255);
+	int dx = CLAMP(s->dx, -127, 127), dy = CLAMP(s->dy, -127, 127);
 	int sx = ps2_mouse_scale(s, dx, stream), sy = ps2_mouse_scale(s, dy, stream);
 	uint8_t b0 = MOUSE_PKT_ALWAYS1 | (s->buttons & 7);
 	int dz;
 
-	if (sx < -256 || sx > 255)
-		b0 |= MOUSE_PKT_X_OVERFLOW;
-	if (sy < -256 || sy > 255)
-		b0 |= MOUSE_PKT_Y_OVERFLOW;
-	sx = CLAMP(sx, -256, 255);
-	sy = CLAMP(sy, -256, 255);
 	if (sx < 0)
 		b0 |= MOUSE_PKT_X_SIGN;
 	if (sy < 0)

@@ -281,23 +281,30 @@ static void test_mouse_stream_packets_carry_signs_and_buttons(void)
 	teardown();
 }
 
-static void test_mouse_big_motion_with_2to1_scaling_sets_overflow(void)
+static void test_mouse_big_motion_splits_into_packets_without_overflow(void)
 {
 	setup();
 	mouse_enable();
-	mouse(0xe7);
-	EXPECT_AUX(0xfa);
-	input_event_rel(INPUT_AXIS_X, 200);	/* scaled to 400: past 9 bits */
-	input_event_rel(INPUT_AXIS_Y, 3);	/* down 3, scaled to -3 */
+	input_event_rel(INPUT_AXIS_X, 300);	/* 127 + 127 + 46, overflow bits clear */
+	input_event_rel(INPUT_AXIS_Y, 130);	/* down: -127, -3 */
 	input_event_sync();
-	EXPECT_AUX(0x08 | 0x40 | 0x20, 0xff, 0xfd);
+	EXPECT_AUX(0x08 | 0x20, 0x7f, 0x81, 0x08 | 0x20, 0x7f, 0xfd, 0x08, 0x2e, 0x00);
+	input_event_rel(INPUT_AXIS_X, -1000);	/* at most 4 packets a sync: the rest waits */
+	input_event_sync();
+	for (int i = 0; i < 4; i++)
+		EXPECT_AUX(0x18, 0x81, 0x00);
+	expect_empty();
+	mouse(0xe7);			/* 2:1 scaling: 4 -> 6, 127 -> 254 (9 bits) */
+	EXPECT_AUX(0xfa);
+	mouse(0xf5);			/* disable clears the counts */
+	EXPECT_AUX(0xfa);
+	mouse_enable();
+	input_event_rel(INPUT_AXIS_X, 4);
+	input_event_rel(INPUT_AXIS_Y, -200);
+	input_event_sync();
+	EXPECT_AUX(0x08, 0x06, 0xfe, 0x08, 0x00, 0x92);	/* y: 127 -> 254, then 73 -> 146 */
 	mouse(0xe9);			/* status: enabled, 2:1, resolution 2, 100/s */
 	EXPECT_AUX(0xfa, 0x30, 0x02, 0x64);
-	mouse(0xe6);
-	EXPECT_AUX(0xfa);
-	input_event_rel(INPUT_AXIS_X, 300);	/* 1:1: two packets, no overflow */
-	input_event_sync();
-	EXPECT_AUX(0x08, 0xff, 0x00, 0x08, 0x2d, 0x00);
 	teardown();
 }
 
@@ -429,7 +436,7 @@ int main(int argc, char **argv)
 	T(kbd_resend_repeats_the_last_byte);
 	T(mouse_reset_and_identify);
 	T(mouse_stream_packets_carry_signs_and_buttons);
-	T(mouse_big_motion_with_2to1_scaling_sets_overflow);
+	T(mouse_big_motion_splits_into_packets_without_overflow);
 	T(mouse_intellimouse_then_explorer_knocks);
 	T(mouse_remote_mode_sends_only_on_read_data);
 	T(mouse_wrap_mode_echoes);

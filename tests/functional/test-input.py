@@ -25,7 +25,8 @@ the 8042; Esc ends it with a pass. Cases, under interp always and kvm where
   input-scancodes-like-qemu  every QEMU 7.2 qcode pressed and released, with
                              translation on, off, and in scancode set 3: the
                              byte stream the guest reads equals what Debian's
-                             QEMU delivers
+                             QEMU delivers; so do an Explorer mouse's packets
+                             (buttons 4/5, wheel, motion split into packets)
 
     tests/functional/test-input.py [--kemu build/kemu] [--guests build/tests/guests]
                                    [--emulator kemu|qemu] [--accel interp|kvm] [-v]
@@ -382,21 +383,61 @@ def drain_events(q):
     return events
 
 
+# F12's break in each mode (set 1 through translation, set 2, set 3): a
+# marker sent after every key, unique among all keys' bytes in that mode
+F12_BREAK = {'xlat=1': r'KBD: sc d8\n', 'xlat=0': r'KBD: sc f0\nKBD: sc 07\n',
+             'xlat=0 set=3': r'KBD: sc f0\nKBD: sc 5e\n'}
+
+
 def scancode_stream(emu, accel_args, guests, work, append):
     """Every qcode pressed and released; the bytes the guest read, in order."""
     g = Guest(emu, accel_args, guests, work, append=append, deadline=120)
     try:
         g.ready()
         start = len(g.text())
+        markers = 0
         for name in QCODES:
             # One key at a time (Print and Pause depend on held modifiers),
-            # and the next only once the guest has read this one's bytes:
-            # on a loaded host a starved guest would otherwise let the
-            # keyboard's 16-byte buffer overrun.
+            # then F12 as a marker; the next key goes only when the guest
+            # has read the marker: on a loaded host a starved guest would
+            # otherwise let the keyboard's 16-byte buffer overrun.
             g.qmp.cmd('send-key', keys=qkeys(name), **{'hold-time': 5})
-            g.wait_quiet()
+            g.qmp.cmd('send-key', keys=qkeys('f12'), **{'hold-time': 5})
+            markers += 2 if name == 'f12' else 1
+            end = time.time() + g.deadline
+            while len(re.findall(F12_BREAK[append], g.text()[start:])) < markers:
+                if time.time() > end or g.proc.poll() is not None:
+                    raise Failure('%s: the guest did not read the marker after %s; tail %r'
+                                  % (append, name, g.text()[-200:]))
+                time.sleep(0.01)
         g.finish()
         return re.findall(r'KBD: sc ([0-9a-f]{2})', g.text()[start:])
+    finally:
+        g.stop()
+
+
+def mouse_stream(emu, accel_args, guests, work):
+    """Explorer mouse (ID 4): buttons 4/5, the wheel, motion past one packet."""
+    g = Guest(emu, accel_args, guests, work, append='mouse=1 wheel=2', deadline=60)
+
+    def ev(kind, **data):
+        return {'type': kind, 'data': data}
+    try:
+        g.ready()
+        for events in (
+                [ev('btn', down=True, button='side'), ev('btn', down=True, button='wheel-up'),
+                 ev('rel', axis='y', value=300)],
+                [ev('btn', down=True, button='extra'), ev('btn', down=False, button='side'),
+                 ev('btn', down=True, button='middle'), ev('btn', down=True, button='wheel-down'),
+                 ev('btn', down=True, button='wheel-down')],
+                [ev('rel', axis='x', value=-1000)],
+                [ev('btn', down=False, button='middle'), ev('btn', down=False, button='extra'),
+                 ev('rel', axis='x', value=3), ev('rel', axis='y', value=-4)]):
+            r = g.qmp.cmd('input-send-event', events=events)
+            check(r.get('return') == {}, 'input-send-event: %s' % r)
+            g.wait_quiet(10, 0.05)   # packets wait in a 16-byte queue: let it drain
+        g.finish()
+        return re.findall(r'MOUSE: [0-9a-f ]+', g.text())
     finally:
         g.stop()
 
@@ -414,6 +455,10 @@ def case_like_qemu(emu, accel_args, qemu, qemu_accel, guests, work):
                           % (append, len(mine), len(theirs), i, ' '.join(mine[max(0, i - 4):i + 4]),
                              ' '.join(theirs[max(0, i - 4):i + 4])))
         out.append('%d bytes (%s)' % (len(mine), append))
+    mine = mouse_stream(emu, accel_args, guests, os.path.join(work, 'km'))
+    theirs = mouse_stream(qemu, qemu_accel, guests, os.path.join(work, 'qm'))
+    check(mine == theirs, 'Explorer mouse: %s, QEMU: %s' % (mine, theirs))
+    out.append('%d Explorer mouse lines' % len(mine))
     return 'identical to QEMU: ' + ', '.join(out)
 
 

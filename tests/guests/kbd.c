@@ -10,7 +10,8 @@
  *	KBD: line 'Hello'		set-1 make codes decoded with shift, at Enter
  *	KBD: ctrl-alt-del		then resets the machine through 0x64 = 0xfe
  *	MOUSE: 09 05 fb [00]		a mouse packet (mouse=1; wheel=1 knocks for
- *					IntelliMouse and prints "MOUSE: id 03")
+ *					IntelliMouse and prints "MOUSE: id 03",
+ *					wheel=2 then for Explorer, "MOUSE: id 04")
  * set=N selects scancode set N (F0 N) before "ready>".
  * Esc (set 1: 01, set 2: 76, set 3: 08) ends the test with a pass. "KBD: boot N" counts
  * boots in CMOS byte 0x7e, so a test sees that ctrl-alt-del rebooted.
@@ -137,17 +138,18 @@ static void decode_set1(struct decoder *d, uint8_t sc)
 	}
 }
 
-static void mouse_init(bool wheel)
+static void mouse_init(unsigned wheel)
 {
 	ctl_cmd(0xa8);			/* enable the aux port */
 	mouse_send(0xff, "mouse reset");
 	expect_byte(true, 0xaa, "mouse BAT");
 	expect_byte(true, 0x00, "mouse id after reset");
-	if (wheel) {
-		static const uint8_t knock[] = { 200, 100, 80 };	/* IntelliMouse */
+	/* wheel=1: the IntelliMouse knock (ID 3); wheel=2: then the Explorer one (ID 4) */
+	static const uint8_t knocks[2][3] = { { 200, 100, 80 }, { 200, 200, 80 } };
+	for (unsigned k = 0; k < wheel && k < 2; k++) {
 		for (unsigned i = 0; i < 3; i++) {
 			mouse_send(0xf3, "set sample rate");
-			mouse_send(knock[i], "sample rate");
+			mouse_send(knocks[k][i], "sample rate");
 		}
 	}
 	mouse_send(0xf2, "mouse identify");
