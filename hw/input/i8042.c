@@ -313,6 +313,13 @@ static uint64_t i8042_data_read(void *opaque, uint64_t offset, unsigned size)
 		s->last_data = s->queue[s->queue_head % I8042_QUEUE_SIZE];
 		s->queue_head = (s->queue_head + 1) % I8042_QUEUE_SIZE;
 		s->queue_count = count - 1;
+		/*
+		 * Reading empties the output buffer and drops IRQ 1/12; the next
+		 * byte refills it and raises the line again: a new edge for the
+		 * edge-triggered PIC, as on the real controller.
+		 */
+		irq_line_set(&s->kbd_irq, 0);
+		irq_line_set(&s->aux_irq, 0);
 		i8042_pull_from_devices(s);
 		i8042_update_irq(s);
 	}

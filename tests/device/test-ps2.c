@@ -97,6 +97,26 @@ static void test_kbd_reset_answers_ack_then_bat_and_raises_irq1(void)
 	teardown();
 }
 
+/* Each byte is a new interrupt: the line drops when the byte is read. */
+static void test_kbd_every_byte_raises_irq1_again(void)
+{
+	struct irq_probe *irq1;
+
+	setup();
+	irq1 = harness_isa_irq(1);
+	kbd(0xf2);
+	g_assert_cmpint(irq1->raises, ==, 1);
+	EXPECT_KBD(0xfa, 0xab, 0x83);
+	g_assert_cmpint(irq1->raises, ==, 3);
+	g_assert_cmpint(irq1->lowers, ==, 3);
+	g_assert_cmpint(irq1->level, ==, 0);
+	mouse(0xf2);
+	EXPECT_AUX(0xfa, 0x00);
+	g_assert_cmpint(harness_isa_irq(12)->raises, ==, 2);
+	g_assert_cmpint(irq1->raises, ==, 3);
+	teardown();
+}
+
 static void test_kbd_identify_is_ab83_and_ab41_translated(void)
 {
 	setup();
@@ -427,6 +447,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 #define T(name) g_test_add_func("/ps2/" #name, test_##name)
 	T(kbd_reset_answers_ack_then_bat_and_raises_irq1);
+	T(kbd_every_byte_raises_irq1_again);
 	T(kbd_identify_is_ab83_and_ab41_translated);
 	T(kbd_led_command_is_acked_twice_and_sets_leds);
 	T(kbd_scancode_set_get_and_switch);
