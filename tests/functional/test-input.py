@@ -29,13 +29,14 @@ the 8042; Esc ends it with a pass. Cases, under interp always and kvm where
                              (buttons 4/5, wheel, motion split into packets)
 
     tests/functional/test-input.py [--kemu build/kemu] [--guests build/tests/guests]
-                                   [--emulator kemu|qemu] [--accel interp|kvm] [-v]
+                                   [--emulator kemu|qemu] [--accel interp|kvm] [-v] [name-glob...]
 
 --emulator qemu runs the cases against Debian's qemu-system-x86_64 (-accel
 tcg / kvm) to validate them. Output: PASS/FAIL/SKIP name [accel] lines, then
 "N passed, N failed, N skipped"; exit 1 on any failure. Python 3 stdlib only.
 """
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -506,6 +507,7 @@ def main():
     ap.add_argument('--emulator', choices=('kemu', 'qemu'), default='kemu')
     ap.add_argument('--accel', choices=('interp', 'kvm'))
     ap.add_argument('-v', action='store_true')
+    ap.add_argument('names', nargs='*', help='only cases matching these globs')
     args = ap.parse_args()
     VERBOSE = args.v
     guests = os.path.abspath(args.guests)
@@ -531,9 +533,14 @@ def main():
         names = [c[0] for c in CASES] + ['input-scancodes-like-qemu']
         if accel == 'kvm' and not kvm_ok:
             for n in names:
-                report('SKIP', n, accel, kvm_why)
+                if not args.names or any(fnmatch.fnmatch(n, g) for g in args.names):
+                    report('SKIP', n, accel, kvm_why)
             continue
+        def wanted(n):
+            return not args.names or any(fnmatch.fnmatch(n, g) for g in args.names)
         for name, append, fn in CASES:
+            if not wanted(name):
+                continue
             work = tempfile.mkdtemp(prefix='kemu-%s-%s-' % (name, accel))
             g = None
             try:
@@ -547,7 +554,9 @@ def main():
                 if g:
                     g.stop()
         name = 'input-scancodes-like-qemu'
-        if args.emulator == 'qemu':
+        if not wanted(name):
+            pass
+        elif args.emulator == 'qemu':
             report('SKIP', name, accel, 'compares kemu with QEMU: nothing to do under QEMU')
         elif not qemu:
             report('SKIP', name, accel, '%s not found' % args.qemu)
