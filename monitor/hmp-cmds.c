@@ -7,6 +7,7 @@
  */
 #include "monitor/monitor-internal.h"
 #include "config-host.h"
+#include "gdbstub/gdbstub.h"
 #include "hw/boards.h"
 #include "hw/i386/pc.h"
 #include "hw/intc/apic.h"
@@ -472,8 +473,23 @@ static void hmp_screendump(struct monitor *mon, const char *args)
 
 static void hmp_pending(struct monitor *mon, const char *args)
 {
-	hmp_not_yet(mon, "this command", "disks (change, eject) come with the block work, "
-		    "gdbserver with the debugging work");
+	hmp_not_yet(mon, "this command", "disks (change, eject) come with the block work");
+}
+
+/* gdbserver [tcp::PORT|unix:PATH|chardev:ID|none]: QEMU's defaults and messages */
+static void hmp_gdbserver(struct monitor *mon, const char *args)
+{
+	g_autoptr(GError) err = NULL;
+	const char *spec = *args ? args : GDBSTUB_DEFAULT_PORT;
+
+	if (!gdbserver_start(spec, &err)) {
+		monitor_printf(mon, "Could not open gdbserver on device '%s': %s\n", spec,
+			       err->message);
+	} else if (!strcmp(spec, "none")) {
+		monitor_printf(mon, "Disabled gdbserver\n");
+	} else {
+		monitor_printf(mon, "Waiting for gdb connection on device '%s'\n", spec);
+	}
 }
 
 /* ---- info ---- */
@@ -917,7 +933,7 @@ const struct hmp_command hmp_commands[] = {
 	{ "screendump", "filename", "save screen as an image", hmp_screendump },
 	{ "change", "device filename", "change a removable medium (not supported yet)", hmp_pending },
 	{ "eject", "device", "eject a removable medium (not supported yet)", hmp_pending },
-	{ "gdbserver", "[device]", "start gdbserver (not supported yet)", hmp_pending },
+	{ "gdbserver", "[device]", "start gdbserver on given device (default 'tcp::1234'), stop with 'none'", hmp_gdbserver },
 	{ NULL },
 };
 
