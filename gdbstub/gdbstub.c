@@ -590,10 +590,11 @@ static void gdb_cmd_point(struct gdb_server *gs, bool insert, const char *p)
 	err = gdb_machine()->accel->debug_points_check ?
 		gdb_machine()->accel->debug_points_check(&gs->points, &pt) : NULL;
 	if (err) {
-		/* gdb shows the message only through qRcmd; the E reply refuses the insert */
-		g_autofree char *msg = g_strdup_printf("kemu: %s\n", err);
-
-		gdb_send_console(gs, msg);
+		/*
+		 * An error reply makes gdb say "You may have requested too many
+		 * hardware breakpoints/watchpoints"; the reason goes to kemu's stderr.
+		 */
+		fprintf(stderr, "kemu: gdbstub: %s\n", err);
 		gdb_reply(gs, "E28");	/* ENOSPC */
 		return;
 	}
