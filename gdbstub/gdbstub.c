@@ -39,6 +39,7 @@ struct gdb_server {
 	GString *last_reply;		/* framed, resent on '-' */
 	bool no_ack;			/* QStartNoAckMode */
 	bool connected;
+	bool resume_on_close;		/* the VM ran when this gdb attached */
 	bool running;			/* vCPUs resumed by gdb, a stop reply is owed */
 	bool phys_mode;			/* Qqemu.PhyMemMode:1: m/M/X are physical */
 	bool x86_64;			/* the register layout gdb was given */
@@ -709,14 +710,15 @@ static void gdb_cmd_query(struct gdb_server *gs, const char *p)
 
 /* ---- detach, kill, dispatch ---- */
 
-static void gdb_detach(struct gdb_server *gs)
+static void gdb_detach(struct gdb_server *gs, bool resume)
 {
 	gdb_points_clear(gs);
 	for (unsigned i = 0; i < gdb_nr_cpus(); i++)
 		gdb_set_singlestep(gdb_cpu(i), false);
 	gs->running = false;
 	gs->stop_cpu = NULL;
-	cpus_resume_all();
+	if (resume)
+		cpus_resume_all();
 }
 
 static void gdb_handle_packet(struct gdb_server *gs, const char *p, size_t len)
@@ -814,7 +816,7 @@ static void gdb_handle_packet(struct gdb_server *gs, const char *p, size_t len)
 		break;
 	case 'D':
 		gdb_reply(gs, "OK");
-		gdb_detach(gs);
+		gdb_detach(gs, true);
 		break;
 	case 'k':
 		/* kill: the VM ends, as with QEMU's stub; no reply is expected */
@@ -888,6 +890,7 @@ static void gdb_event(void *opaque, enum chardev_event event)
 		gs->layout_fixed = false;
 		gs->phys_mode = false;
 		gs->rd.state = GDB_RD_IDLE;
+		gs->resume_on_close = cpus_running();
 		cpus_pause_all();
 		gs->running = false;
 		gs->last_signal = GDB_SIGTRAP;
@@ -896,9 +899,12 @@ static void gdb_event(void *opaque, enum chardev_event event)
 		gs->g_cpu = gs->c_cpu = 0;
 		break;
 	case CHARDEV_EVENT_CLOSED:
-		/* gdb went away without D: do what detach does */
+		/*
+		 * gdb went away without D: its breakpoints go; the VM runs again
+		 * only if it ran when gdb came (a -S machine waits for the next one).
+		 */
 		if (gs->connected)
-			gdb_detach(gs);
+			gdb_detach(gs, gs->resume_on_close || gs->running);
 		gs->connected = false;
 		break;
 	default:
@@ -915,7 +921,7 @@ static const struct chardev_handlers gdb_chr_handlers = {
 static void gdb_server_free(struct gdb_server *gs)
 {
 	if (gs->connected)
-		gdb_detach(gs);
+		gdb_detach(gs, true);
 	chardev_fe_deinit(&gs->fe);
 	if (gs->chr && !g_str_has_prefix(gs->spec, "chardev:"))
 		chardev_remove(gs->chr);
