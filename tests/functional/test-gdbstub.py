@@ -20,6 +20,8 @@ Cases, each under every accelerator:
   realmode       set architecture i8086, break at 0x7c02, bx counts, stepi
   attach         gdb attaches to a VM started without -S, which had been running
   reconnect      detach, the VM runs on; a second gdb attaches and ends the guest
+  longmode       attach to a 64-bit guest: i386:x86-64 description, control
+                 registers, xmm15, stepi, kill ends the emulator (SKIP on PVM KVM)
   hostile        raw packets: bad checksum, oversized, malformed, unmapped
                  memory (E14); the stub still answers afterwards (kemu only)
   bp-limit       KVM: a fifth breakpoint is refused with gdb's message (kemu kvm only)
@@ -254,6 +256,20 @@ def frame(payload):
     return b'$' + payload + b'#%02x' % (sum(payload) & 0xff)
 
 
+def case_longmode(vm, accel):
+    time.sleep(1)       # into long mode and its SYSCALL loop
+    out = vm.gdb(['show architecture', 'info registers rip cs fs_base k_gs_base cr0 efer',
+                  'print $xmm15.uint128', 'stepi', 'kill'])
+    expect(out, r'currently "i386:x86-64"', 'the 64-bit description')
+    expect(out, r'^rip\s+0x[0-9a-f]+', 'rip')
+    expect(out, r'^cr0\s+0x8000001[0-9a-f]\s', 'cr0 with PG and PE')
+    expect(out, r'^efer\s+0x5[0-9a-f]{2}\s', 'efer with LMA and LME')
+    expect(out, r'^\$1 = 0$', 'xmm15 (64-bit layout only)')
+    status = vm.wait()
+    if status == 85:
+        raise Failure('the guest finished instead of being killed')
+
+
 def case_hostile(vm, accel):
     with socket.create_connection(('127.0.0.1', vm.port), timeout=5) as s:
         r = rsp_exchange(s, b'$g#00', packet=False)
@@ -301,6 +317,8 @@ CASES = [
     ('realmode', case_realmode, ['-bios', 'bios-gdb16.bin'], True, None),
     ('attach', case_attach, ['-kernel', 'gdbtest.elf'], False, None),
     ('reconnect', case_reconnect, ['-kernel', 'gdbtest.elf'], True, None),
+    ('longmode', case_longmode, ['-kernel', 'longmode.elf', '-append', 'bench=1 iters=100000000'],
+     False, 'no-pvm'),
     ('hostile', case_hostile, ['-kernel', 'gdbtest.elf'], True, 'kemu'),
     ('bp-limit', case_bp_limit, ['-kernel', 'gdbtest.elf'], True, 'kemu-kvm'),
 ]
@@ -337,6 +355,11 @@ def main():
             if only == 'kemu' and OPTS.emulator != 'kemu':
                 continue
             if only == 'kemu-kvm' and (OPTS.emulator != 'kemu' or accel != 'kvm'):
+                continue
+            if only == 'no-pvm' and accel == 'kvm' and os.path.exists('/sys/module/kvm_pvm'):
+                report('SKIP', name, accel, 'KVM here is PVM (/sys/module/kvm_pvm): the guest '
+                       'triple-faults at its first SYSRET to ring 3, QEMU too '
+                       '(docs/kvm-pvm-notes.md)')
                 continue
             if no_gdb and name != 'hostile':
                 report('SKIP', name, accel, 'no gdb (apt-get install gdb)')
