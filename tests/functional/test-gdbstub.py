@@ -15,6 +15,7 @@ Cases, each under every accelerator:
   break          break at a function, continue, registers, a variable, bt, monitor
   step           next over a line, stepi changes $pc by one instruction
   watch          a watchpoint reports old and new value, then the guest finishes
+  rwatch         rwatch on the loop's condition, awatch on the counter (SKIP on PVM KVM)
   interrupt      Ctrl-C (SIGINT to gdb) while the guest runs after continue
   smp            two vCPUs as threads, thread 2 runs ap_main
   realmode       set architecture i8086, break at 0x7c02, bx counts, stepi
@@ -22,6 +23,7 @@ Cases, each under every accelerator:
   reconnect      detach, the VM runs on; a second gdb attaches and ends the guest
   longmode       attach to a 64-bit guest: i386:x86-64 description, control
                  registers, xmm15, stepi, kill ends the emulator (SKIP on PVM KVM)
+  hmp            HMP gdbserver tcp:…, a gdb session, gdbserver none closes the port
   hostile        raw packets: bad checksum, oversized, malformed, unmapped
                  memory (E14); the stub still answers afterwards (kemu only)
   bp-limit       KVM: a fifth breakpoint is refused with gdb's message (kemu kvm only)
@@ -68,6 +70,8 @@ class Vm:
 
     def __init__(self, name, accel, args, paused=True):
         self.port = free_port()
+        # 'hmp' cases start the stub from the monitor instead of -gdb
+        self.monitor = os.path.join(LOGS, f'gdb-{name}.{accel}.hmp') if name == 'hmp' else None
         self.serial = os.path.join(LOGS, f'gdb-{name}.{accel}.serial')
         self.log = os.path.join(LOGS, f'gdb-{name}.{accel}.log')
         emu = OPTS.kemu if OPTS.emulator == 'kemu' else shutil.which('qemu-system-x86_64')
@@ -75,7 +79,11 @@ class Vm:
         self.cmd = [emu, '-accel', acc, '-nodefaults', '-display', 'none', '-m', '64',
                     '-serial', 'file:' + self.serial,
                     '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
-                    '-gdb', f'tcp:127.0.0.1:{self.port}'] + (['-S'] if paused else []) + args
+                    ] + (['-monitor', f'unix:{self.monitor},server=on,wait=off'] if self.monitor
+                         else ['-gdb', f'tcp:127.0.0.1:{self.port}']) + \
+            (['-S'] if paused else []) + args
+        if self.monitor and os.path.exists(self.monitor):
+            os.unlink(self.monitor)
         self.logf = open(self.log, 'w')
         self.logf.write(' '.join(self.cmd) + '\n')
         self.logf.flush()
@@ -83,6 +91,10 @@ class Vm:
         deadline = time.time() + 10 * SCALE
         while time.time() < deadline:
             try:
+                if self.monitor:
+                    if os.path.exists(self.monitor):
+                        break
+                    raise OSError
                 socket.create_connection(('127.0.0.1', self.port), timeout=1).close()
                 break
             except OSError:
@@ -182,6 +194,14 @@ def case_watch(vm, accel):
         raise Failure(f'guest did not pass after gdb_done (status {vm.proc.returncode})')
 
 
+def case_rwatch(vm, accel):
+    out = vm.gdb(['break gdb_break_here', 'continue', 'delete', 'rwatch gdb_done', 'continue',
+                  'delete', 'awatch gdb_counter', 'continue', 'continue'], guest('gdbtest.elf'))
+    expect(out, r'^Hardware read watchpoint 2: gdb_done\n\nValue = 0$', 'read watchpoint')
+    expect(out, r'^Hardware access \(read/write\) watchpoint 3: gdb_counter\n\n'
+           r'(Value = 1|Old value = 1\nNew value = 2)$', 'access watchpoint')
+
+
 def case_interrupt(vm, accel):
     out = vm.gdb(['continue', 'print gdb_counter > 0', 'info threads'], guest('gdbtest.elf'),
                  sigint_after=2)
@@ -270,6 +290,41 @@ def case_longmode(vm, accel):
         raise Failure('the guest finished instead of being killed')
 
 
+def hmp_command(sock, line, until):
+    sock.sendall(line.encode() + b'\n')
+    data = b''
+    deadline = time.time() + 10 * SCALE
+    while until.encode() not in data and time.time() < deadline:
+        sock.settimeout(max(0.05, deadline - time.time()))
+        try:
+            chunk = sock.recv(4096)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors='replace')
+
+
+def case_hmp(vm, accel):
+    with socket.socket(socket.AF_UNIX) as mon:
+        mon.connect(vm.monitor)
+        out = hmp_command(mon, f'gdbserver tcp:127.0.0.1:{vm.port}', 'Waiting for gdb')
+        if f"Waiting for gdb connection on device 'tcp:127.0.0.1:{vm.port}'" not in out:
+            raise Failure(f'HMP gdbserver answered {out!r}')
+        out = vm.gdb(['break gdb_break_here', 'continue', 'print n', 'detach'],
+                     guest('gdbtest.elf'))
+        expect(out, r'^\$1 = 1$', 'a session through the HMP-started stub')
+        out = hmp_command(mon, 'gdbserver none', 'Disabled gdbserver')
+        if 'Disabled gdbserver' not in out:
+            raise Failure(f'HMP gdbserver none answered {out!r}')
+        try:
+            socket.create_connection(('127.0.0.1', vm.port), timeout=2).close()
+            raise Failure('the port still accepts connections after gdbserver none')
+        except OSError:
+            pass
+
+
 def case_hostile(vm, accel):
     with socket.create_connection(('127.0.0.1', vm.port), timeout=5) as s:
         r = rsp_exchange(s, b'$g#00', packet=False)
@@ -312,6 +367,7 @@ CASES = [
     ('break', case_break, ['-kernel', 'gdbtest.elf'], True, None),
     ('step', case_step, ['-kernel', 'gdbtest.elf'], True, None),
     ('watch', case_watch, ['-kernel', 'gdbtest.elf'], True, None),
+    ('rwatch', case_rwatch, ['-kernel', 'gdbtest.elf'], True, 'no-pvm-rwatch'),
     ('interrupt', case_interrupt, ['-kernel', 'gdbtest.elf'], True, None),
     ('smp', case_smp, ['-smp', '2', '-kernel', 'gdbtest.elf', '-append', 'smp=2'], True, None),
     ('realmode', case_realmode, ['-bios', 'bios-gdb16.bin'], True, None),
@@ -319,6 +375,7 @@ CASES = [
     ('reconnect', case_reconnect, ['-kernel', 'gdbtest.elf'], True, None),
     ('longmode', case_longmode, ['-kernel', 'longmode.elf', '-append', 'bench=1 iters=100000000'],
      False, 'no-pvm'),
+    ('hmp', case_hmp, ['-kernel', 'gdbtest.elf'], True, 'kemu'),
     ('hostile', case_hostile, ['-kernel', 'gdbtest.elf'], True, 'kemu'),
     ('bp-limit', case_bp_limit, ['-kernel', 'gdbtest.elf'], True, 'kemu-kvm'),
 ]
@@ -360,6 +417,11 @@ def main():
                 report('SKIP', name, accel, 'KVM here is PVM (/sys/module/kvm_pvm): the guest '
                        'triple-faults at its first SYSRET to ring 3, QEMU too '
                        '(docs/kvm-pvm-notes.md)')
+                continue
+            if only == 'no-pvm-rwatch' and accel == 'kvm' and os.path.exists('/sys/module/kvm_pvm'):
+                report('SKIP', name, accel, 'KVM here is PVM (/sys/module/kvm_pvm): it reports no '
+                       'data breakpoints for the CPL0 code it emulates, and a read changes no value '
+                       'that single steps could compare (docs/kvm-pvm-notes.md)')
                 continue
             if no_gdb and name != 'hostile':
                 report('SKIP', name, accel, 'no gdb (apt-get install gdb)')
