@@ -337,7 +337,7 @@ static void gdb_cmd_xfer_features(struct gdb_server *gs, const char *p)
 		return;
 	}
 	p += strlen("target.xml:");
-	if (!gdb_parse_hex(&p, &off) || *p++ != ',' || !gdb_parse_hex(&p, &len) || *p) {
+	if (!gdb_parse_hex(&p, &off) || *p++ != ',' || !gdb_parse_hex(&p, &len) || *p || !len) {
 		gdb_reply(gs, "E22");
 		return;
 	}
