@@ -655,16 +655,21 @@ static void gdb_server_free(struct gdb_server *gs)
 	g_free(gs);
 }
 
-/* "tcp::1234" and "unix:PATH" listen without waiting, as QEMU's -gdb does. */
+/*
+ * "tcp::1234" and "unix:PATH" listen without waiting, as QEMU's -gdb does;
+ * TCP without Nagle, or each reply after its '+' would wait for a delayed ACK.
+ */
 static char *gdb_chardev_spec(const char *spec)
 {
-	if ((g_str_has_prefix(spec, "tcp:") || g_str_has_prefix(spec, "unix:")) &&
-	    !strstr(spec, "server"))
-		return g_strdup_printf("%s,server=on,wait=off", spec);
-	if ((g_str_has_prefix(spec, "tcp:") || g_str_has_prefix(spec, "unix:")) &&
-	    !strstr(spec, "wait"))
-		return g_strdup_printf("%s,wait=off", spec);
-	return g_strdup(spec);
+	GString *s = g_string_new(spec);
+
+	if (!strstr(spec, "server"))
+		g_string_append(s, ",server=on");
+	if (!strstr(spec, "wait"))
+		g_string_append(s, ",wait=off");
+	if (g_str_has_prefix(spec, "tcp:") && !strstr(spec, "nodelay"))
+		g_string_append(s, ",nodelay=on");
+	return g_string_free(s, false);
 }
 
 bool gdbserver_start(const char *spec, GError **errp)

@@ -34,6 +34,7 @@ exit 1 on any failure. Logs in tests/functional/work/logs/gdb-<case>.<accel>.log
 import argparse
 import fnmatch
 import os
+import random
 import re
 import shutil
 import signal
@@ -272,7 +273,9 @@ def rsp_exchange(sock, raw, packet=True, timeout=5):
     return data
 
 
-def frame(payload):
+def frame(payload, escape=False):
+    if escape:
+        payload = re.sub(rb'([#$}*])', lambda m: b'}' + bytes([m.group(1)[0] ^ 0x20]), payload)
     return b'$' + payload + b'#%02x' % (sum(payload) & 0xff)
 
 
@@ -346,6 +349,18 @@ def case_hostile(vm, accel):
         r = rsp_exchange(s, b'\x00\xff}}}$$$' + frame(b'?'))
         if b'T05thread:' not in r:
             raise Failure(f'after the garbage, ? answered {r!r}')
+        # random packets on every command that leaves the VM stopped: each gets a reply
+        rnd = random.Random(9)
+        alphabet = b'0123456789abcdefABCDEF,:;=-.pPmMxXzZqQTgGH$#}*\x00\xff'
+        for i in range(400):
+            body = bytes([rnd.choice(b'gGpPmMXzZqQTH?')]) + bytes(
+                rnd.choice(alphabet) for _ in range(rnd.randrange(0, 40)))
+            if rnd.random() < 0.3:
+                body = rnd.choice([b'qXfer:features:read:target.xml:', b'Z2,', b'qRcmd,',
+                                   b'qThreadExtraInfo,', b'Hg', b'P1=']) + body
+            r = rsp_exchange(s, frame(body, escape=True))
+            if not re.search(rb'\$[^#]*#[0-9a-f]{2}$', r):
+                raise Failure(f'random packet {body!r} got no reply ({r!r})')
         r = rsp_exchange(s, frame(b'm100000,4'))
         if not re.search(rb'\$[0-9a-f]{8}#', r):
             raise Failure(f'a good read after the hostile ones answered {r!r}')
