@@ -83,6 +83,10 @@ static void test_cli_unknown_things_are_errors(void)
 	expect_error("-smp", "-smp: requires an argument");
 	expect_error("-accel test -serial bogus:x", "-serial bogus:x");
 	expect_error("-accel test -global nodot", "-global nodot: expected DRIVER.PROPERTY=VALUE");
+	expect_error("-accel test -gdb foo",
+		     "kemu: -gdb foo: expected tcp:[HOST]:PORT, unix:PATH[,server], chardev:ID or none");
+	expect_error("-accel test -gdb chardev:nope", "-gdb chardev:nope: chardev 'nope' not found");
+	expect_error("-gdb", "-gdb: requires an argument");
 }
 
 static void test_cli_kernel_errors(void)
