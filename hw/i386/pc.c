@@ -26,6 +26,7 @@
  * ISA IRQs: 0 PIT (IOAPIC pin 2), 1 keyboard, 3/4 COM, 8 RTC, 9 SCI, 12 mouse.
  */
 #include "hw/i386/pc.h"
+#include "hw/acpi/pcihp.h"
 #include "hw/isa/isa.h"
 #include "hw/isa/piix3.h"
 #include "hw/pci-host/i440fx.h"
@@ -256,8 +257,6 @@ static struct device *pc_device_new(struct machine_state *ms, const char *type,
 	}
 	va_end(ap);
 	if (!err)
-		device_globals_apply(dev, &err);
-	if (!err)
 		machine_add_device(ms, name, dev);
 	object_unref(OBJECT(dev));
 	if (!err && !device_realize(dev, &err)) {
@@ -482,8 +481,7 @@ static bool pc_vga_init(struct pc_machine *pc, GError **errp)
 	dev = pci_new(pc->pci_bus, PCI_DEVFN(2, 0), "VGA");
 	machine_add_device(ms, "vga", DEVICE(dev));
 	object_unref(OBJECT(dev));
-	device_globals_apply(DEVICE(dev), &err);
-	if (err || !pci_realize(dev, &err)) {
+	if (!pci_realize(dev, &err)) {
 		g_propagate_prefixed_error(errp, err, "-vga std: ");
 		return false;
 	}
@@ -581,8 +579,7 @@ static void pc_cmos_init(struct pc_machine *pc)
 	rtc_set_cmos(pc->rtc, 0x5f, ms->smp_cpus - 1);	/* SeaBIOS: CPUs - 1 */
 	rtc_set_cmos(pc->rtc, 0x14, 0x06);		/* equipment: FPU, display */
 	rtc_set_cmos(pc->rtc, 0x10, 0);			/* no floppy yet */
-	rtc_set_cmos(pc->rtc, 0x3d, 0x02);		/* boot order: hard disk */
-	rtc_set_cmos(pc->rtc, 0x38, 0x00);
+	pc_boot_order_cmos(pc, ms->boot_once ? ms->boot_once : ms->boot_order ? ms->boot_order : "cad");
 }
 
 /* Reset: CPUs to power-on state, then (direct boot) the kernel again. */
@@ -607,6 +604,9 @@ static void pc_machine_reset(struct machine_state *ms)
 		cpu->env.apic_base = APIC_DEFAULT_ADDRESS | MSR_IA32_APICBASE_ENABLE |
 				     (i == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	}
+	/* -boot once=: the first reset after power-on goes back to order= */
+	if (ms->boot_once && pc->resets++ == 1 && pc->rtc)
+		pc_boot_order_cmos(pc, ms->boot_order);
 	if (pc->boot_plan) {
 		/* the guest may have overwritten the kernel: load it again */
 		if (!x86_boot_plan_write(pc->boot_plan, ms->as_mem, &err)) {
@@ -661,6 +661,40 @@ fail:
 	return false;
 }
 
+/* Every device exists (board and -device): what depends on all of them. */
+static bool pc_machine_done(struct machine_state *ms, GError **errp)
+{
+	return pc_boot_order_done(PC_MACHINE(ms), errp);
+}
+
+/* device_add: a PCI device on the root bus is announced to the guest by ACPI */
+static bool pc_device_plugged(struct machine_state *ms, struct device *dev, GError **errp)
+{
+	struct pc_machine *pc = PC_MACHINE(ms);
+	struct object *pci = object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE);
+
+	if (!pci || !pc->pcihp) {
+		g_set_error(errp, KEMU_ERROR, 0, "Device '%s' does not support hotplugging",
+			    object_get_typename(OBJECT(dev)));
+		return false;
+	}
+	return acpi_pcihp_plug(pc->pcihp, PCI_DEVICE(pci), errp);
+}
+
+static bool pc_device_unplug_request(struct machine_state *ms, struct device *dev,
+				     GError **errp)
+{
+	struct pc_machine *pc = PC_MACHINE(ms);
+	struct object *pci = object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE);
+
+	if (!pci || !pc->pcihp || !DEVICE_GET_CLASS(dev)->hotpluggable) {
+		g_set_error(errp, KEMU_ERROR, 0, "Device '%s' does not support hotplugging",
+			    object_get_typename(OBJECT(dev)));
+		return false;
+	}
+	return acpi_pcihp_unplug_request(pc->pcihp, PCI_DEVICE(pci), errp);
+}
+
 static void pc_machine_class_init(struct object_class *klass, const void *data)
 {
 	struct machine_class *mc = MACHINE_CLASS(klass);
@@ -671,6 +705,9 @@ static void pc_machine_class_init(struct object_class *klass, const void *data)
 	mc->default_ram_size = 128 * MiB;
 	mc->init = pc_machine_init;
 	mc->reset = pc_machine_reset;
+	mc->done = pc_machine_done;
+	mc->device_plugged = pc_device_plugged;
+	mc->device_unplug_request = pc_device_unplug_request;
 	klass->desc = "Standard PC (i440FX + PIIX, 1996)";
 }
 

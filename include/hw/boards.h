@@ -45,6 +45,16 @@ struct machine_state {
 	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
 	struct chardev *debugcon_chr;	/* -debugcon */
 	char *vga;			/* display adapter to create: "std", or NULL for none */
+	GPtrArray *drives;		/* struct drive_info *, system/blockdev.c */
+	bool drive_snapshot_default;	/* -snapshot */
+	/* -boot (system/bootdevice.c; include/system/bootdevice.h) */
+	char *boot_order;		/* order=, default "cad" as QEMU's pc */
+	char *boot_once;		/* once=: first boot only, NULL if not given */
+	bool boot_menu;			/* menu=on */
+	bool boot_strict;		/* strict=on */
+	int64_t boot_splash_time;	/* splash-time= in ms, -1 if not given */
+	int64_t boot_reboot_timeout;	/* reboot-timeout= in ms, -1 (no retry) default */
+	GPtrArray *boot_devices;	/* bootindex= entries, system/bootdevice.c */
 
 	/* what the board built */
 	struct memory_region sysmem;	/* root of the memory address space */
@@ -69,6 +79,13 @@ struct machine_class {
 	unsigned max_cpus;
 	uint64_t default_ram_size;
 	bool (*init)(struct machine_state *ms, GError **errp);
+	/* after the board and every -device: boot order and the like (may be NULL) */
+	bool (*done)(struct machine_state *ms, GError **errp);
+	/* device_add of a realized device while the machine exists (may be NULL:
+	 * no hotplug); device_del asks the guest to release one */
+	bool (*device_plugged)(struct machine_state *ms, struct device *dev, GError **errp);
+	bool (*device_unplug_request)(struct machine_state *ms, struct device *dev,
+				      GError **errp);
 	/* system reset: devices, then CPUs */
 	void (*reset)(struct machine_state *ms);
 };
@@ -87,6 +104,12 @@ void machine_memory_init(struct machine_state *ms);
 struct machine_state *machine_current(void);
 void machine_set_current(struct machine_state *ms);
 
+/*
+ * A -device or device_add device: under /machine/peripheral/ID, or
+ * /machine/peripheral-anon/device[N] without an id. Fails with QEMU's
+ * "Duplicate device ID 'x'".
+ */
+bool machine_add_user_device(struct machine_state *ms, struct device *dev, GError **errp);
 /* Attach a board-created device under /machine/unattached or a named path. */
 void machine_add_device(struct machine_state *ms, const char *name, struct device *dev);
 
