@@ -458,7 +458,6 @@ struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError *
 	struct kvm_vcpu *v = g_new0(struct kvm_vcpu, 1);
 
 	v->watch_snaps = g_array_new(false, false, sizeof(struct kvm_watch_snap));
-
 	v->s = s;
 	v->cpu = cpu;
 	v->io = &kvm_as_handlers;
