@@ -7,6 +7,7 @@
  */
 #include "monitor/monitor-internal.h"
 #include "config-host.h"
+#include "gdbstub/gdbstub.h"
 #include "hw/boards.h"
 #include "hw/i386/pc.h"
 #include "hw/intc/apic.h"
@@ -465,10 +466,20 @@ static void hmp_screendump(struct monitor *mon, const char *args)
 		json_node_unref(ret);
 }
 
-static void hmp_pending(struct monitor *mon, const char *args)
+/* gdbserver [tcp::PORT|unix:PATH|chardev:ID|none]: QEMU's defaults and messages */
+static void hmp_gdbserver(struct monitor *mon, const char *args)
 {
-	hmp_not_yet(mon, "this command", "disks (change, eject) come with the block work, "
-		    "gdbserver with the debugging work");
+	g_autoptr(GError) err = NULL;
+	const char *spec = *args ? args : GDBSTUB_DEFAULT_PORT;
+
+	if (!gdbserver_start(spec, &err)) {
+		monitor_printf(mon, "Could not open gdbserver on device '%s': %s\n", spec,
+			       err->message);
+	} else if (!strcmp(spec, "none")) {
+		monitor_printf(mon, "Disabled gdbserver\n");
+	} else {
+		monitor_printf(mon, "Waiting for gdb connection on device '%s'\n", spec);
+	}
 }
 
 /* ---- info ---- */
@@ -917,7 +928,7 @@ const struct hmp_command hmp_commands[] = {
 	{ "device_add", "driver[,prop=value][,...]", "add device, like -device on the command line",
 	  hmp_device_add },
 	{ "device_del", "device", "remove device", hmp_device_del },
-	{ "gdbserver", "[device]", "start gdbserver (not supported yet)", hmp_pending },
+	{ "gdbserver", "[device]", "start gdbserver on given device (default 'tcp::1234'), stop with 'none'", hmp_gdbserver },
 	{ NULL },
 };
 

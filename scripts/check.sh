@@ -101,6 +101,12 @@ if [ $sanitize_only -eq 0 ]; then
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
+	echo "== gdbstub (Debian's gdb, interp and KVM)"
+	out=$(mktemp)
+	python3 tests/functional/test-gdbstub.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
 fi
 
 if [ $sanitize_only -eq 0 ]; then

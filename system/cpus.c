@@ -20,6 +20,8 @@ static GCond cpu_state_cond;	/* a vCPU changed stopped/created state */
 static GCond cpu_work_cond;	/* a vCPU may have work (stop, interrupt) */
 static bool cpus_paused = true;
 static bool cpus_quit;
+/* The gdbstub's stop handler (see cpus_set_debug_handler). */
+static void (*cpus_debug_handler)(struct x86_cpu *cpu);
 
 static bool cpu_has_work(struct x86_cpu *cpu)
 {
@@ -101,6 +103,12 @@ static gpointer vcpu_thread_fn(gpointer opaque)
 			break;
 		case EXEC_FATAL:
 			cpus_report_fatal(cpu);
+			break;
+		case EXEC_DEBUG:
+			/* stop here; the debugger stops the others and reports this one */
+			cpu->stop = true;
+			if (cpus_debug_handler)
+				cpus_debug_handler(cpu);
 			break;
 		default:
 			break;
@@ -204,6 +212,19 @@ void cpus_resume_all(void)
 		ms->cpus[i]->stop = false;
 	}
 	g_cond_broadcast(&cpu_work_cond);
+}
+
+void cpus_resume_cpu(struct x86_cpu *cpu)
+{
+	cpus_paused = false;
+	clock_virtual_start();
+	cpu->stop = false;
+	g_cond_broadcast(&cpu_work_cond);
+}
+
+void cpus_set_debug_handler(void (*fn)(struct x86_cpu *cpu))
+{
+	cpus_debug_handler = fn;
 }
 
 bool cpus_running(void)

@@ -16,6 +16,7 @@
 #include "accel/accel.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
+#include "gdbstub/gdbstub.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -89,7 +90,9 @@ static const struct option_def option_defs[] = {
 	{ "boot", ARG_REQUIRED, "[order=drives][,once=drives][,menu=on|off][,splash-time=ms][,reboot-timeout=ms][,strict=on|off]" },
 	{ "snapshot", ARG_NONE, "write to temporary overlays, never to the disk images" },
 	{ "netdev", ARG_REQUIRED, "" }, { "nic", ARG_REQUIRED, "" }, { "net", ARG_REQUIRED, "" },
-	{ "vnc", ARG_REQUIRED, "" }, { "s", ARG_NONE, "" }, { "gdb", ARG_REQUIRED, "" },
+	{ "vnc", ARG_REQUIRED, "" },
+	{ "s", ARG_NONE, "shorthand for -gdb tcp::1234" },
+	{ "gdb", ARG_REQUIRED, "gdbstub on tcp:[HOST]:PORT | unix:PATH[,server] | chardev:ID | none" },
 	{ "object", ARG_REQUIRED, "" }, { "icount", ARG_REQUIRED, "" },
 	{ NULL, 0, NULL }
 };
@@ -103,8 +106,6 @@ static const struct {
 	{ "nic", "networking comes with the virtio/network work" },
 	{ "net", "networking comes with the virtio/network work" },
 	{ "vnc", "VNC comes with the display work" },
-	{ "s", "the gdbstub comes with the debugging work" },
-	{ "gdb", "the gdbstub comes with the debugging work" },
 	{ "object", "user-creatable objects are not supported yet" },
 	{ "icount", "deterministic instruction counting is not supported yet" },
 };
@@ -146,6 +147,7 @@ struct cmdline {
 	bool vga_set;
 	bool nographic, display_none, nodefaults, no_reboot, no_shutdown;
 	bool start_paused, daemonize;
+	const char *gdb;		/* -gdb / -s */
 };
 
 static void G_GNUC_NORETURN usage_exit(int status)
@@ -306,6 +308,10 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 			c->no_shutdown = true;
 		} else if (!strcmp(name, "S")) {
 			c->start_paused = true;
+		} else if (!strcmp(name, "s")) {
+			c->gdb = GDBSTUB_DEFAULT_PORT;
+		} else if (!strcmp(name, "gdb")) {
+			c->gdb = arg;
 		} else if (!strcmp(name, "name")) {
 			c->name = arg;
 		} else if (!strcmp(name, "pidfile")) {
@@ -1124,6 +1130,8 @@ int kemu_main(int argc, char **argv)
 
 	if (!cpus_start(ms, c.start_paused, &err))
 		error_exit(err);
+	if (c.gdb && strcmp(c.gdb, "none") && !gdbserver_start(c.gdb, &err))
+		fail("-gdb %s: %s", c.gdb, err->message);
 	daemonize_finish();
 	status = main_loop_run(ms);
 	cpus_pause_all();

@@ -213,6 +213,7 @@ struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp)
 	s->has_xcrs = kvm_check_extension(s, KVM_CAP_XCRS);
 	s->has_vcpu_events = kvm_check_extension(s, KVM_CAP_VCPU_EVENTS);
 	s->has_debugregs = kvm_check_extension(s, KVM_CAP_DEBUGREGS);
+	s->guest_debug_flags = MAX(kvm_check_extension_int(s, KVM_CAP_SET_GUEST_DEBUG2), 0);
 	s->has_signal_msi = kvm_check_extension(s, KVM_CAP_SIGNAL_MSI);
 	s->has_immediate_exit = true;
 	s->sync_regs = (kvm_check_extension_int(s, KVM_CAP_SYNC_REGS) &
@@ -694,6 +695,7 @@ static const struct accel_ops kvm_accel_ops = {
 	.vcpu_put_state = kvm_accel_vcpu_put_state,
 	.set_gsi = kvm_accel_set_gsi,
 	.vcpu_destroy = kvm_accel_vcpu_destroy,
+	.debug_points_check = kvm_debug_points_check,
 };
 
 static void __attribute__((constructor)) kvm_accel_register(void)

@@ -457,6 +457,7 @@ struct kvm_vcpu *kvm_vcpu_new(struct kvm_state *s, struct x86_cpu *cpu, GError *
 {
 	struct kvm_vcpu *v = g_new0(struct kvm_vcpu, 1);
 
+	v->watch_snaps = g_array_new(false, false, sizeof(struct kvm_watch_snap));
 	v->s = s;
 	v->cpu = cpu;
 	v->io = &kvm_as_handlers;
@@ -505,6 +506,7 @@ void kvm_vcpu_free(struct kvm_vcpu *v)
 		interp_cpu_destroy(v->cpu);
 	if (v->fd >= 0)
 		close(v->fd);
+	g_array_free(v->watch_snaps, true);
 	g_free(v);
 }
 
@@ -814,6 +816,12 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 			if (!kvm_vcpu_put_state_parts(v, v->env_dirty, v->dirty_level, &err))
 				return kvm_vcpu_fatal(v, err->message);
 		}
+		if (G_UNLIKELY(v->debug_gen != cpu->debug_gen)) {
+			g_autoptr(GError) err = NULL;
+
+			if (!kvm_vcpu_debug_update(v, &err))
+				return kvm_vcpu_fatal(v, err->message);
+		}
 		/*
 		 * With an in-kernel LAPIC, halted and wait-for-SIPI live in
 		 * KVM's mp_state (put above): run control must keep calling
@@ -821,7 +829,8 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 		 */
 		if (v->s->irqchip != KERNEL_IRQCHIP_OFF)
 			cpu->env.halted = cpu->env.wait_for_sipi = false;
-		if (v->s->irqchip != KERNEL_IRQCHIP_ON)
+		/* a gdb single step holds interrupts back (KVM_GUESTDBG_BLOCKIRQ for KVM's) */
+		if (v->s->irqchip != KERNEL_IRQCHIP_ON && !cpu->singlestep)
 			kvm_vcpu_inject(v);
 
 		r = ioctl(v->fd, KVM_RUN, 0);
@@ -862,7 +871,10 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 		case KVM_EXIT_SHUTDOWN:
 			return EXEC_SHUTDOWN;
 		case KVM_EXIT_DEBUG:
-			return EXEC_DEBUG;
+			r = kvm_vcpu_debug_exit(v);
+			if (r >= 0)
+				return r;
+			break;
 		case KVM_EXIT_SYSTEM_EVENT:
 			if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ||
 			    run->system_event.type == KVM_SYSTEM_EVENT_RESET)

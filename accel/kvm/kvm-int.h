@@ -49,6 +49,7 @@ struct kvm_state {
 	bool has_xsave, has_xcrs, has_vcpu_events, has_debugregs;
 	bool has_signal_msi, has_immediate_exit, has_insn_bytes;
 	bool sync_regs;			/* KVM_CAP_SYNC_REGS: put regs/sregs via kvm_run */
+	uint32_t guest_debug_flags;	/* KVM_CAP_SET_GUEST_DEBUG2: KVM_GUESTDBG_* known */
 
 	GMutex slots_lock;		/* protects slots[] */
 	struct kvm_slot *slots;
@@ -125,7 +126,27 @@ struct kvm_vcpu {
 	uint64_t nr_exits;
 	uint64_t nr_fallbacks;
 	unsigned same_rip_fallbacks;	/* successive fallbacks that changed nothing */
+
+	/* gdbstub (kvm-debug.c) */
+	unsigned debug_gen;		/* cpu->debug_gen last given to KVM_SET_GUEST_DEBUG */
+	bool watch_stepping;		/* single steps to see watched values change */
+	GArray *watch_snaps;		/* struct kvm_watch_snap */
 };
+
+/* The last value seen of a watched range (its first 8 bytes). */
+struct kvm_watch_snap {
+	unsigned point;			/* index in debug_points->watches */
+	unsigned len;
+	uint64_t gpa;
+	uint8_t bytes[8];
+};
+
+/* kvm-debug.c */
+struct debug_points;
+struct debug_point;
+bool kvm_vcpu_debug_update(struct kvm_vcpu *v, GError **errp);
+int kvm_vcpu_debug_exit(struct kvm_vcpu *v);
+const char *kvm_debug_points_check(const struct debug_points *set, const struct debug_point *more);
 
 /* kvm-all.c */
 struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp);

@@ -17,6 +17,8 @@
 struct machine_state;
 struct x86_cpu;
 struct memory_region;
+struct debug_points;
+struct debug_point;
 
 struct accel_ops {
 	const char *name;
@@ -41,6 +43,12 @@ struct accel_ops {
 	/* Interrupt line of the in-kernel irqchip (kvm with kernel-irqchip=on|split). */
 	void (*set_gsi)(struct machine_state *ms, int gsi, int level);
 	void (*vcpu_destroy)(struct x86_cpu *cpu);
+	/*
+	 * Can the accelerator catch one more debug point (gdbstub Z packets)?
+	 * NULL: yes; else why not ("at most 4 ..."). NULL op: any number.
+	 */
+	const char *(*debug_points_check)(const struct debug_points *set,
+					  const struct debug_point *more);
 };
 
 /* vcpu_exec results */

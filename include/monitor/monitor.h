@@ -44,4 +44,9 @@ typedef bool monitor_screendump_fn(const char *filename, const char *device, int
 				   const char *format, GError **errp);
 void monitor_set_screendump_handler(monitor_screendump_fn *fn);
 
+/* For the gdbstub: qRcmd runs an HMP command line, reads walk the page tables. */
+struct x86_cpu;
+char *hmp_run_captured(const char *line, int cpu_index);
+bool monitor_virt_to_phys(struct x86_cpu *cpu, uint64_t va, uint64_t *pa);
+
 #endif

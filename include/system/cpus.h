@@ -26,6 +26,13 @@ void cpus_pause_all(void);
 /* Make this vCPU stop as soon as it leaves the accelerator (any thread). */
 void cpu_request_stop(struct x86_cpu *cpu);
 void cpus_resume_all(void);
+/* Let this one vCPU run (gdb steps one thread while the others stay paused). */
+void cpus_resume_cpu(struct x86_cpu *cpu);
+/*
+ * fn runs on a vCPU thread, BQL held, when the accelerator returned
+ * EXEC_DEBUG (cpu->debug_stop says why); that vCPU is already stopping.
+ */
+void cpus_set_debug_handler(void (*fn)(struct x86_cpu *cpu));
 bool cpus_running(void);
 /* Ask every vCPU thread to leave vcpu_exec and end; joins them. */
 void cpus_stop_threads(void);

@@ -507,12 +507,19 @@ static void deliver_external(struct interp_cpu *s, int vec, bool nmi)
 	s->jmp_valid = false;
 }
 
-/* Returns EXEC_* to leave, or -1 to keep running. */
+/*
+ * Returns EXEC_* to leave, or -1 to keep running. While gdb single-steps,
+ * external interrupts and NMIs stay pending (QEMU's default SSTEP_NOIRQ), so
+ * a step lands on the next instruction of the code being debugged.
+ */
 static int check_requests(struct interp_cpu *s)
 {
 	struct x86_cpu *cpu = s->cpu;
 	CPUX86State *env = s->env;
 	int req = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_ACQUIRE);
+
+	if (G_UNLIKELY(cpu->singlestep))
+		req &= ~(CPU_INTERRUPT_NMI | CPU_INTERRUPT_HARD);
 
 	if (req & CPU_INTERRUPT_TLB_FLUSH) {
 		__atomic_fetch_and(&cpu->interrupt_request, ~CPU_INTERRUPT_TLB_FLUSH, __ATOMIC_SEQ_CST);
@@ -576,6 +583,61 @@ static int check_requests(struct interp_cpu *s)
 	return -1;
 }
 
+/*
+ * gdbstub requests (system/debug.h), checked by the executor itself: no
+ * guest memory is patched. Breakpoints compare CS base + RIP before each
+ * instruction; watchpoints are matched by the MMU's slow path (mmu.c) and
+ * reported after the instruction; a single step runs one instruction. This
+ * loop runs one instruction at a time and only while gdb has something set,
+ * so the normal loop (run_batch) pays one test per batch for all of it.
+ */
+static int run_debug(struct interp_cpu *s)
+{
+	struct x86_cpu *cpu = s->cpu;
+	CPUX86State *env = s->env;
+	const struct debug_points *dp = cpu->debug_points;
+
+	for (int n = 0; n < 4096; n++) {
+		int r;
+
+		x86_update_mode(s);
+		if (dp && dp->breaks->len &&
+		    debug_points_break_at(dp, env->segs[R_CS].base + env->rip)) {
+			cpu->debug_stop = (struct debug_stop){ .reason = DEBUG_STOP_BREAK,
+							       .addr = env->segs[R_CS].base + env->rip };
+			return EXEC_DEBUG;
+		}
+		s->watch_hit = false;
+		r = x86_step(s);
+		if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
+			s->a20_env = env->a20_mask;
+			x86_tlb_flush(s, true);
+		}
+		if (r >= 0)
+			return r;
+		if (s->watch_hit) {
+			s->watch_hit = false;
+			cpu->debug_stop = (struct debug_stop){ .reason = DEBUG_STOP_WATCH,
+							       .watch_type = s->watch_type,
+							       .addr = s->watch_addr };
+			return EXEC_DEBUG;
+		}
+		if (cpu->singlestep) {
+			s->halted_now = false;
+			cpu->debug_stop = (struct debug_stop){ .reason = DEBUG_STOP_STEP };
+			return EXEC_DEBUG;
+		}
+		if (s->halted_now) {
+			s->halted_now = false;
+			break;
+		}
+		if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
+			break;
+	}
+	return -1;
+}
+
 int interp_exec(struct x86_cpu *cpu)
 {
 	struct interp_cpu *s = interp_get(cpu);
@@ -585,14 +647,28 @@ int interp_exec(struct x86_cpu *cpu)
 	for (;;) {
 		if (__atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED))
 			return EXEC_INTERRUPTED;
+		if (G_UNLIKELY(s->debug_gen != cpu->debug_gen)) {
+			/* watched pages must leave the TLB's fast paths, unwatched ones may return */
+			s->debug_gen = cpu->debug_gen;
+			x86_tlb_flush(s, true);
+		}
 		if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
 			r = check_requests(s);
 			if (r >= 0)
 				return r;
 		}
-		if (env->halted || env->wait_for_sipi)
+		if (env->halted || env->wait_for_sipi) {
+			if (G_UNLIKELY(cpu->singlestep)) {
+				/* nothing can wake it while interrupts are held: the step ends here */
+				cpu->debug_stop = (struct debug_stop){ .reason = DEBUG_STOP_STEP };
+				return EXEC_DEBUG;
+			}
 			return EXEC_HALTED;
-		r = run_batch(s, 4096);
+		}
+		if (G_UNLIKELY(cpu->debug_points || cpu->singlestep))
+			r = run_debug(s);
+		else
+			r = run_batch(s, 4096);
 		if (r >= 0)
 			return r;
 	}

@@ -152,6 +152,12 @@ struct interp_cpu {
 
 	int64_t tsc_offset;
 	uint64_t insn_count;
+
+	/* gdbstub (system/debug.h): a watchpoint matched during this instruction */
+	unsigned debug_gen;	/* cpu->debug_gen the TLB was last flushed for */
+	bool watch_hit;
+	enum debug_point_type watch_type;
+	uint64_t watch_addr;
 };
 
 /* Handlers: one per opcode; return normally or longjmp through x86_raise. */

@@ -265,6 +265,8 @@ check:
 	return pa | (lin & page_mask);
 }
 
+static bool page_watched(struct interp_cpu *s, uint64_t page);
+
 uint64_t x86_translate(struct interp_cpu *s, uint64_t lin, int acc, bool user)
 {
 	CPUX86State *env = s->env;
@@ -302,7 +304,50 @@ uint64_t x86_translate(struct interp_cpu *s, uint64_t lin, int acc, bool user)
 	}
 	if (!s->walk_nx)
 		e->tag_code = page;
+	if (G_UNLIKELY(acc != ACC_CODE && page_watched(s, page)))
+		e->tag_read = e->tag_write = TLB_INVALID;
 	return a20(s, pa);
+}
+
+/* ---- watchpoints (gdbstub) ---- */
+
+/*
+ * Pages holding a watchpoint are kept out of the data TLB (x86_translate
+ * leaves their read/write tags invalid), so every data access to them takes
+ * the slow path below, where it is compared with the watchpoints. Other
+ * pages and instruction fetches keep their fast paths: with no watchpoint
+ * set nothing here runs at all.
+ */
+static bool page_watched(struct interp_cpu *s, uint64_t page)
+{
+	const struct debug_points *dp = s->cpu->debug_points;
+
+	if (G_LIKELY(!dp))
+		return false;
+	for (guint i = 0; i < dp->watches->len; i++) {
+		const struct debug_point *w = &g_array_index(dp->watches, struct debug_point, i);
+
+		if (w->addr < page + 0x1000 && w->addr + w->len > page)
+			return true;
+	}
+	return false;
+}
+
+/* A data access of size bytes at lin has been checked and is about to happen. */
+static inline void watch_check(struct interp_cpu *s, uint64_t lin, unsigned size, bool write)
+{
+	const struct debug_points *dp = s->cpu->debug_points;
+	const struct debug_point *w;
+
+	if (G_LIKELY(!dp) || s->watch_hit)
+		return;
+	w = debug_points_watch_hit(dp, lin, size, write);
+	if (w) {
+		/* a trap after the instruction, as DR7 data breakpoints are (SDM vol. 3B §17.3.1.2) */
+		s->watch_hit = true;
+		s->watch_type = w->type;
+		s->watch_addr = w->addr;
+	}
 }
 
 /* ---- linear ---- */
@@ -318,6 +363,7 @@ static uint64_t lin_read_page(struct interp_cpu *s, uint64_t lin, unsigned size,
 	uint64_t page = lin & ~0xfffULL;
 	if (e->tag_read != page)
 		x86_translate(s, lin, acc, user);
+	watch_check(s, lin, size, false);
 	if (e->host_r) {
 		uint64_t v = 0;
 		memcpy(&v, (uint8_t *)e->host_r + (lin & 0xfff), size);
@@ -351,10 +397,12 @@ static void lin_write_page(struct interp_cpu *s, uint64_t lin, unsigned size, ui
 		if (e->tag_write != page) {
 			/* WP=0 supervisor write to a read-only page: allowed, not cached */
 			uint64_t pa = x86_translate(s, lin, ACC_WRITE, user);
+			watch_check(s, lin, size, true);
 			x86_phys_write(s, pa, size, v);
 			return;
 		}
 	}
+	watch_check(s, lin, size, true);
 	if (e->host_w) {
 		memcpy((uint8_t *)e->host_w + (lin & 0xfff), &v, size);
 		return;
@@ -422,8 +470,11 @@ uint8_t *x86_lin_ptr(struct interp_cpu *s, uint64_t lin, int acc, bool user)
 			return NULL;
 		return (uint8_t *)e->host_w + (lin & 0xfff);
 	}
-	if (e->tag_read != page)
+	if (e->tag_read != page) {
 		x86_translate(s, lin, acc, user);
+		if (G_UNLIKELY(page_watched(s, page)))
+			return NULL;	/* the caller's slow path checks each access */
+	}
 	if (!e->host_r)
 		return NULL;
 	return (uint8_t *)e->host_r + (lin & 0xfff);

@@ -87,6 +87,10 @@ static void test_cli_unknown_things_are_errors(void)
 	expect_error("-accel test -global mc146818rtc.nosuch=1",
 		     "-global mc146818rtc.nosuch=1: Property 'mc146818rtc.nosuch' not found");
 	expect_error("-accel test -global VGA.vgamem_mb=3", "vgamem_mb=3: expected a power of two");
+	expect_error("-accel test -gdb foo",
+		     "kemu: -gdb foo: expected tcp:[HOST]:PORT, unix:PATH[,server], chardev:ID or none");
+	expect_error("-accel test -gdb chardev:nope", "-gdb chardev:nope: chardev 'nope' not found");
+	expect_error("-gdb", "-gdb: requires an argument");
 }
 
 static void test_cli_kernel_errors(void)

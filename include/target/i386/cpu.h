@@ -22,6 +22,7 @@
 
 #include "kemu/common.h"
 #include "hw/device.h"
+#include "system/debug.h"
 
 enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
        R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15 };
@@ -250,6 +251,12 @@ struct x86_cpu {
 	bool created;
 	bool unplug;
 	int exit_request;		/* atomic: leave KVM_RUN / interp loop now */
+
+	/* Debugging requests from the gdbstub (system/debug.h) */
+	struct debug_points *debug_points;	/* NULL: no breakpoint or watchpoint */
+	unsigned debug_gen;		/* bumped when they or singlestep change */
+	bool singlestep;		/* one instruction, interrupts held, then EXEC_DEBUG */
+	struct debug_stop debug_stop;	/* why vcpu_exec last returned EXEC_DEBUG */
 
 	void *accel;			/* accelerator's per-vCPU state */
 	/* Software CPU state (TLB, decoded code), also used by KVM's fallback. */
