@@ -442,11 +442,6 @@ static void hmp_cpu(struct monitor *mon, const char *args)
 	mon->cpu_index = (int)index;
 }
 
-static void hmp_not_yet(struct monitor *mon, const char *what, const char *why)
-{
-	monitor_printf(mon, "%s is not supported yet: %s\n", what, why);
-}
-
 static void hmp_screendump(struct monitor *mon, const char *args)
 {
 	g_autofree char *file = hmp_word(&args);
