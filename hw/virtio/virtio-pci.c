@@ -599,8 +599,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 	uint8_t *c = pci->config;
 
 	if (!p->legacy && !p->modern) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: disable-legacy=on and disable-modern=on "
-			    "leave no interface", object_get_typename(OBJECT(p)));
+		g_set_error(errp, KEMU_ERROR, 0, "disable-legacy=on and disable-modern=on "
+			    "leave no interface");
 		return false;
 	}
 	/* 4.1.2.1: modern-only devices take 0x1040 + id and revision 1 */
@@ -613,8 +613,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 		};
 
 		if (id >= ARRAY_SIZE(legacy_ids) || !legacy_ids[id]) {
-			g_set_error(errp, KEMU_ERROR, 0, "%s: no legacy interface for this device; "
-				    "use disable-legacy=on", object_get_typename(OBJECT(p)));
+			g_set_error(errp, KEMU_ERROR, 0, "no legacy interface for this device; "
+				    "use disable-legacy=on");
 			return false;
 		}
 		pci_set_word(c + PCI_DEVICE_ID, legacy_ids[id]);
@@ -629,8 +629,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 
 	p->nvectors = p->vectors_prop == 0xffffffff ? default_vectors : p->vectors_prop;
 	if (p->nvectors > PCI_MSIX_MAX_VECTORS) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: vectors=%u: expected at most %u",
-			    object_get_typename(OBJECT(p)), p->nvectors, PCI_MSIX_MAX_VECTORS);
+		g_set_error(errp, KEMU_ERROR, 0, "vectors=%u: expected at most %u", p->nvectors,
+			    PCI_MSIX_MAX_VECTORS);
 		return false;
 	}
 	if (p->legacy) {

@@ -92,12 +92,12 @@ static bool rng_realize(struct pci_device *pci, GError **errp)
 	struct virtio_rng *s = VIRTIO_RNG(pci);
 
 	if (!s->period_ms) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-rng-pci: period=0: expected a period in "
+		g_set_error(errp, KEMU_ERROR, 0, "period=0: expected a period in "
 			    "milliseconds above 0");
 		return false;
 	}
 	if (!s->max_bytes) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-rng-pci: max-bytes=0: expected at least 1");
+		g_set_error(errp, KEMU_ERROR, 0, "max-bytes=0: expected at least 1");
 		return false;
 	}
 	virtio_pci_init_device(&s->proxy, &rng_ops, s, (1ULL << VIRTIO_F_INDIRECT_DESC) |

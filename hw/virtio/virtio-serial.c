@@ -255,11 +255,16 @@ bool virtio_serial_attach_port(struct virtio_serial_port *port, GError **errp)
 		for (nr = port->is_console ? 0 : 1; nr < s->max_ports && s->ports[nr]; nr++)
 			;
 	}
-	if (nr >= s->max_ports || s->ports[nr]) {
-		g_set_error(errp, KEMU_ERROR, 0, nr >= s->max_ports ?
-			    "%s: no free port on the virtio-serial device (max_ports=%u)" :
-			    "%s: port number %u is in use", object_get_typename(OBJECT(port)),
-			    nr >= s->max_ports ? s->max_ports : nr);
+	if (nr >= s->max_ports) {
+		if (port->nr == 0xffffffff)
+			g_set_error(errp, KEMU_ERROR, 0, "no free port on the virtio-serial device "
+				    "(max_ports=%u)", s->max_ports);
+		else
+			g_set_error(errp, KEMU_ERROR, 0, "nr=%u: expected 0-%u", nr, s->max_ports - 1);
+		return false;
+	}
+	if (s->ports[nr]) {
+		g_set_error(errp, KEMU_ERROR, 0, "nr=%u: port number in use", nr);
 		return false;
 	}
 	port->id = nr;
@@ -319,7 +324,7 @@ static bool serial_realize(struct pci_device *pci, GError **errp)
 	struct virtio_device *vdev = &s->proxy.vdev;
 
 	if (!s->max_ports || s->max_ports > VIRTIO_SERIAL_MAX_PORTS) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-serial-pci: max_ports=%u: expected 1-%u",
+		g_set_error(errp, KEMU_ERROR, 0, "max_ports=%u: expected 1-%u",
 			    s->max_ports, VIRTIO_SERIAL_MAX_PORTS);
 		return false;
 	}
