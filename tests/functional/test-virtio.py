@@ -18,7 +18,8 @@ Cases, each under interp and, where /dev/kvm opens, kvm:
   linux-virtio       Debian's kernel and the suite's busybox initramfs with
                      the virtio modules: /dev/vda holds a pattern this script
                      wrote, the guest reads it, writes its own pattern at
-                     sector 64, reads /dev/hwrng (virtio-rng) and writes a
+                     sector 64, reads /dev/hwrng (virtio-rng, on a packed
+                     ring: packed=on) and writes a
                      line on /dev/hvc0 (virtconsole on a chardev file), then
                      powers off; the script checks the image and the file.
                      Linux under PVM KVM SKIPs with the reason.
@@ -224,7 +225,7 @@ def linux_case(emu, accel, kernel, initrd, deadline, tag):
         '-kernel', kernel, '-initrd', initrd,
         '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + GUEST_CMD,
         '-drive', 'file=%s,if=virtio,format=raw' % disk,
-        '-device', 'virtio-rng-pci',
+        '-device', 'virtio-rng-pci,packed=on',   # a packed ring under a real driver
         '-chardev', 'file,id=vc0,path=%s' % console,
         '-device', 'virtio-serial-pci',
         '-device', 'virtconsole,chardev=vc0,name=org.kemu.console0']
