@@ -10,15 +10,17 @@
  * of guest time; the last ones go to the `-d trace` log. Both properties
  * may change at run time (qom-set): a 1 Hz guest-time watch notices and
  * tells the driver (configuration change) or re-arms the polling.
- * Not here: QMP balloon / query-balloon, free page hinting and reporting,
- * DEFLATE_ON_OOM.
+ * QMP balloon / query-balloon come through virtio_balloon_set_target() and
+ * virtio_balloon_get_actual(). Not here: free page hinting and reporting,
+ * DEFLATE_ON_OOM, the guest-stats QOM property.
  */
 #include "kemu/common.h"
 #include "hw/virtio/virtio-pci.h"
+#include "hw/virtio/virtio-balloon.h"
+#include "hw/boards.h"
 #include "system/timer.h"
 #include <sys/mman.h>
 
-#define TYPE_VIRTIO_BALLOON_PCI "virtio-balloon-pci"
 #define VIRTIO_BALLOON(obj) OBJECT_CHECK(struct virtio_balloon, (obj), TYPE_VIRTIO_BALLOON_PCI)
 
 #define VIRTIO_BALLOON_F_MUST_TELL_HOST	0
@@ -148,6 +150,63 @@ static void balloon_watch(void *opaque)
 	if (s->stats_elem && s->stats_interval_s && !timer_pending(s->stats_timer))
 		balloon_stats_arm(s);
 	timer_mod_ns(s->watch, clock_get_ns(CLOCK_VIRTUAL) + NS_PER_SEC);
+}
+
+/* ---- the monitor's view (bytes of guest RAM) ---- */
+
+static int find_balloon(struct object *child, void *opaque)
+{
+	struct virtio_balloon **found = opaque;
+
+	if (object_dynamic_cast(child, TYPE_VIRTIO_BALLOON_PCI) && DEVICE(child)->realized) {
+		*found = VIRTIO_BALLOON(child);
+		return 1;
+	}
+	return object_child_foreach(child, find_balloon, opaque);
+}
+
+static struct virtio_balloon *balloon_find(void)
+{
+	struct virtio_balloon *found = NULL;
+
+	object_child_foreach(object_get_root(), find_balloon, &found);
+	return found;
+}
+
+static uint64_t guest_ram_size(void)
+{
+	struct machine_state *ms = machine_current();
+
+	return ms ? ms->ram_size : 0;
+}
+
+bool virtio_balloon_set_target(uint64_t target_bytes)
+{
+	struct virtio_balloon *s = balloon_find();
+	uint64_t ram = guest_ram_size();
+
+	if (!s)
+		return false;
+	target_bytes = MIN(target_bytes, ram);
+	s->target_pages = (ram - target_bytes) >> VIRTIO_BALLOON_PFN_SHIFT;
+	if (s->target_pages != s->announced_target &&
+	    (s->proxy.vdev.status & VIRTIO_CONFIG_S_DRIVER_OK)) {
+		s->announced_target = s->target_pages;
+		virtio_notify_config(&s->proxy.vdev);
+	}
+	return true;
+}
+
+bool virtio_balloon_get_actual(uint64_t *actual_bytes)
+{
+	struct virtio_balloon *s = balloon_find();
+	uint64_t ram = guest_ram_size(), given = 0;
+
+	if (!s)
+		return false;
+	given = (uint64_t)s->actual << VIRTIO_BALLOON_PFN_SHIFT;
+	*actual_bytes = given < ram ? ram - given : 0;
+	return true;
 }
 
 static void balloon_get_config(struct virtio_device *vdev, uint8_t *c)

@@ -23,6 +23,10 @@ Cases, each under interp and, where /dev/kvm opens, kvm:
                      line on /dev/hvc0 (virtconsole on a chardev file), then
                      powers off; the script checks the image and the file.
                      Linux under PVM KVM SKIPs with the reason.
+  qmp-balloon        QMP query-balloon / balloon on a virtio-balloon-pci
+                     (stopped VM, -S): the guest's size in bytes, the target
+                     the device gets in pages, QEMU's errors without a
+                     balloon and for a zero size.
 
 Output: PASS name [accel] (time) / FAIL name [accel]: reason / SKIP name
 [accel]: reason, then "N passed, N failed, N skipped"; exit 1 on any
@@ -31,6 +35,7 @@ failure. Python stdlib only. Logs in tests/functional/work/logs/virtio-*.
 import argparse
 import fnmatch
 import glob
+import json
 import os
 import re
 import shutil
@@ -179,6 +184,66 @@ def run(cmd, deadline, log):
     return p.returncode, timed_out, secs, out
 
 
+class Qmp:
+    def __init__(self, path, deadline=10):
+        end = time.time() + deadline
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(path)
+                break
+            except OSError:
+                if time.time() > end:
+                    raise
+                time.sleep(0.1)
+        self.f = self.s.makefile('rw')
+        json.loads(self.f.readline())
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **args):
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.f.write(json.dumps(msg) + '\n')
+        self.f.flush()
+        while True:
+            r = json.loads(self.f.readline())
+            if 'return' in r or 'error' in r:
+                return r
+
+
+def qmp_balloon_case(emu, accel, tag):
+    """None when every answer is as QEMU gives it, else what differed."""
+    def run_with(devices):
+        sock = os.path.join(WORK, 'virtio-%s.qmp' % tag)
+        if os.path.exists(sock):
+            os.unlink(sock)
+        cmd = [emu] + accel + ['-m', '256', '-display', 'none', '-S',
+                               '-qmp', 'unix:%s,server=on,wait=off' % sock] + devices
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            q = Qmp(sock)
+            if not devices:
+                return [q.cmd('query-balloon'), q.cmd('balloon', value=1 << 27)]
+            return [q.cmd('query-balloon'), q.cmd('balloon', value=1 << 27),
+                    q.cmd('qom-get', path='/machine/peripheral/b0', property='target-pages'),
+                    q.cmd('balloon', value=0)]
+        finally:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    got = run_with(['-device', 'virtio-balloon-pci,id=b0'])
+    want = [{'return': {'actual': 256 << 20}}, {'return': {}}, {'return': (128 << 20) >> 12},
+            {'error': {'class': 'GenericError', 'desc': "Parameter 'target' expects a size"}}]
+    if got != want:
+        return 'with a balloon: %r, expected %r' % (got, want)
+    none = {'error': {'class': 'DeviceNotActive', 'desc': 'No balloon device has been activated'}}
+    got = run_with([])
+    if got != [none, none]:
+        return 'without a balloon: %r' % got
+    return None
+
+
 def last_line(out):
     lines = [l.strip() for l in re.sub(r'\x1b\[[0-9;?]*[a-zA-Z]|\x1bc', '', out).split('\n')
              if l.strip()]
@@ -269,7 +334,7 @@ def main():
         shutil.copyfile(grub_src, grub)
     grub_why = None if grub_src else 'no GRUB rescue image (grub-rescue-pc)'
     kernel = find_kernel()
-    cases = ['grub-if-virtio', 'grub-bootindex', 'linux-virtio']
+    cases = ['grub-if-virtio', 'grub-bootindex', 'linux-virtio', 'qmp-balloon']
     for name in cases:
         if a.patterns and not any(fnmatch.fnmatch(name, p) for p in a.patterns):
             continue
@@ -280,6 +345,14 @@ def main():
                        else ': no usable KVM: ' + kvm_why)
                 continue
             accel = ['-accel', acc]
+            if name == 'qmp-balloon':
+                t0 = time.monotonic()
+                err = qmp_balloon_case(emu, accel, '%s.%s' % (name, acc))
+                if err:
+                    report('FAIL', tag, ': ' + err)
+                else:
+                    report('PASS', tag, ' (%.2fs)' % (time.monotonic() - t0))
+                continue
             if name.startswith('grub'):
                 if grub_why:
                     report('SKIP', tag, ': ' + grub_why)
