@@ -8,7 +8,7 @@
  * FEATURES_OK refusal, the PCI_CFG window) and read, write, flush, get-id,
  * discard, write-zeroes and out-of-range requests against the image.
  */
-#include "pci-helpers.h"
+#include "virtio-helpers.h"
 #include "hw/virtio/virtio-pci.h"
 #include "system/blockdev.h"
 #include "block/block.h"
@@ -471,6 +471,38 @@ static void test_virtio_blk_hostile_chain_needs_reset(void)
 	teardown();
 }
 
+static void set_drive(struct device *d)
+{
+	g_assert_true(object_property_set_ptr(OBJECT(d), "drive", &drive, NULL));
+}
+
+/* num-queues=2: VIRTIO_BLK_F_MQ, num_queues in the configuration, requests on queue 1 */
+static void test_virtio_blk_multiqueue(void)
+{
+	struct vdrv vd;
+	uint64_t buf = 0x200000;
+
+	make_image();
+	vdrv_setup(&vd, "virtio-blk-pci,addr=3,num-queues=2", set_drive);
+	g_assert_cmpuint(readw(VDRV_DEVCFG + 34), ==, 2);
+	writel(VDRV_COMMON + VIRTIO_PCI_COMMON_DFSELECT, 0);
+	g_assert_true(readl(VDRV_COMMON + VIRTIO_PCI_COMMON_DF) & (1u << 12));
+	g_assert_cmpuint(readw(VDRV_COMMON + VIRTIO_PCI_COMMON_NUMQ), ==, 2);
+	vdrv_start(&vd, VDRV_F_VERSION_1 | (1ULL << 12), 2);
+	stl_le_p(vdrv_ram(buf), 0);		/* VIRTIO_BLK_T_IN */
+	stq_le_p(vdrv_ram(buf + 8), 4);
+	vdrv_add(&vd, 1, (struct vbuf[]){ { buf, 16, false }, { buf + 0x1000, 512, true },
+					  { buf + 0x2000, 1, true } }, 3);
+	vdrv_kick(&vd, 1);
+	g_assert_cmpuint(vdrv_wait_used(&vd, 1), ==, 513);
+	g_assert_cmpstr((char *)vdrv_ram(buf + 0x1000), ==, "sector 4");
+	g_assert_cmpuint(*vdrv_ram(buf + 0x2000), ==, 0);
+	g_assert_cmpuint(vdrv_used_pending(&vd, 0), ==, 0);
+	vdrv_fini(&vd);
+	blk_close(drive.blk);
+	unlink(img_path);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -486,6 +518,7 @@ int main(int argc, char **argv)
 			test_virtio_blk_get_id_discard_write_zeroes);
 	g_test_add_func("/virtio-blk/read-only-drive", test_virtio_blk_read_only_drive);
 	g_test_add_func("/virtio-blk/legacy-interface", test_virtio_blk_legacy_interface);
+	g_test_add_func("/virtio-blk/multiqueue", test_virtio_blk_multiqueue);
 	g_test_add_func("/virtio-blk/hostile-chain-needs-reset",
 			test_virtio_blk_hostile_chain_needs_reset);
 	return g_test_run();
