@@ -116,8 +116,11 @@ static void ctrl_handle_message(struct virtio_serial *s, const uint8_t *m)
 			break;
 		}
 		port->guest_connected = value != 0;
-		if (port->guest_connected)
+		if (port->guest_connected) {
 			virtio_serial_flush_input(port);
+			if (port->chr)
+				chardev_fe_accept_input(&port->fe);	/* input was held back */
+		}
 		break;
 	default:
 		guest_error("virtio-serial: control event %u from the driver", event);
