@@ -471,6 +471,76 @@ static void test_virtio_blk_hostile_chain_needs_reset(void)
 	teardown();
 }
 
+/*
+ * A hostile driver: random register writes of random sizes all over BAR4 and
+ * the legacy BAR, random rings and kicks, for a few thousand steps. Nothing
+ * may crash or touch memory outside guest RAM (ASan); afterwards a reset
+ * and a proper request must still work.
+ */
+static void test_virtio_blk_random_register_and_ring_storm(void)
+{
+	static const unsigned sizes[] = { 1, 2, 4 };
+
+	setup("virtio-blk-pci,addr=3");
+	modern_start(F_VERSION_1 | BLK_F_FLUSH);
+	for (int i = 0; i < 4000; i++) {
+		unsigned size = sizes[g_test_rand_int_range(0, 3)];
+		uint32_t val = g_test_rand_int();
+		uint64_t off;
+
+		switch (g_test_rand_int_range(0, 6)) {
+		case 0:		/* common configuration, any register */
+			off = g_test_rand_int_range(0, 0x40) & ~(size - 1);
+			/* leave the status alone now and then so queues get used */
+			if (off != VIRTIO_PCI_COMMON_STATUS || g_test_rand_bit())
+				switch (size) {
+				case 1: writeb(COMMON + off, val); break;
+				case 2: writew(COMMON + off, val); break;
+				default: writel(COMMON + off, val); break;
+				}
+			break;
+		case 1:		/* random descriptors and available entries */
+			for (int j = 0; j < 64; j++)
+				ram(DESC)[g_test_rand_int_range(0, QSIZE * 16)] = g_test_rand_int();
+			stw_le_p(ram(AVAIL + 4 + 2 * g_test_rand_int_range(0, QSIZE)),
+				 g_test_rand_int_range(0, QSIZE + 2));
+			stw_le_p(ram(AVAIL + 2), lduw_le_p(ram(AVAIL + 2)) +
+				 g_test_rand_int_range(0, 3));
+			break;
+		case 2:		/* kicks, sometimes for queues that do not exist */
+			writew(NOTIFY + 4 * g_test_rand_int_range(0, 3), 0);
+			break;
+		case 3:		/* device configuration and ISR */
+			off = g_test_rand_int_range(0, 0x48) & ~(size - 1);
+			if (g_test_rand_bit())
+				writel(DEVCFG + (off & ~3), val);
+			else
+				(void)readb(ISR);
+			break;
+		case 4:		/* the legacy BAR */
+			off = g_test_rand_int_range(0, 0x60) & ~(size - 1);
+			if (size == 1)
+				outb(IOBASE + off, val);
+			else if (size == 2)
+				outw(IOBASE + off, val);
+			else
+				outl(IOBASE + off, val);
+			break;
+		default:
+			main_loop_wait(0);
+		}
+	}
+	/* let requests in flight finish, then a clean start */
+	for (int i = 0; i < 50; i++)
+		main_loop_wait(NS_PER_MS);
+	memset(harness_ram(), 0, 0x40000);
+	used_seen = 0;
+	modern_start(F_VERSION_1 | BLK_F_FLUSH);
+	g_assert_cmpuint(request(0, 8, 512, true, modern_kick), ==, 0);
+	g_assert_cmpstr((char *)ram(DATA), ==, "sector 8");
+	teardown();
+}
+
 static void set_drive(struct device *d)
 {
 	g_assert_true(object_property_set_ptr(OBJECT(d), "drive", &drive, NULL));
@@ -519,6 +589,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtio-blk/read-only-drive", test_virtio_blk_read_only_drive);
 	g_test_add_func("/virtio-blk/legacy-interface", test_virtio_blk_legacy_interface);
 	g_test_add_func("/virtio-blk/multiqueue", test_virtio_blk_multiqueue);
+	g_test_add_func("/virtio-blk/random-register-and-ring-storm",
+			test_virtio_blk_random_register_and_ring_storm);
 	g_test_add_func("/virtio-blk/hostile-chain-needs-reset",
 			test_virtio_blk_hostile_chain_needs_reset);
 	return g_test_run();
