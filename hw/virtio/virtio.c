@@ -383,7 +383,8 @@ fail:
 	return NULL;
 }
 
-static void split_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len)
+static void split_fill(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len,
+		       unsigned idx)
 {
 	struct virtqueue_state *st = vq->st;
 	uint8_t e[VRING_USED_ELEM_SIZE];
@@ -391,9 +392,16 @@ static void split_push(struct virtqueue *vq, struct virtqueue_element *elem, uin
 	stl_le_p(e, elem->index);
 	stl_le_p(e + 4, len);
 	vring_write(vq->vdev, st->device + VRING_USED_RING +
-		    (uint64_t)(st->used_idx % st->num) * VRING_USED_ELEM_SIZE, e, sizeof(e));
-	vq_fence();	/* the element before the index (2.7.8.2) */
-	st->used_idx++;
+		    (uint64_t)((uint16_t)(st->used_idx + idx) % st->num) * VRING_USED_ELEM_SIZE,
+		    e, sizeof(e));
+}
+
+static void split_flush(struct virtqueue *vq, unsigned count)
+{
+	struct virtqueue_state *st = vq->st;
+
+	vq_fence();	/* the elements before the index (2.7.8.2) */
+	st->used_idx += count;
 	vring_write16(vq->vdev, st->device + 2, st->used_idx);
 }
 
@@ -515,25 +523,49 @@ fail:
 	return NULL;
 }
 
-static void packed_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len)
+static void packed_fill(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len,
+			unsigned idx)
 {
 	struct virtqueue_state *st = vq->st;
-	uint64_t at = st->desc + (uint64_t)st->used_idx * VRING_DESC_SIZE;
+	unsigned pos = st->used_idx + vq->fill_slots;
+	bool wrap = st->used_wrap;
 	uint16_t flags = 0;
+	uint64_t at;
 	uint8_t b[8];
 
+	if (pos >= st->num) {
+		pos -= st->num;
+		wrap = !wrap;
+	}
+	at = st->desc + (uint64_t)pos * VRING_DESC_SIZE;
 	stl_le_p(b, len);
 	stw_le_p(b + 4, elem->index);
 	vring_write(vq->vdev, at + 8, b, 6);	/* len, id */
-	if (st->used_wrap)
+	if (wrap)
 		flags = (1u << VRING_PACKED_DESC_F_AVAIL) | (1u << VRING_PACKED_DESC_F_USED);
-	vq_fence();	/* flags last: they hand the slot back (2.8.21.2) */
-	vring_write16(vq->vdev, at + 14, flags);
-	st->used_idx += elem->ndescs;
+	if (idx == 0) {
+		/* the batch's first flags go last (flush): they hand it all back */
+		vq->fill_first_at = at;
+		vq->fill_first_flags = flags;
+	} else {
+		vq_fence();
+		vring_write16(vq->vdev, at + 14, flags);
+	}
+	vq->fill_slots += elem->ndescs;
+}
+
+static void packed_flush(struct virtqueue *vq, unsigned count)
+{
+	struct virtqueue_state *st = vq->st;
+
+	vq_fence();	/* flags last: they hand the slots back (2.8.21.2) */
+	vring_write16(vq->vdev, vq->fill_first_at + 14, vq->fill_first_flags);
+	st->used_idx += vq->fill_slots;
 	if (st->used_idx >= st->num) {
 		st->used_idx -= st->num;
 		st->used_wrap = !st->used_wrap;
 	}
+	vq->fill_slots = 0;
 }
 
 static bool packed_should_notify(struct virtqueue *vq)
@@ -629,7 +661,8 @@ static void element_unmap(struct virtio_device *vdev, struct virtqueue_element *
 	}
 }
 
-void virtqueue_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len)
+void virtqueue_fill(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len,
+		    unsigned idx)
 {
 	if (len > elem->in_len)
 		len = elem->in_len;
@@ -639,9 +672,27 @@ void virtqueue_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32
 	if (vq->st->inuse)
 		vq->st->inuse--;
 	if (vq_packed(vq))
-		packed_push(vq, elem, len);
+		packed_fill(vq, elem, len, idx);
 	else
-		split_push(vq, elem, len);
+		split_fill(vq, elem, len, idx);
+}
+
+void virtqueue_flush(struct virtqueue *vq, unsigned count)
+{
+	if (!vq->st->num || vq->vdev->broken || !count) {
+		vq->fill_slots = 0;
+		return;
+	}
+	if (vq_packed(vq))
+		packed_flush(vq, count);
+	else
+		split_flush(vq, count);
+}
+
+void virtqueue_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len)
+{
+	virtqueue_fill(vq, elem, len, 0);
+	virtqueue_flush(vq, 1);
 }
 
 void virtqueue_unpop(struct virtqueue *vq, struct virtqueue_element *elem)
@@ -758,6 +809,7 @@ void virtio_reset(struct virtio_device *vdev)
 		st->last_avail_wrap = 1;
 		st->used_wrap = 1;
 		vdev->vq[i].notification = true;
+		vdev->vq[i].fill_slots = 0;
 	}
 }
 

@@ -241,6 +241,32 @@ static void test_split_event_idx_suppression(void)
 	teardown();
 }
 
+/* fill + flush: the driver sees a batch all at once (used idx moves once) */
+static void test_split_batch_fill_flush(void)
+{
+	struct virtqueue_element *e[3];
+
+	setup(0);
+	for (int i = 0; i < 3; i++) {
+		split_desc(i, BUF + 64 * i, 64, VRING_DESC_F_WRITE, 0);
+		split_make_avail(i);
+	}
+	for (int i = 0; i < 3; i++)
+		e[i] = virtqueue_pop(vq, sizeof(struct virtqueue_element));
+	for (int i = 0; i < 3; i++) {
+		virtqueue_fill(vq, e[i], 10 + i, i);
+		g_assert_cmpuint(split_used_idx(), ==, 0);
+		g_free(e[i]);
+	}
+	virtqueue_flush(vq, 3);
+	g_assert_cmpuint(split_used_idx(), ==, 3);
+	for (int i = 0; i < 3; i++) {
+		g_assert_cmpuint(ldl_le_p(ram(USED + 4 + 8 * i)), ==, i);
+		g_assert_cmpuint(ldl_le_p(ram(USED + 8 + 8 * i)), ==, 10 + i);
+	}
+	teardown();
+}
+
 static void test_split_loop_needs_reset(void)
 {
 	setup(0);
@@ -494,6 +520,34 @@ static void test_packed_chain_pop_push_and_wrap(void)
 	teardown();
 }
 
+/* a packed batch: the first slot's flags are written last, at the flush */
+static void test_packed_batch_fill_flush(void)
+{
+	struct virtqueue_element *e[2];
+	uint16_t avail_flags = packed_avail_flags(true) | VRING_DESC_F_WRITE;
+
+	setup(1ULL << VIRTIO_F_RING_PACKED);
+	packed_desc(0, BUF, 8, 5, avail_flags);
+	packed_desc(1, BUF + 64, 8, 6, avail_flags);
+	e[0] = virtqueue_pop(vq, sizeof(struct virtqueue_element));
+	e[1] = virtqueue_pop(vq, sizeof(struct virtqueue_element));
+	virtqueue_fill(vq, e[0], 1, 0);
+	virtqueue_fill(vq, e[1], 2, 1);
+	/* slot 0 still looks available (not used) to the driver */
+	g_assert_cmphex(lduw_le_p(ram(DESC + 14)), ==, avail_flags);
+	virtqueue_flush(vq, 2);
+	for (int i = 0; i < 2; i++) {
+		uint16_t f = lduw_le_p(ram(DESC + 16 * i + 14));
+
+		g_assert_cmpuint(lduw_le_p(ram(DESC + 16 * i + 12)), ==, 5 + i);
+		g_assert_true(f & (1u << VRING_PACKED_DESC_F_USED));
+		g_assert_true(f & (1u << VRING_PACKED_DESC_F_AVAIL));
+	}
+	g_free(e[0]);
+	g_free(e[1]);
+	teardown();
+}
+
 static void test_packed_indirect(void)
 {
 	struct virtqueue_element *e;
@@ -612,6 +666,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtqueue/split/no-interrupt-flag",
 			test_split_no_interrupt_flag_suppresses_notify);
 	g_test_add_func("/virtqueue/split/event-idx", test_split_event_idx_suppression);
+	g_test_add_func("/virtqueue/split/batch-fill-flush", test_split_batch_fill_flush);
 	g_test_add_func("/virtqueue/split/hostile/loop", test_split_loop_needs_reset);
 	g_test_add_func("/virtqueue/split/hostile/length-overflow",
 			test_split_length_overflow_needs_reset);
@@ -642,6 +697,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/virtqueue/features-ok-refused", test_features_ok_refused_for_unoffered_bits);
 	g_test_add_func("/virtqueue/packed/chain-pop-push-wrap",
 			test_packed_chain_pop_push_and_wrap);
+	g_test_add_func("/virtqueue/packed/batch-fill-flush", test_packed_batch_fill_flush);
 	g_test_add_func("/virtqueue/packed/indirect", test_packed_indirect);
 	g_test_add_func("/virtqueue/packed/event-suppression", test_packed_event_suppression);
 	g_test_add_func("/virtqueue/packed/hostile/chain-longer-than-ring",

@@ -184,6 +184,10 @@ struct virtqueue {
 	virtqueue_handler handle_output;
 	struct virtqueue_state *st;	/* &vdev->vq_state[index] */
 	bool notification;		/* last virtio_queue_set_notification() */
+	/* a batch being filled (virtqueue_fill), flushed before the BQL is dropped */
+	unsigned fill_slots;
+	uint64_t fill_first_at;
+	uint16_t fill_first_flags;
 };
 
 /*
@@ -266,6 +270,16 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned
 void *virtqueue_pop(struct virtqueue *vq, size_t size);
 /* Return an element with len bytes written into its in_sg; unmaps it. */
 void virtqueue_push(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len);
+/*
+ * Return several elements as one batch the driver sees at once (virtio-net's
+ * mergeable receive buffers, 5.1.6.3: a packet's buffers must all be there
+ * when the driver looks): virtqueue_fill() each with its position idx =
+ * 0, 1, ... in the batch, then virtqueue_flush(vq, count) publishes them.
+ * Fill and flush under one holding of the BQL. push = fill(0) + flush(1).
+ */
+void virtqueue_fill(struct virtqueue *vq, struct virtqueue_element *elem, uint32_t len,
+		    unsigned idx);
+void virtqueue_flush(struct virtqueue *vq, unsigned count);
 /* Give back the element popped last, unused: the next pop returns it again. */
 void virtqueue_unpop(struct virtqueue *vq, struct virtqueue_element *elem);
 /* Nothing available right now (also true when the queue is not ready). */
