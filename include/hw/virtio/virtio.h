@@ -17,9 +17,11 @@
  *	virtio_init(&s->vdev, &blk_ops, s, host_features);
  *	s->rq = virtio_add_queue(&s->vdev, 256, blk_handle_request);
  *
- * (with a PCI transport, virtio_pci_init() in hw/virtio/virtio-pci.h does the
- * virtio_init() part and sets vdev->dma_as and the interrupt hook). The
- * queue handler runs when the driver notifies the queue. It pops elements,
+ * (with a PCI transport, virtio_pci_init_device() of hw/virtio/virtio-pci.h
+ * does the virtio_init() part and sets vdev->dma_as and the interrupt hook).
+ * The queue handler (may be NULL) runs when the driver notifies the queue:
+ * on the notifying vCPU thread, or on the main loop when the kick came
+ * through an ioeventfd, always under the BQL. It pops elements,
  * each one descriptor chain as host iovecs, and pushes them back with the
  * number of bytes written into the device-writable part:
  *
@@ -46,8 +48,11 @@
  *
  * Elements may be pushed in any order and at any later time (from a block
  * completion callback, say), as long as it is under the BQL and before the
- * device is reset: a reset does not wait for elements in flight, so a
- * device with asynchronous requests drains them in its reset hook first.
+ * device is reset. A reset does not wait for elements in flight and must not
+ * see them pushed afterwards (the rings are the new driver's): a device
+ * with asynchronous requests drops their completions (virtio-blk counts
+ * resets in its ops->reset and frees stale requests without a push). A
+ * reset may come from a vCPU thread, where blk_drain() is not allowed.
  *
  * The guest is hostile. Every chain is checked while it is popped: a
  * descriptor index beyond the queue, a chain longer than the queue (a
