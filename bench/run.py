@@ -24,6 +24,14 @@ Metrics:
              ../shared/tools/kvm-exit-floor.c, N and N=0), and that tool's
              own minimal-VMM floor for the same image
   seabios    time to "SeaBIOS (version" on isa-debugcon (port 0x402)
+  fallback   KVM only: a real-mode loop of N fwait (KVM on a PVM host gives up
+             on fwait; kemu's interpreter runs it) against N nop (KVM's own
+             instruction emulator), same firmware, N = 20000: microseconds per
+             fallback-emulated and per KVM-emulated instruction. QEMU stops
+             at the first fwait there (reported as an error).
+  memtest    Debian's memtest86+ (-kernel /boot/memtest86+x64.bin, 256 MiB) to
+             "Status: Testing" on serial: its start-up copies memory with
+             rep movsq, what the interpreter does as bulk copies
   linux      Debian kernel + busybox initramfs (-smp 2) to "KEMU-INIT: start"
              (the shell runs) and to power-off; skipped on PVM for KVM
 """
@@ -104,10 +112,10 @@ def run_once(cmd, until=None, deadline=300.0):
     return elapsed, maxrss, p.returncode, text
 
 
-def median_run(cmd, runs, until=None, want_status=None):
+def median_run(cmd, runs, until=None, want_status=None, deadline=300.0):
     ts, rss = [], []
     for _ in range(runs):
-        t, m, rc, out = run_once(cmd, until)
+        t, m, rc, out = run_once(cmd, until, deadline)
         if want_status is not None and rc != want_status:
             raise RuntimeError('exit status %d (expected %d) from %s: %s' %
                                (rc, want_status, ' '.join(cmd), out[-300:]))
@@ -245,6 +253,33 @@ def bench_seabios(tab, emus, runs):
         runs, until=r'SeaBIOS \(version')[0] * 1000)
 
 
+def bench_fallback(tab, emus, runs):
+    n = 20000		# LOOP_ITERS in tests/guests/bios-insn16.h
+    g = lambda name: os.path.join(GUESTS, name)
+
+    def per_insn(e, image):
+        # QEMU pauses the VM on KVM's emulation failure instead of exiting: a short deadline
+        t, _ = median_run(e.cmd('-bios', g(image)), runs, want_status=85, deadline=60.0)
+        t0, _ = median_run(e.cmd('-bios', g('bios-exit.bin')), runs, want_status=85)
+        return (t - t0) / n * 1e6		# microseconds per iteration
+
+    # an iteration is INSN + dec + jnz; dec and jnz cost what a nop costs
+    both(tab, 'KVM-emulated instruction (nop)', 'us', emus,
+         lambda e: per_insn(e, 'bios-nop16.bin') / 3)
+    both(tab, 'fallback-emulated instruction (fwait)', 'us', emus,
+         lambda e: per_insn(e, 'bios-fwait16.bin') - 2 * per_insn(e, 'bios-nop16.bin') / 3)
+
+
+def bench_memtest(tab, emus, runs):
+    img = '/boot/memtest86+x64.bin'
+    if not os.path.exists(img):
+        print('# memtest: no %s (install memtest86+)' % img)
+        return
+    args = ['-kernel', img, '-append', 'console=ttyS0,115200', '-m', '256', '-serial', 'stdio']
+    both(tab, 'memtest86+ to its test screen', 's', emus, lambda e: median_run(
+        e.cmd(*args), runs, until=r'Status: Testing')[0])
+
+
 def bench_linux(tab, emus, runs, kvm_kind, pvm):
     if kvm_kind and pvm:
         print('# linux [kvm]: skipped: KVM is PVM here (/sys/module/kvm_pvm), Linux does not boot '
@@ -272,7 +307,7 @@ def main():
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('--no-kemu', action='store_true')
     ap.add_argument('--runs', type=int, default=5)
-    ap.add_argument('--only', default='startup,mips,exits,seabios,linux')
+    ap.add_argument('--only', default='startup,mips,exits,fallback,seabios,memtest,linux')
     ap.add_argument('--accel', choices=['interp', 'kvm', 'both'], default='both')
     a = ap.parse_args()
     if a.runs < 5:
@@ -314,6 +349,10 @@ def main():
             bench_exits(tab, emus, a.runs)
         if 'seabios' in only:
             bench_seabios(tab, emus, a.runs)
+        if 'fallback' in only and kind == 'kvm':
+            bench_fallback(tab, emus, a.runs)
+        if 'memtest' in only:
+            bench_memtest(tab, emus, a.runs)
         if 'linux' in only:
             bench_linux(tab, emus, a.runs, kind == 'kvm', pvm)
     return 0

@@ -446,11 +446,6 @@ static void hmp_not_yet(struct monitor *mon, const char *what, const char *why)
 	monitor_printf(mon, "%s is not supported yet: %s\n", what, why);
 }
 
-static void hmp_sendkey(struct monitor *mon, const char *args)
-{
-	hmp_not_yet(mon, "sendkey", "it comes with the input work");
-}
-
 static void hmp_screendump(struct monitor *mon, const char *args)
 {
 	g_autofree char *file = hmp_word(&args);
@@ -914,7 +909,7 @@ const struct hmp_command hmp_commands[] = {
 	{ "log", "item1[,...]", "activate logging of the specified items", hmp_log },
 	{ "nmi", "", "inject an NMI", hmp_nmi },
 	{ "cpu", "index", "set the default CPU", hmp_cpu },
-	{ "sendkey", "keys [hold_ms]", "send keys to the VM (not supported yet)", hmp_sendkey },
+	{ "sendkey", "keys [hold_ms]", "send keys to the VM (e.g. 'sendkey ctrl-alt-f1', default hold time=100 ms)", hmp_sendkey },
 	{ "screendump", "filename", "save screen as an image", hmp_screendump },
 	{ "change", "device filename [format [read-only-mode]]", "change a removable medium, "
 	  "optional format", hmp_change },

@@ -108,11 +108,16 @@ static void rl_complete(struct monitor *mon)
 	if (g_str_has_prefix(word, "info ")) {
 		table = hmp_info_commands;
 		prefix = word + 5;
+	} else if (g_str_has_prefix(word, "sendkey ") && !strchr(word + 8, ' ')) {
+		/* key names: the completion replaces the part after the last '-' */
+		prefix = strrchr(word, '-') ? strrchr(word, '-') + 1 : word + 8;
+		hmp_sendkey_complete(word + 8, matches);
+		table = NULL;
 	} else if (strchr(word, ' ')) {
 		g_ptr_array_free(matches, true);
 		return;
 	}
-	for (const struct hmp_command *c = table; c->name; c++) {
+	for (const struct hmp_command *c = table; c && c->name; c++) {
 		g_auto(GStrv) names = g_strsplit(c->name, "|", -1);
 
 		for (char **n = names; *n; n++)
@@ -497,7 +502,7 @@ bool hmp_eval_expr(struct monitor *mon, const char **pp, int64_t *val, GError **
 
 static const struct hmp_command *hmp_find(const struct hmp_command *table, const char *name)
 {
-	for (const struct hmp_command *c = table; c->name; c++) {
+	for (const struct hmp_command *c = table; c && c->name; c++) {
 		g_auto(GStrv) names = g_strsplit(c->name, "|", -1);
 
 		if (g_strv_contains((const char *const *)names, name))

@@ -142,6 +142,11 @@ void hmp_device_del(struct monitor *mon, const char *args);
 extern const struct hmp_command hmp_info_commands[];
 void hmp_cpu_dump_state(struct monitor *mon, struct x86_cpu *cpu);
 
+/* hmp-cmds-input.c */
+void hmp_sendkey(struct monitor *mon, const char *args);
+/* Key names that complete the last key of a sendkey argument (g_strdup'ed into matches). */
+void hmp_sendkey_complete(const char *arg, GPtrArray *matches);
+
 #define PTE_W 2u
 #define PTE_U 4u
 /* Page walk: pa, PTE_W|PTE_U granted, page size (or hole size on false). */

@@ -645,20 +645,3 @@ bool qmp_cmd_query_qmp_schema(struct monitor *mon, JsonObject *args, JsonNode **
 	*ret = qmp_schema_introspect();
 	return true;
 }
-
-/* ---- input: until the input and display work lands ---- */
-
-bool qmp_cmd_input_send_event(struct monitor *mon, JsonObject *args, JsonNode **ret,
-			      GError **errp)
-{
-	*errp = qmp_error_new(QMP_ERROR_GENERIC,
-			      "input-send-event is not supported yet: it comes with the input work");
-	return false;
-}
-
-bool qmp_cmd_send_key(struct monitor *mon, JsonObject *args, JsonNode **ret, GError **errp)
-{
-	*errp = qmp_error_new(QMP_ERROR_GENERIC,
-			      "send-key is not supported yet: it comes with the input work");
-	return false;
-}

@@ -425,6 +425,22 @@ static void configure_boot(struct machine_state *ms, const char *arg)
 		error_exit(err);
 }
 
+/* Is there a -device of this driver (first element, or driver=)? */
+static bool cmdline_has_device(struct cmdline *c, const char *driver)
+{
+	size_t n = strlen(driver);
+
+	for (guint i = 0; i < c->devices->len; i++) {
+		const char *s = g_ptr_array_index(c->devices, i);
+
+		if (g_str_has_prefix(s, "driver="))
+			s += 7;
+		if (!strncmp(s, driver, n) && (s[n] == ',' || !s[n]))
+			return true;
+	}
+	return false;
+}
+
 /* -drive and its shorthands, after -snapshot is known (it applies to all) */
 static void configure_drives(struct machine_state *ms, struct cmdline *c)
 {
@@ -444,10 +460,13 @@ static void configure_drives(struct machine_state *ms, struct cmdline *c)
 	 * (floppy0) unless -nodefaults or the position is taken; kemu adds
 	 * them once the devices that hold them exist.
 	 */
+	/* as QEMU's default_list: a -device of the kind turns the default off */
 	if (!c->nodefaults && object_class_by_name("ide-cd") && !drive_get(IF_IDE, 1, 0) &&
+	    !cmdline_has_device(c, "ide-cd") && !cmdline_has_device(c, "ide-hd") &&
 	    !drive_add(ms, "if=ide,index=2,media=cdrom", &err))
 		error_exit(err);
 	if (!c->nodefaults && object_class_by_name("isa-fdc") && !drive_get(IF_FLOPPY, 0, 0) &&
+	    !cmdline_has_device(c, "isa-fdc") && !cmdline_has_device(c, "floppy") &&
 	    !drive_add(ms, "if=floppy,index=0", &err))
 		error_exit(err);
 }

@@ -5,15 +5,21 @@
  * 0), self tests, the output port with the A20 gate and the CPU reset line.
  *
  * References: IBM PC/AT Technical Reference, "Keyboard Controller"; the
- * command set is the one in every AT-compatible BIOS listing. Not here (yet):
- * the PS/2 keyboard and mouse. A byte sent to either device gets the answer
- * of an empty socket: the transmit times out (status bit 6) and 0xfe
- * arrives, so firmware and Linux give up at once instead of waiting.
+ * command set is the one in every AT-compatible BIOS listing. The PS/2
+ * keyboard and mouse are child devices (hw/input/ps2-*.c): bytes written to
+ * port 0x60 (or after command 0xd4) go to them, and their output queues
+ * feed the output buffer whenever it is empty and their interface is
+ * enabled. With command byte bit 6 set the controller translates keyboard
+ * bytes to scancode set 1 (PS/2 Technical Reference, "Keyboard/Auxiliary
+ * Device Controller": an F0 prefix is absorbed and sets bit 7 of the next
+ * byte).
  */
 #include "kemu/common.h"
 #include "hw/input/i8042.h"
 #include "hw/isa/isa.h"
 #include "system/runstate.h"
+#include "hw/input/ps2.h"
+#include "ui/input.h"
 
 #define KBD_STAT_OBF		0x01
 #define KBD_STAT_IBF		0x02
@@ -29,6 +35,7 @@
 #define KBD_MODE_SYS		0x04
 #define KBD_MODE_DISABLE_KBD	0x10
 #define KBD_MODE_DISABLE_AUX	0x20
+#define KBD_MODE_TRANSLATE	0x40
 
 #define KBD_OUT_RESET		0x01	/* active low: 0 resets the CPU */
 #define KBD_OUT_A20		0x02
@@ -73,7 +80,10 @@ struct i8042_state {
 	uint16_t queue_aux;		/* bit i: queue[i] came from the mouse side */
 	uint8_t queue_head;
 	uint8_t queue_count;
+	bool xlat_break;		/* translation: an F0 was absorbed */
 
+	struct device *kbd;		/* children "ps2-kbd" and "ps2-mouse" */
+	struct device *mouse;
 	struct memory_region data_io;
 	struct memory_region cmd_io;
 	struct irq_line kbd_irq;
@@ -123,13 +133,55 @@ static void i8042_queue(struct i8042_state *s, uint8_t val, bool aux)
 	i8042_update_irq(s);
 }
 
-/* A byte for the keyboard or mouse, neither of which is plugged in yet. */
+/*
+ * While the output buffer is empty, move the next byte from the keyboard
+ * (first) or the mouse into it, unless that interface is disabled in the
+ * command byte. A translated F0 gives no byte, so the loop takes another.
+ */
+static void i8042_pull_from_devices(struct i8042_state *s)
+{
+	while (!i8042_queue_count(s)) {
+		if (s->kbd && !(s->ram[0] & KBD_MODE_DISABLE_KBD) && ps2_device_has_data(s->kbd)) {
+			uint8_t val = ps2_device_read(s->kbd);
+
+			if (s->ram[0] & KBD_MODE_TRANSLATE) {
+				if (val == 0xf0) {
+					s->xlat_break = true;
+					continue;
+				}
+				val = input_set2_to_set1_byte(val) | (s->xlat_break ? 0x80 : 0);
+				s->xlat_break = false;
+			}
+			i8042_queue(s, val, false);
+		} else if (s->mouse && !(s->ram[0] & KBD_MODE_DISABLE_AUX) &&
+			   ps2_device_has_data(s->mouse)) {
+			i8042_queue(s, ps2_device_read(s->mouse), true);
+		} else {
+			break;
+		}
+	}
+}
+
+static void i8042_device_notify(void *opaque)
+{
+	i8042_pull_from_devices(opaque);
+}
+
+/* A byte for the keyboard (port 0x60) or the mouse (after command 0xd4). */
 static void i8042_send_to_device(struct i8042_state *s, uint8_t val, bool aux)
 {
-	log_unimp("i8042: %s command 0x%02x: no PS/2 %s emulated yet",
-		  aux ? "mouse" : "keyboard", val, aux ? "mouse" : "keyboard");
-	s->status |= KBD_STAT_TIMEOUT;
-	i8042_queue(s, KBD_REPLY_NAK, aux);
+	struct device *dev = aux ? s->mouse : s->kbd;
+
+	if (!dev) {
+		/* an empty socket: the transmit times out and 0xfe arrives */
+		s->status |= KBD_STAT_TIMEOUT;
+		i8042_queue(s, KBD_REPLY_NAK, aux);
+		return;
+	}
+	/* writing to the keyboard enables its interface (8042 firmware does so) */
+	if (!aux)
+		s->ram[0] &= ~KBD_MODE_DISABLE_KBD;
+	ps2_device_write(dev, val);
 }
 
 static void i8042_set_outport(struct i8042_state *s, uint8_t val)
@@ -175,6 +227,7 @@ static void i8042_write_command(struct i8042_state *s, uint8_t cmd)
 		break;
 	case KBD_CCMD_AUX_ENABLE:
 		s->ram[0] &= ~KBD_MODE_DISABLE_AUX;
+		i8042_pull_from_devices(s);
 		break;
 	case KBD_CCMD_AUX_TEST:
 	case KBD_CCMD_KBD_TEST:
@@ -189,6 +242,7 @@ static void i8042_write_command(struct i8042_state *s, uint8_t cmd)
 		break;
 	case KBD_CCMD_KBD_ENABLE:
 		s->ram[0] &= ~KBD_MODE_DISABLE_KBD;
+		i8042_pull_from_devices(s);
 		break;
 	case KBD_CCMD_READ_INPORT:
 		i8042_queue(s, 0x80, false);	/* keyboard not inhibited */
@@ -226,6 +280,7 @@ static void i8042_write_data(struct i8042_state *s, uint8_t val)
 		s->ram[cmd & 0x1f] = val;
 		if (cmd == KBD_CCMD_WRITE_MODE) {
 			s->status = (s->status & ~KBD_STAT_SYS) | (val & KBD_MODE_SYS);
+			i8042_pull_from_devices(s);
 			i8042_update_irq(s);
 		}
 		return;
@@ -258,6 +313,14 @@ static uint64_t i8042_data_read(void *opaque, uint64_t offset, unsigned size)
 		s->last_data = s->queue[s->queue_head % I8042_QUEUE_SIZE];
 		s->queue_head = (s->queue_head + 1) % I8042_QUEUE_SIZE;
 		s->queue_count = count - 1;
+		/*
+		 * Reading empties the output buffer and drops IRQ 1/12; the next
+		 * byte refills it and raises the line again: a new edge for the
+		 * edge-triggered PIC, as on the real controller.
+		 */
+		irq_line_set(&s->kbd_irq, 0);
+		irq_line_set(&s->aux_irq, 0);
+		i8042_pull_from_devices(s);
 		i8042_update_irq(s);
 	}
 	return s->last_data;
@@ -298,6 +361,34 @@ static const struct memory_region_ops i8042_cmd_ops = {
 	.valid = { .min_access_size = 1, .max_access_size = 1 },
 };
 
+static struct device *i8042_add_device(struct i8042_state *s, const char *type,
+				       const char *name, GError **errp)
+{
+	struct device *dev = device_new(type);
+
+	object_property_add_child(OBJECT(s), name, OBJECT(dev));
+	object_unref(OBJECT(dev));
+	if (!device_realize(dev, errp)) {
+		object_unparent(OBJECT(dev));
+		return NULL;
+	}
+	ps2_device_set_notify(dev, i8042_device_notify, s);
+	return dev;
+}
+
+static void i8042_unrealize(struct device *dev)
+{
+	struct i8042_state *s = I8042(dev);
+
+	if (s->kbd)
+		object_unparent(OBJECT(s->kbd));
+	if (s->mouse)
+		object_unparent(OBJECT(s->mouse));
+	s->kbd = s->mouse = NULL;
+	memory_region_destroy(&s->data_io);
+	memory_region_destroy(&s->cmd_io);
+}
+
 static bool i8042_realize(struct device *dev, GError **errp)
 {
 	struct i8042_state *s = I8042(dev);
@@ -308,16 +399,15 @@ static bool i8042_realize(struct device *dev, GError **errp)
 	isa_register_ioport(ISA_DEVICE(dev), &s->cmd_io, 0x64);
 	isa_connect_irq(ISA_DEVICE(dev), &s->kbd_irq, 1);
 	isa_connect_irq(ISA_DEVICE(dev), &s->aux_irq, 12);
+	s->kbd = i8042_add_device(s, TYPE_PS2_KBD, "ps2-kbd", errp);
+	s->mouse = s->kbd ? i8042_add_device(s, TYPE_PS2_MOUSE, "ps2-mouse", errp) : NULL;
+	if (!s->mouse) {
+		i8042_unrealize(dev);
+		return false;
+	}
 	return true;
 }
 
-static void i8042_unrealize(struct device *dev)
-{
-	struct i8042_state *s = I8042(dev);
-
-	memory_region_destroy(&s->data_io);
-	memory_region_destroy(&s->cmd_io);
-}
 
 static void i8042_reset(struct device *dev)
 {
@@ -332,6 +422,7 @@ static void i8042_reset(struct device *dev)
 	s->queue_head = 0;
 	s->queue_count = 0;
 	s->queue_aux = 0;
+	s->xlat_break = false;
 	i8042_update_irq(s);
 	irq_line_set(&s->a20, 1);
 }
@@ -351,10 +442,11 @@ static const struct vmstate_field i8042_fields[] = {
 	VMSTATE_U16(struct i8042_state, queue_aux),
 	VMSTATE_U8(struct i8042_state, queue_head),
 	VMSTATE_U8(struct i8042_state, queue_count),
+	VMSTATE_BOOL(struct i8042_state, xlat_break),
 	VMSTATE_END
 };
 
 DEFINE_DEVICE_TYPE(i8042, TYPE_I8042, TYPE_ISA_DEVICE, struct i8042_state,
 		   .realize = i8042_realize, .unrealize = i8042_unrealize, .reset = i8042_reset,
-		   .vmstate = i8042_fields, .vmstate_version = 1,
+		   .vmstate = i8042_fields, .vmstate_version = 2,
 		   .desc = "8042 keyboard controller (A20 gate, reset line)", .category = "input");

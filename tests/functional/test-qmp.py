@@ -328,8 +328,9 @@ def main_session():
             q.error('qmp_capabilities', {'enable': ['x']},
                     desc=r"^Parameter 'enable\[0\]' does not accept value 'x'$")
             q.error('stop', {'now': True}, desc="^Parameter 'now' is unexpected$")
-            q.error('send-key', {'keys': []}, desc='not supported yet')
-            q.error('input-send-event', {'events': []}, desc='not supported yet')
+            q.error('send-key', {'keys': [{'type': 'qcode', 'data': 'foo'}]},
+                    desc="^Parameter 'data' does not accept value 'foo'$")
+            q.error('input-send-event', {'events': []}, desc='^VM not running$')  # prelaunch
             q.error('system_wakeup', desc='not supported')
             # the session is still fine
             check(q.cmd('query-status')['status'] == 'prelaunch', 'session after errors')

@@ -8,8 +8,9 @@
  *
  *	irq_line_connect(i8042_a20_line(dev), pc_a20_set, pc, 0);
  *
- * The keyboard and mouse themselves are not emulated yet: bytes sent to
- * them are answered as by a controller with nothing plugged in.
+ * It creates its PS/2 keyboard and mouse as children "ps2-kbd" and
+ * "ps2-mouse" (include/hw/input/ps2.h), which take the input layer's key,
+ * button and motion events (include/ui/input.h).
  */
 #ifndef HW_INPUT_I8042_H
 #define HW_INPUT_I8042_H
