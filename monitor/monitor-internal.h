@@ -170,6 +170,8 @@ qmp_handler_fn qmp_cmd_qmp_capabilities, qmp_cmd_query_version, qmp_cmd_query_co
 	qmp_cmd_query_qmp_schema, qmp_cmd_query_hotpluggable_cpus, qmp_cmd_input_send_event,
 	qmp_cmd_send_key, qmp_cmd_screendump, qmp_cmd_query_block, qmp_cmd_eject,
 	qmp_cmd_blockdev_change_medium, qmp_cmd_device_add, qmp_cmd_device_del;
+/* qmp-cmds-balloon.c */
+qmp_handler_fn qmp_cmd_balloon, qmp_cmd_query_balloon;
 
 /* Host thread id of a vCPU thread (query-cpus-fast, info cpus). */
 int64_t monitor_cpu_thread_id(struct x86_cpu *cpu);

@@ -245,6 +245,11 @@ static const struct qmp_member a_device_add[] = {
 };
 static const struct qmp_member a_device_del[] = { M("id", t_str), END };
 
+/* balloon (qapi/machine.json) */
+static const struct qmp_member a_balloon[] = { M("value", t_int), END };
+static const struct qmp_member t_BalloonInfo_members[] = { M("actual", t_int), END };
+OBJECT_TYPE(t_BalloonInfo, "BalloonInfo");
+
 const struct qmp_command_def qmp_commands[] = {
 	{ "qmp_capabilities", a_qmp_capabilities, NULL, qmp_cmd_qmp_capabilities },
 	{ "query-version", NULL, &t_VersionInfo, qmp_cmd_query_version },
@@ -288,6 +293,8 @@ const struct qmp_command_def qmp_commands[] = {
 	{ "eject", a_eject, NULL, qmp_cmd_eject },
 	{ "blockdev-change-medium", a_blockdev_change_medium, NULL,
 	  qmp_cmd_blockdev_change_medium },
+	{ "balloon", a_balloon, NULL, qmp_cmd_balloon },
+	{ "query-balloon", NULL, &t_BalloonInfo, qmp_cmd_query_balloon },
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);
 

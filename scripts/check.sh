@@ -86,6 +86,12 @@ if [ $sanitize_only -eq 0 ]; then
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
+	echo "== virtio (GRUB from virtio-blk; Linux with virtio-blk, -rng, -console)"
+	out=$(mktemp)
+	KEMU="$build/kemu" python3 tests/functional/test-virtio.py | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
 	echo "== keyboard and mouse input (send-key, sendkey, input-send-event)"
 	out=$(mktemp)
 	python3 tests/functional/test-input.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"

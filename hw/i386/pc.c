@@ -40,6 +40,7 @@
 #include "hw/input/i8042.h"
 #include "hw/misc/port92.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/virtio/virtio-blk.h"
 #include "target/i386/cpu.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
@@ -639,6 +640,8 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 	if (!pc_pci_init(pc, errp))
 		goto fail;
 	if (!pc_vga_init(pc, errp))
+		goto fail;
+	if (!pc_virtio_drives_init(ms, pc->pci_bus, errp))	/* -drive if=virtio */
 		goto fail;
 	if (!pc_isa_devices_init(pc, errp))
 		goto fail;
