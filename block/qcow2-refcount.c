@@ -240,7 +240,7 @@ int qcow2_update_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t n, i
 
 int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 {
-	uint64_t idx = s->free_hint;
+	uint64_t hint = s->free_hint, idx = hint, first_free = UINT64_MAX, next;
 	int ret;
 
 	for (;;) {
@@ -253,6 +253,7 @@ int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 				return ret;
 			if (rc)
 				break;
+			first_free = MIN(first_free, idx + k);
 		}
 		if (k < n) {
 			idx += k + 1;
@@ -274,8 +275,15 @@ int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 		ret = qcow2_update_refcount(s, idx, n, 1);
 		if (ret < 0)
 			return ret;
-		if (s->free_hint == idx)
-			s->free_hint = idx + n;
+		/*
+		 * Everything from the hint up to the first free cluster the scan
+		 * saw is in use: the next search starts there (or past this run),
+		 * not again at the hint, which would make filling an image
+		 * quadratic in its size.
+		 */
+		next = first_free == idx ? idx + n : first_free;
+		/* a free while growing the refcount structures may have lowered it */
+		s->free_hint = s->free_hint == hint ? next : MIN(s->free_hint, next);
 		return idx << s->cluster_bits;
 	}
 }

@@ -50,6 +50,19 @@ static void assert_check_clean(struct blk *blk)
 	g_assert_cmpint(r.leaks, ==, 0);
 }
 
+/* allocated but unreferenced clusters are leaks; nothing else may be wrong */
+static void assert_check_leaks_only(struct blk *blk)
+{
+	struct bds *bs = blk_bds(blk);
+	struct check_result r;
+	GError *err = NULL;
+
+	blk_drain(blk);
+	g_assert_cmpint(bs->drv->check(bs, 0, &r, &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_cmpint(r.corruptions, ==, 0);
+}
+
 static void test_refcount_entries_of_every_width_round_trip(void)
 {
 	uint8_t rb[512];
@@ -120,6 +133,39 @@ static void test_allocation_sets_refcount_and_freeing_reuses_cluster(void)
 	g_assert_cmpint(qcow2_free_clusters(s, b, 4096), ==, 0);
 	/* freeing a free cluster is refused (a corruption), not wrapped around */
 	g_assert_cmpint(qcow2_free_clusters(s, b, 4096), ==, -EIO);
+	blk_close(blk);
+}
+
+/*
+ * The next search starts after the clusters in use (filling an image must
+ * not rescan it from the start at every allocation), and a hole too small
+ * for a multi-cluster request is still found by a later single one.
+ */
+static void test_allocation_search_starts_past_used_clusters(void)
+{
+	g_autofree char *p = tmp_path("hint.qcow2");
+	struct blk *blk;
+	struct qcow2_state *s;
+	int64_t first, last = 0, big, hole;
+
+	make_qcow2(p, 64 * MiB, 4096, 16);
+	blk = open_rw(p, "qcow2");
+	s = blk_bds(blk)->opaque;
+	first = qcow2_alloc_clusters(s, 1);
+	g_assert_cmpint(first, >, 0);
+	for (int k = 0; k < 100; k++) {
+		last = qcow2_alloc_clusters(s, 1);
+		g_assert_cmpint(last, ==, first + 4096 * (k + 1));
+	}
+	g_assert_cmpuint(s->free_hint, ==, ((uint64_t)last >> 12) + 1);
+	/* a one-cluster hole, then a request for two skips it and keeps the hint on it */
+	g_assert_cmpint(qcow2_free_clusters(s, first + 4096 * 10, 4096), ==, 0);
+	big = qcow2_alloc_clusters(s, 2);
+	g_assert_cmpint(big, ==, last + 4096);
+	hole = qcow2_alloc_clusters(s, 1);
+	g_assert_cmpint(hole, ==, first + 4096 * 10);
+	g_assert_cmpint(qcow2_alloc_clusters(s, 1), ==, big + 2 * 4096);
+	assert_check_leaks_only(blk);
 	blk_close(blk);
 }
 
@@ -348,6 +394,8 @@ int main(int argc, char **argv)
 			test_created_image_has_consistent_refcounts);
 	g_test_add_func("/qcow2/allocation_sets_refcount_and_freeing_reuses_cluster",
 			test_allocation_sets_refcount_and_freeing_reuses_cluster);
+	g_test_add_func("/qcow2/allocation_search_starts_past_used_clusters",
+			test_allocation_search_starts_past_used_clusters);
 	g_test_add_func("/qcow2/refcount_table_grows_past_first_refblock",
 			test_refcount_table_grows_past_first_refblock);
 	g_test_add_func("/qcow2/partial_cluster_write_keeps_backing_data",
