@@ -34,10 +34,15 @@ void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...)
 
 int qcow2_meta_flush(struct qcow2_state *s)
 {
-	return s->unsafe ? 0 : bfile_flush(s->f);
+	int ret;
+
+	if (s->unsafe)
+		return 0;
+	ret = qcow2_refblock_writeback(s);
+	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
-/* ---- metadata cache (write-through) ---- */
+/* ---- metadata caches (refcount blocks and new L2 entries write-back) ---- */
 
 int qcow2_l2_writeback(struct qcow2_state *s)
 {
@@ -84,8 +89,12 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 		if (cache[i].lru < victim->lru)
 			victim = &cache[i];
 	}
-	if (victim->dirty && (ret = qcow2_l2_writeback(s)) < 0)
-		return ret;
+	if (victim->dirty) {
+		/* an early refcount block write is always safe; L2 waits for them */
+		ret = cache == s->rbc ? qcow2_refblock_writeback(s) : qcow2_l2_writeback(s);
+		if (ret < 0)
+			return ret;
+	}
 	if (!victim->data) {
 		victim->data = blk_alloc_buf(s->cluster_size);
 		if (!victim->data)
@@ -107,8 +116,10 @@ void qcow2_cache_forget(struct qcow2_state *s, uint64_t offset)
 		if (s->l2c[i].offset == offset && !s->l2c[i].dirty)
 			s->l2c[i].offset = 0;
 	for (int i = 0; i < QCOW2_RB_CACHE; i++)
-		if (s->rbc[i].offset == offset)
+		if (s->rbc[i].offset == offset) {
 			s->rbc[i].offset = 0;
+			s->rbc[i].dirty = false;
+		}
 }
 
 static void cache_free(struct qcow2_cache_entry *c, int n)
@@ -479,7 +490,10 @@ static int get_l2_writable(struct qcow2_state *s, uint64_t off, uint8_t **l2)
 		return ret;
 	}
 	if (old_off) {
-		ret = qcow2_update_refcount(s, old_off >> s->cluster_bits, 1, -1);
+		/* the L1 entry no longer names the shared table on disk before it loses us */
+		ret = qcow2_meta_flush(s);
+		if (ret == 0)
+			ret = qcow2_update_refcount(s, old_off >> s->cluster_bits, 1, -1);
 		if (ret < 0)
 			return ret;
 	}
@@ -631,6 +645,8 @@ written:
 					 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
 			if (ret == 0)
 				ret = write_l2_entries(s, l2_off, l2, i, m);
+			if (ret == 0)	/* the old pointers gone on disk before their references drop */
+				ret = qcow2_meta_flush(s);
 			for (uint32_t k = 0; k < m && ret == 0; k++)
 				ret = qcow2_free_l2_entry(s, old[k]);
 			g_free(old);
@@ -864,6 +880,8 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 	old = l2_entry(s, l2, l2_index(s, offset));
 	be64_put(l2 + (size_t)l2_index(s, offset) * s->l2_entry_bytes, e);
 	ret = write_l2_entries(s, l2_off, l2, l2_index(s, offset), 1);
+	if (ret == 0 && (old & (L2E_OFFSET_MASK | QCOW_OFLAG_COMPRESSED)))
+		ret = qcow2_meta_flush(s);	/* the old pointer gone on disk before it is freed */
 	if (ret == 0)
 		ret = qcow2_free_l2_entry(s, old);
 	if (ret < 0)
@@ -879,6 +897,8 @@ static int qcow2_flush(struct bds *bs)
 	struct qcow2_state *s = bs->opaque;
 	int ret = qcow2_l2_writeback(s);
 
+	if (ret == 0)
+		ret = qcow2_refblock_writeback(s);	/* cache=unsafe has them all here */
 	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
@@ -1271,8 +1291,9 @@ static void qcow2_close(struct bds *bs)
 
 	if (!s)
 		return;
-	if (qcow2_l2_writeback(s) < 0)
-		fprintf(stderr, "kemu: %s: could not write L2 tables at close\n", bs->filename);
+	if (qcow2_l2_writeback(s) < 0 || qcow2_refblock_writeback(s) < 0)
+		fprintf(stderr, "kemu: %s: could not write L2 tables or refcounts at close\n",
+			bs->filename);
 	cache_free(s->l2c, QCOW2_L2_CACHE);
 	cache_free(s->rbc, QCOW2_RB_CACHE);
 	g_free(s->zbuf);
