@@ -782,6 +782,12 @@ else
 	[ "${PIPESTATUS[0]}" -eq 0 ] || failed=$((failed + 1))
 fi
 
+# ---------------------------------------------------------------- power loss (short)
+# a few seconds: 3 recorded runs (512 B, 4 KiB, 64 KiB clusters), 6 cuts each
+python3 "$src/tests/block/powerloss.py" "$build" 3 6 |
+	sed 's/^PASS powerloss/PASS powerloss-short/; s/^FAIL powerloss/FAIL powerloss-short/'
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed=$((failed + 1))
+
 t_measure() {
 	local name=measure-like-qemu-img
 	qemu-img create -q -f qcow2 ms.qcow2 64M
