@@ -767,6 +767,10 @@ for s, seed in enumerate(['seed1.qcow2', 'seed2.qcow2']):
             d = d[:r.randrange(len(d))]          # truncated
         open(f'corpus/{s}-{i}.qcow2', 'wb').write(d)
 PY
+	# images libFuzzer once crashed on (make fuzz-qcow2), kept as regressions
+	for f in "$src"/tests/block/fuzz-regress/*; do
+		[ -f "$f" ] && cp "$f" corpus/
+	done
 	if ! timeout 300 "$build/tools/fuzz-qcow2" corpus/* >fz.out 2>&1; then
 		fail $name "harness exit $?: $(tail -c 300 fz.out)"; return
 	fi
