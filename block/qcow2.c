@@ -14,9 +14,14 @@
 #include "kemu/common.h"
 #include "block/qcow2.h"
 
+#include "block/block-config.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef CONFIG_ZSTD
+#include <zstd.h>
+#endif
 
 void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...)
 {
@@ -239,13 +244,94 @@ static int read_backing(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint6
 	return 0;
 }
 
+bool qcow2_zstd_supported(void)
+{
+#ifdef CONFIG_ZSTD
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Decompress one cluster: deflate without a header (window 2^12) for zlib,
+ * one zstd frame for zstd. The input runs to the end of its last sector,
+ * so bytes after the stream are normal; the output must fill the cluster.
+ */
+static bool cluster_decompress(struct qcow2_state *s, const uint8_t *in, size_t in_len,
+			       uint8_t *out)
+{
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD) {
+#ifdef CONFIG_ZSTD
+		ZSTD_DCtx *dctx = ZSTD_createDCtx();
+		ZSTD_inBuffer zin = { in, in_len, 0 };
+		ZSTD_outBuffer zout = { out, s->cluster_size, 0 };
+		bool ok = dctx != NULL;
+
+		while (ok && zout.pos < zout.size) {
+			size_t prev_in = zin.pos, prev_out = zout.pos;
+			size_t r = ZSTD_decompressStream(dctx, &zout, &zin);
+
+			if (ZSTD_isError(r) || r == 0 ||
+			    (zin.pos == prev_in && zout.pos == prev_out))
+				break;	/* error, frame ended early, or no progress */
+		}
+		ok = ok && zout.pos == zout.size;
+		ZSTD_freeDCtx(dctx);
+		return ok;
+#else
+		return false;
+#endif
+	} else {
+		z_stream z = { 0 };
+		int ret;
+
+		if (inflateInit2(&z, -12) != Z_OK)
+			return false;
+		z.next_in = (uint8_t *)in;
+		z.avail_in = in_len;
+		z.next_out = out;
+		z.avail_out = s->cluster_size;
+		ret = inflate(&z, Z_FINISH);
+		inflateEnd(&z);
+		/* Z_BUF_ERROR: output full before the input ended (sector padding) */
+		return (ret == Z_STREAM_END || ret == Z_BUF_ERROR) && z.avail_out == 0;
+	}
+}
+
+/* Compress one cluster into out (cluster_size bytes); 0 if it does not fit. */
+static size_t cluster_compress(struct qcow2_state *s, const uint8_t *in, uint8_t *out)
+{
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD) {
+#ifdef CONFIG_ZSTD
+		size_t r = ZSTD_compress(out, s->cluster_size, in, s->cluster_size, ZSTD_CLEVEL_DEFAULT);
+
+		return ZSTD_isError(r) ? 0 : r;
+#else
+		return 0;
+#endif
+	} else {
+		z_stream z = { 0 };
+		int ret;
+
+		if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+			return 0;
+		z.next_in = (uint8_t *)in;
+		z.avail_in = s->cluster_size;
+		z.next_out = out;
+		z.avail_out = s->cluster_size;
+		ret = deflate(&z, Z_FINISH);
+		deflateEnd(&z);
+		return ret == Z_STREAM_END ? s->cluster_size - z.avail_out : 0;
+	}
+}
+
 static int read_compressed(struct qcow2_state *s, uint64_t e, uint8_t **out)
 {
 	uint64_t coff = e & s->cluster_offset_mask;
 	uint64_t nsec = ((e >> s->csize_shift) & s->csize_mask) + 1;
 	uint64_t csize = nsec * 512 - (coff & 511);
 	g_autofree uint8_t *cbuf = NULL;
-	z_stream z = { 0 };
 	int ret;
 
 	if (s->zbuf_entry == e && s->zbuf) {
@@ -259,15 +345,7 @@ static int read_compressed(struct qcow2_state *s, uint64_t e, uint8_t **out)
 	ret = bfile_pread(s->f, coff, cbuf, csize);
 	if (ret < 0)
 		return ret;
-	if (inflateInit2(&z, -12) != Z_OK)
-		return -ENOMEM;
-	z.next_in = cbuf;
-	z.avail_in = csize;
-	z.next_out = s->zbuf;
-	z.avail_out = s->cluster_size;
-	ret = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	if ((ret != Z_STREAM_END && ret != Z_BUF_ERROR) || z.avail_out != 0) {
+	if (!cluster_decompress(s, cbuf, csize, s->zbuf)) {
 		qcow2_report_corruption(s, "compressed cluster at 0x%" PRIx64 " does not decompress", coff);
 		return -EIO;
 	}
@@ -832,7 +910,6 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 {
 	struct qcow2_state *s = bs->opaque;
 	uint8_t *in, *out, *l2;
-	z_stream z = { 0 };
 	uint64_t outlen, nsec, e, old, l2_off;
 	int64_t host;
 	int ret;
@@ -845,19 +922,8 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 	in = g_malloc0(s->cluster_size);
 	out = g_malloc(s->cluster_size);
 	memcpy(in, buf, bytes);
-	ret = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY);
-	if (ret != Z_OK) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	z.next_in = in;
-	z.avail_in = s->cluster_size;
-	z.next_out = out;
-	z.avail_out = s->cluster_size;
-	ret = deflate(&z, Z_FINISH);
-	outlen = s->cluster_size - z.avail_out;
-	deflateEnd(&z);
-	if (ret != Z_STREAM_END || outlen >= s->cluster_size - 512) {
+	outlen = cluster_compress(s, in, out);
+	if (!outlen || outlen >= s->cluster_size - 512) {
 		/* does not compress: store it plainly */
 		ret = qcow2_write(s, offset, in, s->cluster_size > bytes ? bytes : s->cluster_size);
 		goto out;
@@ -1150,8 +1216,15 @@ static int qcow2_open(struct bds *bs, const struct blk_open_opts *opts, GError *
 			 s->incompat & ~QCOW2_INCOMPAT_MASK);
 	if (s->incompat & QCOW2_INCOMPAT_DATA_FILE)
 		OPEN_ERR("qcow2 images with an external data file are not supported");
-	if (s->compression_type != 0)
-		OPEN_ERR("compression type %u (zstd) is not supported", s->compression_type);
+	if (s->compression_type > QCOW2_COMPRESSION_ZSTD)
+		OPEN_ERR("Unknown compression type %u", s->compression_type);
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD && !qcow2_zstd_supported())
+		OPEN_ERR("compression type zstd is not supported by this build (no libzstd)");
+	/* qcow2.txt: a compression type other than zlib needs incompatible bit 3 */
+	if ((s->compression_type != QCOW2_COMPRESSION_ZLIB) !=
+	    !!(s->incompat & QCOW2_INCOMPAT_COMPRESSION))
+		OPEN_ERR("image is corrupt: compression type %u does not match incompatible bit 3",
+			 s->compression_type);
 	if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !bs->readonly)
 		OPEN_ERR("qcow2: Image is corrupt; cannot be opened read/write "
 			 "(run 'kemu-img check -r all')");
@@ -1314,23 +1387,24 @@ static void qcow2_info(struct bds *bs, GString *json, GString *human, const char
 	bool v3 = s->version >= 3;
 	bool lazy = !!(s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS);
 	bool corrupt = !!(s->incompat & QCOW2_INCOMPAT_CORRUPT);
+	const char *ctype = s->compression_type == QCOW2_COMPRESSION_ZSTD ? "zstd" : "zlib";
 
 	if (v3) {
 		g_string_append_printf(json,
 			"%s\"format-specific\": {\n%s    \"type\": \"qcow2\",\n%s    \"data\": {\n"
 			"%s        \"compat\": \"1.1\",\n"
-			"%s        \"compression-type\": \"zlib\",\n"
+			"%s        \"compression-type\": \"%s\",\n"
 			"%s        \"lazy-refcounts\": %s,\n"
 			"%s        \"refcount-bits\": %u,\n"
 			"%s        \"corrupt\": %s,\n"
 			"%s        \"extended-l2\": %s\n%s    }\n%s},\n",
-			ind, ind, ind, ind, ind, ind, lazy ? "true" : "false", ind, s->refcount_bits,
+			ind, ind, ind, ind, ind, ctype, ind, lazy ? "true" : "false", ind, s->refcount_bits,
 			ind, corrupt ? "true" : "false", ind, s->extended_l2 ? "true" : "false", ind, ind);
 		g_string_append_printf(human,
-			"Format specific information:\n    compat: 1.1\n    compression type: zlib\n"
+			"Format specific information:\n    compat: 1.1\n    compression type: %s\n"
 			"    lazy refcounts: %s\n    refcount bits: %u\n    corrupt: %s\n"
 			"    extended l2: %s\n",
-			lazy ? "true" : "false", s->refcount_bits, corrupt ? "true" : "false",
+			ctype, lazy ? "true" : "false", s->refcount_bits, corrupt ? "true" : "false",
 			s->extended_l2 ? "true" : "false");
 	} else {
 		g_string_append_printf(json,
@@ -1452,6 +1526,16 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			    "Different refcount widths than 16 bits require compatibility level 1.1 or above (use version=v3 or greater)");
 		return false;
 	}
+	if (version == 2 && o->compression_type != QCOW2_COMPRESSION_ZLIB) {
+		g_set_error(errp, KEMU_ERROR, 0, "Non-zlib compression type is only supported with "
+			    "compatibility level 1.1 and above (use version=v3 or greater)");
+		return false;
+	}
+	if (o->compression_type == QCOW2_COMPRESSION_ZSTD && !qcow2_zstd_supported()) {
+		g_set_error(errp, KEMU_ERROR, 0, "compression type zstd is not supported by this build "
+			    "(built without libzstd)");
+		return false;
+	}
 	if (o->extended_l2 && cbits < 14) {
 		g_set_error(errp, KEMU_ERROR, 0, "Extended L2 entries are only supported with cluster sizes of at least 16384 bytes");
 		return false;
@@ -1493,7 +1577,9 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 	be64_put(h->data + 48, rt_off);
 	be32_put(h->data + 56, n_rt);
 	if (version >= 3) {
-		be64_put(h->data + 72, o->extended_l2 ? QCOW2_INCOMPAT_EXTL2 : 0);
+		be64_put(h->data + 72, (o->extended_l2 ? QCOW2_INCOMPAT_EXTL2 : 0) |
+			 (o->compression_type ? QCOW2_INCOMPAT_COMPRESSION : 0));
+		h->data[104] = o->compression_type;
 		be64_put(h->data + 80, o->lazy_refcounts ? QCOW2_COMPAT_LAZY_REFCOUNTS : 0);
 		be32_put(h->data + 96, rorder);
 		be32_put(h->data + 100, 112);

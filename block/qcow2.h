@@ -36,6 +36,10 @@
 #define QCOW2_INCOMPAT_MASK		((uint64_t)0x1f)
 #define QCOW2_COMPAT_LAZY_REFCOUNTS	(1ull << 0)
 
+/* header byte 104 (qcow2.txt "Header", additional fields) */
+#define QCOW2_COMPRESSION_ZLIB		0
+#define QCOW2_COMPRESSION_ZSTD		1
+
 #define QCOW2_EXT_MAGIC_END		0
 #define QCOW2_EXT_MAGIC_BACKING_FORMAT	0xe2792acau
 #define QCOW2_EXT_MAGIC_FEATURE_TABLE	0x6803f857u
@@ -71,7 +75,10 @@ struct qcow2_create_opts {
 	int refcount_bits;		/* 0 = 16 */
 	bool extended_l2;
 	const char *preallocation;	/* off, metadata, falloc, full */
+	int compression_type;		/* QCOW2_COMPRESSION_*; zstd needs version 3 */
 };
+/* whether this build reads and writes zstd-compressed clusters */
+bool qcow2_zstd_supported(void);
 bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GError **errp);
 
 struct qcow2_cache_entry {

@@ -308,6 +308,73 @@ f.seek(15 << 20); f.write(b'tail' * 50000)
 }
 t_compress
 
+# zstd: qemu-img's zstd images read by kemu, kemu's convert -c read by qemu-img
+t_compress_zstd() {
+	local name=compressed-zstd
+	rm -f z.qcow2 qz.qcow2
+	if ! $KIMG create -q -f qcow2 -o compression_type=zstd z.qcow2 1M 2>k.out; then
+		grep -q "without libzstd" k.out && { skip $name "kemu built without libzstd"; return; }
+		fail $name "create: $(cat k.out)"; return
+	fi
+	$KIMG create -f qcow2 -o compression_type=zstd,cluster_size=4k z.qcow2 3M >k.out
+	qemu-img create -f qcow2 -o compression_type=zstd,cluster_size=4k z.qcow2 3M >q.out
+	cmp -s k.out q.out || { fail $name "create output: $(diff k.out q.out | tr '\n' ' ')"; return; }
+	$KIMG create -q -f qcow2 -o compat=0.10,compression_type=zstd z2.qcow2 1M 2>k.out &&
+		{ fail $name "zstd with compat=0.10 accepted"; return; }
+	grep -q "compatibility level 1.1" k.out || { fail $name "v2 refusal: $(cat k.out)"; return; }
+	# qemu writes compressed clusters (and a partial overwrite of one), kemu reads
+	qemu-io -f qcow2 -c "write -c -P 0x11 0 64k" -c "write -c -P 0x22 128k 4k" -c "write -P 0x33 2k 1k" \
+		z.qcow2 >/dev/null
+	$KIO -f qcow2 -r -c "read -P 0x11 0 2k" -c "read -P 0x33 2k 1k" -c "read -P 0x11 3k 61k" \
+		-c "read -P 0 64k 64k" -c "read -P 0x22 128k 4k" z.qcow2 >k.out 2>&1 ||
+		{ fail $name "kemu reads qemu's zstd clusters: $(grep -m1 -i -e fail -e error k.out)"; return; }
+	$KIMG info --output=json z.qcow2 >k.json; qemu-img info --output=json z.qcow2 >q.json
+	json_same k.json q.json 2>d.out || { fail $name "info: $(cat d.out | tr '\n' ' ')"; return; }
+	# kemu compresses, qemu reads; an odd-sized raw source as qemu-img sizes it (sectors, rounded up)
+	python3 -c "
+import os
+f = open('zsrc.raw', 'wb')
+f.write(b'kemu zstd text ' * 200000); f.write(os.urandom(300000)); f.write(b'z' * 123457)
+"
+	$KIMG convert -c -f raw -O qcow2 -o compression_type=zstd,cluster_size=16k zsrc.raw kz.qcow2 2>k.out ||
+		{ fail $name "kemu-img convert -c zstd: $(cat k.out)"; return; }
+	qcheck_clean kz.qcow2 || { fail $name "qemu-img check: $(head -c 300 qcheck.out)"; return; }
+	grep -q "compressed clusters" qcheck.out && ! grep -q " 0.00% compressed" qcheck.out ||
+		{ fail $name "no compressed clusters: $(tail -2 qcheck.out | tr '\n' ' ')"; return; }
+	qemu-img compare -f raw zsrc.raw kz.qcow2 >c.out 2>&1 || { fail $name "qemu reads kemu's zstd image: $(cat c.out)"; return; }
+	qemu-img convert -c -f raw -O qcow2 -o compression_type=zstd,cluster_size=16k zsrc.raw qz.qcow2
+	$KIMG compare -f qcow2 -F qcow2 kz.qcow2 qz.qcow2 >c.out 2>&1 || { fail $name "kemu compares: $(cat c.out)"; return; }
+	$KIMG info --output=json kz.qcow2 >k.json; qemu-img info --output=json kz.qcow2 >q.json
+	json_same k.json q.json actual-size 2>d.out || { fail $name "info of kemu's image: $(cat d.out | tr '\n' ' ')"; return; }
+	qemu-img info --output=json qz.qcow2 >q2.json
+	json_same k.json q2.json actual-size filename 2>d.out || { fail $name "kemu's and qemu's converts differ: $(cat d.out | tr '\n' ' ')"; return; }
+	pass $name
+}
+t_compress_zstd
+
+# several sources, concatenated; odd-sized raw files count in whole sectors as qemu-img
+t_convert_multi() {
+	local name=convert-several-sources
+	head -c 1000000 /dev/urandom >m1.raw
+	qemu-img create -q -f qcow2 m2.qcow2 2M
+	qemu-io -f qcow2 -c "write -P 7 100k 300k" -c "write -z 1M 64k" m2.qcow2 >/dev/null
+	head -c 777 /dev/urandom >m3.raw
+	for o in "-O raw" "-O qcow2" "-O qcow2 -o cluster_size=4k" "-c -O qcow2 -o cluster_size=4k"; do
+		rm -f mk.img mq.img
+		$KIMG convert $o m1.raw m2.qcow2 m3.raw mk.img 2>k.out || { fail $name "kemu-img convert $o: $(cat k.out)"; return; }
+		qemu-img convert $o m1.raw m2.qcow2 m3.raw mq.img
+		qemu-img compare mk.img mq.img >c.out 2>&1 || { fail $name "convert $o: $(cat c.out)"; return; }
+		qemu-img info --output=json mk.img >k.json; qemu-img info --output=json mq.img >q.json
+		json_same k.json q.json actual-size filename dirty-flag 2>d.out ||
+			{ fail $name "convert $o: info $(cat d.out | tr '\n' ' ')"; return; }
+		case "$o" in *qcow2*) qcheck_clean mk.img || { fail $name "check $o: $(head -c 300 qcheck.out)"; return; };; esac
+	done
+	$KIMG convert -O qcow2 -B m2.qcow2 m1.raw m3.raw mb.qcow2 >k.out 2>&1 && { fail $name "-B with several sources accepted"; return; }
+	grep -q "concatenating multiple input images" k.out || { fail $name "-B refusal: $(cat k.out)"; return; }
+	pass $name
+}
+t_convert_multi
+
 # ---------------------------------------------------------------- backing files
 t_backing() {
 	local name=backing-chain
