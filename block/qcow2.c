@@ -599,6 +599,118 @@ static bool entry_writable_in_place(struct qcow2_state *s, uint64_t e)
 	return entry_type(s, e) == CL_NORMAL && (e & QCOW_OFLAG_COPIED) && !(e & QCOW_OFLAG_ZERO);
 }
 
+/* The part of the image's last cluster past its end reads as zeroes. */
+static int read_cluster_range(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+{
+	uint64_t r = off < s->bs->size ? MIN(len, s->bs->size - off) : 0;
+	int ret = r ? qcow2_read(s, off, buf, r) : 0;
+
+	memset(buf + r, 0, len - r);
+	return ret;
+}
+
+/*
+ * Write [off, off+n) inside one cluster of an image with extended L2
+ * entries (qcow2.txt "Extended L2 Entries": bit x of the bitmap says
+ * subcluster x is in the host cluster, bit 32+x that it reads as zeroes,
+ * neither that it comes from the backing file). Only the subclusters the
+ * write touches are written (partial ones completed with what they read as
+ * now) and marked allocated; a cluster shared with a snapshot or
+ * compressed is copied whole into a new one. As for normal entries, an
+ * entry change that frees nothing is deferred to the next flush.
+ */
+static int write_cluster_extl2(struct qcow2_state *s, uint64_t l2_off, uint64_t off,
+			       const uint8_t *buf, uint64_t n)
+{
+	uint64_t cs = s->cluster_size, in = off & (cs - 1), gstart = off - in;
+	uint32_t sc_first = in >> s->sc_bits, sc_last = (in + n - 1) >> s->sc_bits;
+	uint64_t a_start = (uint64_t)sc_first << s->sc_bits, a_end = (uint64_t)(sc_last + 1) << s->sc_bits;
+	uint64_t touched = ((sc_last == 31 ? 0 : 1ull << (sc_last + 1)) - (1ull << sc_first)) & 0xffffffffull;
+	uint32_t i = l2_index(s, off);
+	uint8_t *l2, *sbuf = NULL;
+	uint64_t e, bm, new_bm;
+	int64_t host;
+	bool whole;
+	int ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+
+	if (ret < 0)
+		return ret;
+	e = l2_entry(s, l2, i);
+	bm = l2_bitmap(s, l2, i);
+	whole = (e & QCOW_OFLAG_COMPRESSED) ||
+		((e & L2E_OFFSET_MASK) && !(e & QCOW_OFLAG_COPIED));
+	if (whole) {
+		a_start = 0;
+		a_end = cs;
+	}
+	if ((e & L2E_OFFSET_MASK) && !(e & QCOW_OFLAG_COMPRESSED) && (ret = check_data_offset(s, e)) < 0)
+		return ret;
+	/* what the written subclusters hold around the new data */
+	if (whole || (touched & ~bm) || in != a_start || in + n != a_end) {
+		sbuf = blk_alloc_buf(a_end - a_start);
+		if (!sbuf)
+			return -ENOMEM;
+		ret = read_cluster_range(s, gstart + a_start, sbuf, a_end - a_start);
+		if (ret == 0)
+			memcpy(sbuf + (in - a_start), buf, n);
+		/* reading may have evicted the table */
+		if (ret == 0)
+			ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+		if (ret < 0)
+			goto out;
+	}
+	if ((e & L2E_OFFSET_MASK) && !whole) {
+		/* our own cluster: write in place */
+		host = e & L2E_OFFSET_MASK;
+	} else {
+		host = qcow2_alloc_clusters(s, 1);
+		if (host < 0) {
+			ret = host;
+			goto out;
+		}
+	}
+	ret = sbuf ? bfile_pwrite(s->f, host + a_start, sbuf, a_end - a_start)
+		   : bfile_pwrite(s->f, host + in, buf, n);
+	if (ret == 0)
+		ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+	if (ret < 0)
+		goto out;
+	if (whole) {
+		/* replace a shared or compressed cluster: the usual ordering */
+		ret = qcow2_meta_flush(s);
+		be64_put(l2 + (size_t)i * 16, (uint64_t)host | QCOW_OFLAG_COPIED);
+		be64_put(l2 + (size_t)i * 16 + 8, QCOW2_EXTL2_ALL_ALLOC);
+		if (ret == 0)
+			ret = write_l2_entries(s, l2_off, l2, i, 1);
+		if (ret == 0)
+			ret = qcow2_meta_flush(s);
+		if (ret == 0)
+			ret = qcow2_free_l2_entry(s, e);
+		if (ret < 0)
+			qcow2_cache_forget(s, l2_off);
+		goto out;
+	}
+	/* an unallocated entry has no allocated subclusters, whatever its bitmap says */
+	new_bm = ((e & L2E_OFFSET_MASK) ? bm : bm & ~0xffffffffull);
+	new_bm = (new_bm | touched) & ~(touched << 32);
+	if (new_bm != bm || !(e & L2E_OFFSET_MASK)) {
+		struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+		be64_put(l2 + (size_t)i * 16, (uint64_t)host | QCOW_OFLAG_COPIED);
+		be64_put(l2 + (size_t)i * 16 + 8, new_bm);
+		if (s->unsafe) {
+			ret = write_l2_entries(s, l2_off, l2, i, 1);
+		} else {
+			/* nothing is freed: written after the next flush, with the data before it */
+			g_assert(ce && ce->data == l2);
+			ce->dirty = true;
+		}
+	}
+out:
+	blk_free_buf(sbuf);
+	return ret;
+}
+
 /*
  * Write [off, off+len) which lies within one L2 table, data from buf.
  * Clusters that are ours are written in place; the others get new
@@ -613,6 +725,16 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 	if (ret < 0)
 		return ret;
 	l2_off = s->l1[l1_index(s, off)] & L1E_OFFSET_MASK;
+	while (len && s->extended_l2) {
+		uint64_t n = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+
+		ret = write_cluster_extl2(s, l2_off, off, buf, n);
+		if (ret < 0)
+			return ret;
+		off += n;
+		buf += n;
+		len -= n;
+	}
 	while (len) {
 		uint32_t i = l2_index(s, off);
 		uint64_t e = l2_entry(s, l2, i);
@@ -750,7 +872,7 @@ static int qcow2_write(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 
 	if (s->corrupt_reported)
 		return -EIO;
-	if (s->bs->readonly || s->extended_l2)
+	if (s->bs->readonly)
 		return -EACCES;
 	s->zbuf_entry = 0;
 	while (len) {
@@ -791,6 +913,9 @@ static int qcow2_pwritev(struct bds *bs, uint64_t offset, uint64_t bytes,
 static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint64_t new_entry)
 {
 	uint64_t span = (uint64_t)s->cluster_size << s->l2_bits;
+	/* extended L2 has no zero flag: every subcluster "reads as zeroes" instead */
+	uint64_t entry = s->extended_l2 ? 0 : new_entry;
+	uint64_t bitmap = s->extended_l2 && new_entry == QCOW_OFLAG_ZERO ? QCOW2_EXTL2_ALL_ZERO : 0;
 
 	while (len) {
 		uint64_t n = MIN(len, span - (off & (span - 1)));
@@ -807,7 +932,8 @@ static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint6
 			goto next;
 		/* nothing to change? (avoid allocating L2 tables for nothing) */
 		for (uint32_t k = 0; l2 && k < cnt && !any; k++)
-			any = l2_entry(s, l2, first + k) != new_entry;
+			any = l2_entry(s, l2, first + k) != entry ||
+			      l2_bitmap(s, l2, first + k) != bitmap;
 		if (l2 && !any)
 			goto next;
 		ret = get_l2_writable(s, off, &l2);
@@ -817,7 +943,9 @@ static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint6
 		old = g_new(uint64_t, cnt);
 		for (uint32_t k = 0; k < cnt; k++) {
 			old[k] = l2_entry(s, l2, first + k);
-			be64_put(l2 + (size_t)(first + k) * s->l2_entry_bytes, new_entry);
+			be64_put(l2 + (size_t)(first + k) * s->l2_entry_bytes, entry);
+			if (s->extended_l2)
+				be64_put(l2 + (size_t)(first + k) * 16 + 8, bitmap);
 		}
 		ret = write_l2_entries(s, l2_off, l2, first, cnt);
 		if (ret == 0)
@@ -850,7 +978,7 @@ static int qcow2_discard(struct bds *bs, uint64_t offset, uint64_t bytes)
 
 	if (offset + bytes == bs->size)
 		end = ALIGN_UP(bs->size, s->cluster_size);
-	if (s->corrupt_reported || s->extended_l2)
+	if (s->corrupt_reported)
 		return -EIO;
 	if (end <= start)
 		return 0;
@@ -872,7 +1000,7 @@ static int qcow2_write_zeroes(struct bds *bs, uint64_t offset, uint64_t bytes)
 
 	if (s->corrupt_reported)
 		return -EIO;
-	if (bs->readonly || s->extended_l2)
+	if (bs->readonly)
 		return -EACCES;
 	if (offset + bytes == bs->size)
 		end = ALIGN_UP(bs->size, s->cluster_size);
@@ -1081,7 +1209,7 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 	uint8_t be[8];
 	int ret;
 
-	if (s->extended_l2 || s->corrupt_reported) {
+	if (s->corrupt_reported) {
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot resize this image", bs->filename);
 		return -ENOTSUP;
 	}
@@ -1231,9 +1359,6 @@ static int qcow2_open(struct bds *bs, const struct blk_open_opts *opts, GError *
 	s->extended_l2 = !!(s->incompat & QCOW2_INCOMPAT_EXTL2);
 	if (s->extended_l2 && s->cluster_bits < 14)
 		OPEN_ERR("image is corrupt: extended L2 entries need clusters of 16 KiB or more");
-	if (s->extended_l2 && !bs->readonly)
-		OPEN_ERR("writing to qcow2 images with extended L2 entries is not supported "
-			 "(open read-only)");
 	if (s->refcount_order > 6)
 		OPEN_ERR("image is corrupt: refcount order %u is more than 6", s->refcount_order);
 	s->refcount_bits = 1u << s->refcount_order;
@@ -1699,8 +1824,11 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			if (ret == 0)
 				ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE,
 						       s->l1[l1_index(s, off)] & L1E_OFFSET_MASK, &l2);
-			for (uint64_t k = 0; k < m && ret == 0; k++)
-				be64_put(l2 + k * 8, (host + k * cs) | QCOW_OFLAG_COPIED);
+			for (uint64_t k = 0; k < m && ret == 0; k++) {
+				be64_put(l2 + k * s->l2_entry_bytes, (host + k * cs) | QCOW_OFLAG_COPIED);
+				if (s->extended_l2)	/* every subcluster allocated */
+					be64_put(l2 + k * s->l2_entry_bytes + 8, QCOW2_EXTL2_ALL_ALLOC);
+			}
 			if (ret == 0)
 				ret = write_l2_entries(s, s->l1[l1_index(s, off)] & L1E_OFFSET_MASK, l2, 0, m);
 		}

@@ -50,6 +50,9 @@
 #define QCOW_OFLAG_COPIED	(1ull << 63)
 #define QCOW_OFLAG_COMPRESSED	(1ull << 62)
 #define QCOW_OFLAG_ZERO		(1ull << 0)
+/* extended L2 bitmaps: bits 0-31 subcluster allocated, 32-63 reads as zeroes */
+#define QCOW2_EXTL2_ALL_ALLOC	0x00000000ffffffffull
+#define QCOW2_EXTL2_ALL_ZERO	0xffffffff00000000ull
 #define L1E_OFFSET_MASK		0x00fffffffffffe00ull
 #define L2E_OFFSET_MASK		0x00fffffffffffe00ull
 #define REFT_OFFSET_MASK	0xfffffffffffffe00ull

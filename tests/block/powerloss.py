@@ -16,7 +16,8 @@ writes after it (page-cache writeback has no order). Each such image must:
     other sector an old value or the pattern of a write that was in flight
     (tests/block/crash-verify.py).
 Workloads: random writes of up to 128 KiB, 4 in flight, a flush every 16,
-on images with 512 B, 4 KiB and 64 KiB clusters, half of them with an
+on images with 512 B, 4 KiB and 64 KiB clusters and with 32 KiB clusters
+of extended L2 entries (1 KiB subclusters), a third of them with an
 internal snapshot so that writes copy shared clusters and drop references.
 
     powerloss.py BUILD_DIR [RUNS] [CUTS_PER_RUN] [SEED]
@@ -141,14 +142,15 @@ def one_run(build, tmp, r, ncuts, rng):
     kio = os.path.join(build, "tools", "kemu-io")
     shim = os.path.join(build, "tools", "powerloss-shim.so")
     verify = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crash-verify.py")
-    cs = (512, 4096, 65536)[r % 3]
-    snapshot = r % 2 == 1
+    cs, extl2 = ((512, False), (4096, False), (65536, False), (32768, True))[r % 4]
+    snapshot = r % 3 == 1	# with r % 4: every pairing within 12 runs
     img, start, log = (os.path.join(tmp, n) for n in ("img.qcow2", "start.qcow2", "ops.log"))
     durable, trial, raw = (os.path.join(tmp, n) for n in ("durable.qcow2", "trial.qcow2", "trial.raw"))
     for p in (img, start, log):
         if os.path.exists(p):
             os.unlink(p)
-    c = run([kimg, "create", "-q", "-f", "qcow2", "-o", f"cluster_size={cs}", img, "8M"])
+    opts = f"cluster_size={cs}" + (",extended_l2=on" if extl2 else "")
+    c = run([kimg, "create", "-q", "-f", "qcow2", "-o", opts, img, "8M"])
     if c.returncode:
         raise Failure(f"run {r}: create: {c.stdout}")
     g0 = subprocess.run([kio, "-f", "qcow2", "-c", f"randwrite {rng.randrange(1 << 30)} 64 64k 4", img],
@@ -156,7 +158,7 @@ def one_run(build, tmp, r, ncuts, rng):
     if g0.returncode:
         raise Failure(f"run {r}: first generation: {g0.stderr}")
     if snapshot:
-        s = run([kimg, "snapshot", "-c", "before", img])
+        s = run(["qemu-img", "snapshot", "-c", "before", img])
         if s.returncode:
             raise Failure(f"run {r}: snapshot: {s.stdout}")
     shutil.copyfile(img, start)
@@ -186,7 +188,8 @@ def one_run(build, tmp, r, ncuts, rng):
                 for op in ops[last_flush + 1:c]:
                     apply_op(tf, op, lambda: rng.random() < keep)
             visible = b"".join(op[4] for op in ops[:c] if op[0] == "M").decode()
-            where = (f"run {r} (cluster {cs}{', snapshot' if snapshot else ''}) cut at op {c} of "
+            where = (f"run {r} (cluster {cs}{', extended L2' if extl2 else ''}"
+                     f"{', snapshot' if snapshot else ''}) cut at op {c} of "
                      f"{len(ops)}, {c - last_flush - 1} ops after the last flush kept with p={keep}")
             try:
                 leaks += check_image(kimg, verify, trial, raw, g0.stdout, visible, where)
