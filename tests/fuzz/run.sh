@@ -49,9 +49,6 @@ if [ ! -f done ]; then
 	touch done
 fi
 cd "$work"
-# glib's per-thread slice caches of the block layer's worker threads are
-# freed after the threads exit, which LeakSanitizer reports as leaks
-export G_SLICE=always-malloc
 # -close_fd_mask=3: the harness's own diagnostics (check's messages) stay
 # out of the way; libFuzzer and sanitizer reports still print
 exec "$fuzzer" -max_total_time="$seconds" -max_len=98304 -timeout=10 -rss_limit_mb=2048 \
