@@ -88,6 +88,14 @@ def apply_op(f, op, keep_piece):
         raise RuntimeError("the process used an operation the replayer cannot model (pwritev or write)")
 
 
+def preload(binary, shim):
+    """LD_PRELOAD for binary: a sanitizer runtime it links must come first."""
+    libs = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, text=True).stdout
+    first = [p.split("=>")[1].split()[0] for p in libs.splitlines()
+             if "=>" in p and ("libasan" in p or "libubsan" in p) and "/" in p.split("=>")[1]]
+    return ":".join(first + [shim])
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
 
@@ -162,7 +170,7 @@ def one_run(build, tmp, r, ncuts, rng):
         if s.returncode:
             raise Failure(f"run {r}: snapshot: {s.stdout}")
     shutil.copyfile(img, start)
-    env = dict(os.environ, KEMU_POWERLOSS_FILE=img, KEMU_POWERLOSS_LOG=log, LD_PRELOAD=shim)
+    env = dict(os.environ, KEMU_POWERLOSS_FILE=img, KEMU_POWERLOSS_LOG=log, LD_PRELOAD=preload(kio, shim))
     rec = subprocess.run([kio, "-f", "qcow2", "-c", f"randwrite {rng.randrange(1 << 30)} 240 128k 4", img],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     if rec.returncode:
