@@ -51,6 +51,7 @@ check-block-powerloss: build
 # libFuzzer on qcow2 open/read/check for FUZZ_SECONDS on seed images (tests/fuzz/run.sh).
 FUZZ_SECONDS ?= 60
 fuzz-qcow2: build
+	@command -v clang >/dev/null || { echo "fuzz-qcow2: needs clang (scripts/install-deps.sh installs it)"; exit 1; }
 	ninja -C $(BUILD) tests/fuzz/fuzz-qcow2-libfuzzer
 	bash tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
