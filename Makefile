@@ -8,7 +8,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= 2
 
-.PHONY: all deps build demo check check-unit check-functional check-sanitize check-block-crash bench clean guests
+.PHONY: all deps build demo check check-unit check-functional check-sanitize check-block-crash check-block-powerloss fuzz-qcow2 bench clean guests
 
 all: build
 
@@ -43,6 +43,17 @@ check-sanitize:
 # Long crash-consistency run of the block layer (kill -9 during writes, 100 times).
 check-block-crash: build
 	bash tests/block/crash.sh $(BUILD) 100
+
+# Long power-loss run: recorded writes replayed at 1200 random power cuts (tests/block/powerloss.py).
+check-block-powerloss: build
+	python3 tests/block/powerloss.py $(BUILD) 40 30
+
+# libFuzzer on qcow2 open/read/check for FUZZ_SECONDS on seed images (tests/fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+fuzz-qcow2: build
+	@command -v clang >/dev/null || { echo "fuzz-qcow2: needs clang (scripts/install-deps.sh installs it)"; exit 1; }
+	ninja -C $(BUILD) tests/fuzz/fuzz-qcow2-libfuzzer
+	bash tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 bench: deps build guests
 	python3 bench/run.py --kemu $(BUILD)/kemu

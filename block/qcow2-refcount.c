@@ -185,6 +185,43 @@ static int ensure_refblock(struct qcow2_state *s, uint64_t rt_index)
 	return qcow2_meta_flush(s);
 }
 
+/* rb (a cached block) changed in [lo, hi): qcow2_refblock_writeback writes it */
+static void refblock_mark_dirty(struct qcow2_state *s, const uint8_t *rb, uint32_t lo, uint32_t hi)
+{
+	for (int i = 0; i < QCOW2_RB_CACHE; i++) {
+		struct qcow2_cache_entry *e = &s->rbc[i];
+
+		if (e->data != rb || !e->offset)
+			continue;
+		if (!e->dirty) {
+			e->dirty_lo = lo;
+			e->dirty_hi = hi;
+		}
+		e->dirty_lo = MIN(e->dirty_lo, lo);
+		e->dirty_hi = MAX(e->dirty_hi, hi);
+		e->dirty = true;
+		return;
+	}
+	g_assert_not_reached();	/* load_refblock returned a block not in the cache */
+}
+
+int qcow2_refblock_writeback(struct qcow2_state *s)
+{
+	for (int i = 0; i < QCOW2_RB_CACHE; i++) {
+		struct qcow2_cache_entry *e = &s->rbc[i];
+		int ret;
+
+		if (!e->dirty)
+			continue;
+		ret = bfile_pwrite(s->f, e->offset + e->dirty_lo, e->data + e->dirty_lo,
+				   e->dirty_hi - e->dirty_lo);
+		if (ret < 0)
+			return ret;	/* stays dirty: the next flush tries again */
+		e->dirty = false;
+	}
+	return 0;
+}
+
 int qcow2_update_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t n, int64_t delta)
 {
 	while (n) {
@@ -226,12 +263,7 @@ int qcow2_update_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t n, i
 		bstart = ALIGN_DOWN((first << s->refcount_order) / 8, 512);
 		bend = MIN(ALIGN_UP((((first + cnt) << s->refcount_order) + 7) / 8, 512),
 			   (uint64_t)s->cluster_size);
-		ret = bfile_pwrite(s->f, (s->rt[rt_index] & REFT_OFFSET_MASK) + bstart, rb + bstart,
-				   bend - bstart);
-		if (ret < 0) {
-			qcow2_cache_forget(s, s->rt[rt_index] & REFT_OFFSET_MASK);
-			return ret;
-		}
+		refblock_mark_dirty(s, rb, bstart, bend);
 		cluster += cnt;
 		n -= cnt;
 	}
@@ -240,7 +272,7 @@ int qcow2_update_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t n, i
 
 int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 {
-	uint64_t idx = s->free_hint;
+	uint64_t hint = s->free_hint, idx = hint, first_free = UINT64_MAX, next;
 	int ret;
 
 	for (;;) {
@@ -253,6 +285,7 @@ int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 				return ret;
 			if (rc)
 				break;
+			first_free = MIN(first_free, idx + k);
 		}
 		if (k < n) {
 			idx += k + 1;
@@ -274,8 +307,15 @@ int64_t qcow2_alloc_clusters(struct qcow2_state *s, uint64_t n)
 		ret = qcow2_update_refcount(s, idx, n, 1);
 		if (ret < 0)
 			return ret;
-		if (s->free_hint == idx)
-			s->free_hint = idx + n;
+		/*
+		 * Everything from the hint up to the first free cluster the scan
+		 * saw is in use: the next search starts there (or past this run),
+		 * not again at the hint, which would make filling an image
+		 * quadratic in its size.
+		 */
+		next = first_free == idx ? idx + n : first_free;
+		/* a free while growing the refcount structures may have lowered it */
+		s->free_hint = s->free_hint == hint ? next : MIN(s->free_hint, next);
 		return idx << s->cluster_bits;
 	}
 }
@@ -609,7 +649,17 @@ int qcow2_check(struct bds *bs, int fix, struct check_result *res, GError **errp
 	ret = check_once(s, fix, res);
 	if (ret < 0)
 		g_set_error(errp, KEMU_ERROR, 0, "%s: check failed: %s", bs->filename, g_strerror(-ret));
-	if (fix)
-		bfile_flush(s->f);
+	if (fix) {
+		/* the repairs are on disk before the caller clears the dirty bit */
+		int wret = qcow2_refblock_writeback(s);
+
+		if (wret == 0)
+			wret = bfile_flush(s->f);
+		if (wret < 0 && ret == 0) {
+			g_set_error(errp, KEMU_ERROR, 0, "%s: could not write the repaired refcounts: %s",
+				    bs->filename, g_strerror(-wret));
+			ret = wret;
+		}
+	}
 	return ret;
 }

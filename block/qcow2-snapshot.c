@@ -157,8 +157,10 @@ static int tree_refcount(struct qcow2_state *s, const uint64_t *l1, uint32_t l1_
 static int fix_copied(struct qcow2_state *s)
 {
 	uint8_t *l2 = blk_alloc_buf(s->cluster_size);
-	int ret = 0;
+	int ret;
 
+	/* COPIED may only appear once the refcount of 1 it states is durable */
+	ret = qcow2_meta_flush(s);
 	caches_drop(s);
 	for (uint32_t i = 0; i < s->l1_size && ret == 0; i++) {
 		uint64_t l2_off = s->l1[i] & L1E_OFFSET_MASK, rc, want;

@@ -14,9 +14,14 @@
 #include "kemu/common.h"
 #include "block/qcow2.h"
 
+#include "block/block-config.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef CONFIG_ZSTD
+#include <zstd.h>
+#endif
 
 void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...)
 {
@@ -34,10 +39,15 @@ void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...)
 
 int qcow2_meta_flush(struct qcow2_state *s)
 {
-	return s->unsafe ? 0 : bfile_flush(s->f);
+	int ret;
+
+	if (s->unsafe)
+		return 0;
+	ret = qcow2_refblock_writeback(s);
+	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
-/* ---- metadata cache (write-through) ---- */
+/* ---- metadata caches (refcount blocks and new L2 entries write-back) ---- */
 
 int qcow2_l2_writeback(struct qcow2_state *s)
 {
@@ -84,8 +94,12 @@ int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int
 		if (cache[i].lru < victim->lru)
 			victim = &cache[i];
 	}
-	if (victim->dirty && (ret = qcow2_l2_writeback(s)) < 0)
-		return ret;
+	if (victim->dirty) {
+		/* an early refcount block write is always safe; L2 waits for them */
+		ret = cache == s->rbc ? qcow2_refblock_writeback(s) : qcow2_l2_writeback(s);
+		if (ret < 0)
+			return ret;
+	}
 	if (!victim->data) {
 		victim->data = blk_alloc_buf(s->cluster_size);
 		if (!victim->data)
@@ -107,8 +121,10 @@ void qcow2_cache_forget(struct qcow2_state *s, uint64_t offset)
 		if (s->l2c[i].offset == offset && !s->l2c[i].dirty)
 			s->l2c[i].offset = 0;
 	for (int i = 0; i < QCOW2_RB_CACHE; i++)
-		if (s->rbc[i].offset == offset)
+		if (s->rbc[i].offset == offset) {
 			s->rbc[i].offset = 0;
+			s->rbc[i].dirty = false;
+		}
 }
 
 static void cache_free(struct qcow2_cache_entry *c, int n)
@@ -228,13 +244,94 @@ static int read_backing(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint6
 	return 0;
 }
 
+bool qcow2_zstd_supported(void)
+{
+#ifdef CONFIG_ZSTD
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Decompress one cluster: deflate without a header (window 2^12) for zlib,
+ * one zstd frame for zstd. The input runs to the end of its last sector,
+ * so bytes after the stream are normal; the output must fill the cluster.
+ */
+static bool cluster_decompress(struct qcow2_state *s, const uint8_t *in, size_t in_len,
+			       uint8_t *out)
+{
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD) {
+#ifdef CONFIG_ZSTD
+		ZSTD_DCtx *dctx = ZSTD_createDCtx();
+		ZSTD_inBuffer zin = { in, in_len, 0 };
+		ZSTD_outBuffer zout = { out, s->cluster_size, 0 };
+		bool ok = dctx != NULL;
+
+		while (ok && zout.pos < zout.size) {
+			size_t prev_in = zin.pos, prev_out = zout.pos;
+			size_t r = ZSTD_decompressStream(dctx, &zout, &zin);
+
+			if (ZSTD_isError(r) || r == 0 ||
+			    (zin.pos == prev_in && zout.pos == prev_out))
+				break;	/* error, frame ended early, or no progress */
+		}
+		ok = ok && zout.pos == zout.size;
+		ZSTD_freeDCtx(dctx);
+		return ok;
+#else
+		return false;
+#endif
+	} else {
+		z_stream z = { 0 };
+		int ret;
+
+		if (inflateInit2(&z, -12) != Z_OK)
+			return false;
+		z.next_in = (uint8_t *)in;
+		z.avail_in = in_len;
+		z.next_out = out;
+		z.avail_out = s->cluster_size;
+		ret = inflate(&z, Z_FINISH);
+		inflateEnd(&z);
+		/* Z_BUF_ERROR: output full before the input ended (sector padding) */
+		return (ret == Z_STREAM_END || ret == Z_BUF_ERROR) && z.avail_out == 0;
+	}
+}
+
+/* Compress one cluster into out (cluster_size bytes); 0 if it does not fit. */
+static size_t cluster_compress(struct qcow2_state *s, const uint8_t *in, uint8_t *out)
+{
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD) {
+#ifdef CONFIG_ZSTD
+		size_t r = ZSTD_compress(out, s->cluster_size, in, s->cluster_size, ZSTD_CLEVEL_DEFAULT);
+
+		return ZSTD_isError(r) ? 0 : r;
+#else
+		return 0;
+#endif
+	} else {
+		z_stream z = { 0 };
+		int ret;
+
+		if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+			return 0;
+		z.next_in = (uint8_t *)in;
+		z.avail_in = s->cluster_size;
+		z.next_out = out;
+		z.avail_out = s->cluster_size;
+		ret = deflate(&z, Z_FINISH);
+		deflateEnd(&z);
+		return ret == Z_STREAM_END ? s->cluster_size - z.avail_out : 0;
+	}
+}
+
 static int read_compressed(struct qcow2_state *s, uint64_t e, uint8_t **out)
 {
 	uint64_t coff = e & s->cluster_offset_mask;
 	uint64_t nsec = ((e >> s->csize_shift) & s->csize_mask) + 1;
 	uint64_t csize = nsec * 512 - (coff & 511);
 	g_autofree uint8_t *cbuf = NULL;
-	z_stream z = { 0 };
 	int ret;
 
 	if (s->zbuf_entry == e && s->zbuf) {
@@ -248,15 +345,7 @@ static int read_compressed(struct qcow2_state *s, uint64_t e, uint8_t **out)
 	ret = bfile_pread(s->f, coff, cbuf, csize);
 	if (ret < 0)
 		return ret;
-	if (inflateInit2(&z, -12) != Z_OK)
-		return -ENOMEM;
-	z.next_in = cbuf;
-	z.avail_in = csize;
-	z.next_out = s->zbuf;
-	z.avail_out = s->cluster_size;
-	ret = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	if ((ret != Z_STREAM_END && ret != Z_BUF_ERROR) || z.avail_out != 0) {
+	if (!cluster_decompress(s, cbuf, csize, s->zbuf)) {
 		qcow2_report_corruption(s, "compressed cluster at 0x%" PRIx64 " does not decompress", coff);
 		return -EIO;
 	}
@@ -479,7 +568,10 @@ static int get_l2_writable(struct qcow2_state *s, uint64_t off, uint8_t **l2)
 		return ret;
 	}
 	if (old_off) {
-		ret = qcow2_update_refcount(s, old_off >> s->cluster_bits, 1, -1);
+		/* the L1 entry no longer names the shared table on disk before it loses us */
+		ret = qcow2_meta_flush(s);
+		if (ret == 0)
+			ret = qcow2_update_refcount(s, old_off >> s->cluster_bits, 1, -1);
 		if (ret < 0)
 			return ret;
 	}
@@ -507,6 +599,118 @@ static bool entry_writable_in_place(struct qcow2_state *s, uint64_t e)
 	return entry_type(s, e) == CL_NORMAL && (e & QCOW_OFLAG_COPIED) && !(e & QCOW_OFLAG_ZERO);
 }
 
+/* The part of the image's last cluster past its end reads as zeroes. */
+static int read_cluster_range(struct qcow2_state *s, uint64_t off, uint8_t *buf, uint64_t len)
+{
+	uint64_t r = off < s->bs->size ? MIN(len, s->bs->size - off) : 0;
+	int ret = r ? qcow2_read(s, off, buf, r) : 0;
+
+	memset(buf + r, 0, len - r);
+	return ret;
+}
+
+/*
+ * Write [off, off+n) inside one cluster of an image with extended L2
+ * entries (qcow2.txt "Extended L2 Entries": bit x of the bitmap says
+ * subcluster x is in the host cluster, bit 32+x that it reads as zeroes,
+ * neither that it comes from the backing file). Only the subclusters the
+ * write touches are written (partial ones completed with what they read as
+ * now) and marked allocated; a cluster shared with a snapshot or
+ * compressed is copied whole into a new one. As for normal entries, an
+ * entry change that frees nothing is deferred to the next flush.
+ */
+static int write_cluster_extl2(struct qcow2_state *s, uint64_t l2_off, uint64_t off,
+			       const uint8_t *buf, uint64_t n)
+{
+	uint64_t cs = s->cluster_size, in = off & (cs - 1), gstart = off - in;
+	uint32_t sc_first = in >> s->sc_bits, sc_last = (in + n - 1) >> s->sc_bits;
+	uint64_t a_start = (uint64_t)sc_first << s->sc_bits, a_end = (uint64_t)(sc_last + 1) << s->sc_bits;
+	uint64_t touched = ((sc_last == 31 ? 0 : 1ull << (sc_last + 1)) - (1ull << sc_first)) & 0xffffffffull;
+	uint32_t i = l2_index(s, off);
+	uint8_t *l2, *sbuf = NULL;
+	uint64_t e, bm, new_bm;
+	int64_t host;
+	bool whole;
+	int ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+
+	if (ret < 0)
+		return ret;
+	e = l2_entry(s, l2, i);
+	bm = l2_bitmap(s, l2, i);
+	whole = (e & QCOW_OFLAG_COMPRESSED) ||
+		((e & L2E_OFFSET_MASK) && !(e & QCOW_OFLAG_COPIED));
+	if (whole) {
+		a_start = 0;
+		a_end = cs;
+	}
+	if ((e & L2E_OFFSET_MASK) && !(e & QCOW_OFLAG_COMPRESSED) && (ret = check_data_offset(s, e)) < 0)
+		return ret;
+	/* what the written subclusters hold around the new data */
+	if (whole || (touched & ~bm) || in != a_start || in + n != a_end) {
+		sbuf = blk_alloc_buf(a_end - a_start);
+		if (!sbuf)
+			return -ENOMEM;
+		ret = read_cluster_range(s, gstart + a_start, sbuf, a_end - a_start);
+		if (ret == 0)
+			memcpy(sbuf + (in - a_start), buf, n);
+		/* reading may have evicted the table */
+		if (ret == 0)
+			ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+		if (ret < 0)
+			goto out;
+	}
+	if ((e & L2E_OFFSET_MASK) && !whole) {
+		/* our own cluster: write in place */
+		host = e & L2E_OFFSET_MASK;
+	} else {
+		host = qcow2_alloc_clusters(s, 1);
+		if (host < 0) {
+			ret = host;
+			goto out;
+		}
+	}
+	ret = sbuf ? bfile_pwrite(s->f, host + a_start, sbuf, a_end - a_start)
+		   : bfile_pwrite(s->f, host + in, buf, n);
+	if (ret == 0)
+		ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE, l2_off, &l2);
+	if (ret < 0)
+		goto out;
+	if (whole) {
+		/* replace a shared or compressed cluster: the usual ordering */
+		ret = qcow2_meta_flush(s);
+		be64_put(l2 + (size_t)i * 16, (uint64_t)host | QCOW_OFLAG_COPIED);
+		be64_put(l2 + (size_t)i * 16 + 8, QCOW2_EXTL2_ALL_ALLOC);
+		if (ret == 0)
+			ret = write_l2_entries(s, l2_off, l2, i, 1);
+		if (ret == 0)
+			ret = qcow2_meta_flush(s);
+		if (ret == 0)
+			ret = qcow2_free_l2_entry(s, e);
+		if (ret < 0)
+			qcow2_cache_forget(s, l2_off);
+		goto out;
+	}
+	/* an unallocated entry has no allocated subclusters, whatever its bitmap says */
+	new_bm = ((e & L2E_OFFSET_MASK) ? bm : bm & ~0xffffffffull);
+	new_bm = (new_bm | touched) & ~(touched << 32);
+	if (new_bm != bm || !(e & L2E_OFFSET_MASK)) {
+		struct qcow2_cache_entry *ce = l2_cache_entry(s, l2_off);
+
+		be64_put(l2 + (size_t)i * 16, (uint64_t)host | QCOW_OFLAG_COPIED);
+		be64_put(l2 + (size_t)i * 16 + 8, new_bm);
+		if (s->unsafe) {
+			ret = write_l2_entries(s, l2_off, l2, i, 1);
+		} else {
+			/* nothing is freed: written after the next flush, with the data before it */
+			g_assert(ce && ce->data == l2);
+			ce->dirty = true;
+		}
+	}
+out:
+	blk_free_buf(sbuf);
+	return ret;
+}
+
 /*
  * Write [off, off+len) which lies within one L2 table, data from buf.
  * Clusters that are ours are written in place; the others get new
@@ -521,6 +725,16 @@ static int write_chunk(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 	if (ret < 0)
 		return ret;
 	l2_off = s->l1[l1_index(s, off)] & L1E_OFFSET_MASK;
+	while (len && s->extended_l2) {
+		uint64_t n = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+
+		ret = write_cluster_extl2(s, l2_off, off, buf, n);
+		if (ret < 0)
+			return ret;
+		off += n;
+		buf += n;
+		len -= n;
+	}
 	while (len) {
 		uint32_t i = l2_index(s, off);
 		uint64_t e = l2_entry(s, l2, i);
@@ -631,6 +845,8 @@ written:
 					 (host + (uint64_t)k * s->cluster_size) | QCOW_OFLAG_COPIED);
 			if (ret == 0)
 				ret = write_l2_entries(s, l2_off, l2, i, m);
+			if (ret == 0)	/* the old pointers gone on disk before their references drop */
+				ret = qcow2_meta_flush(s);
 			for (uint32_t k = 0; k < m && ret == 0; k++)
 				ret = qcow2_free_l2_entry(s, old[k]);
 			g_free(old);
@@ -656,7 +872,7 @@ static int qcow2_write(struct qcow2_state *s, uint64_t off, const uint8_t *buf, 
 
 	if (s->corrupt_reported)
 		return -EIO;
-	if (s->bs->readonly || s->extended_l2)
+	if (s->bs->readonly)
 		return -EACCES;
 	s->zbuf_entry = 0;
 	while (len) {
@@ -697,6 +913,9 @@ static int qcow2_pwritev(struct bds *bs, uint64_t offset, uint64_t bytes,
 static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint64_t new_entry)
 {
 	uint64_t span = (uint64_t)s->cluster_size << s->l2_bits;
+	/* extended L2 has no zero flag: every subcluster "reads as zeroes" instead */
+	uint64_t entry = s->extended_l2 ? 0 : new_entry;
+	uint64_t bitmap = s->extended_l2 && new_entry == QCOW_OFLAG_ZERO ? QCOW2_EXTL2_ALL_ZERO : 0;
 
 	while (len) {
 		uint64_t n = MIN(len, span - (off & (span - 1)));
@@ -713,7 +932,8 @@ static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint6
 			goto next;
 		/* nothing to change? (avoid allocating L2 tables for nothing) */
 		for (uint32_t k = 0; l2 && k < cnt && !any; k++)
-			any = l2_entry(s, l2, first + k) != new_entry;
+			any = l2_entry(s, l2, first + k) != entry ||
+			      l2_bitmap(s, l2, first + k) != bitmap;
 		if (l2 && !any)
 			goto next;
 		ret = get_l2_writable(s, off, &l2);
@@ -723,7 +943,9 @@ static int set_clusters(struct qcow2_state *s, uint64_t off, uint64_t len, uint6
 		old = g_new(uint64_t, cnt);
 		for (uint32_t k = 0; k < cnt; k++) {
 			old[k] = l2_entry(s, l2, first + k);
-			be64_put(l2 + (size_t)(first + k) * s->l2_entry_bytes, new_entry);
+			be64_put(l2 + (size_t)(first + k) * s->l2_entry_bytes, entry);
+			if (s->extended_l2)
+				be64_put(l2 + (size_t)(first + k) * 16 + 8, bitmap);
 		}
 		ret = write_l2_entries(s, l2_off, l2, first, cnt);
 		if (ret == 0)
@@ -756,7 +978,7 @@ static int qcow2_discard(struct bds *bs, uint64_t offset, uint64_t bytes)
 
 	if (offset + bytes == bs->size)
 		end = ALIGN_UP(bs->size, s->cluster_size);
-	if (s->corrupt_reported || s->extended_l2)
+	if (s->corrupt_reported)
 		return -EIO;
 	if (end <= start)
 		return 0;
@@ -778,7 +1000,7 @@ static int qcow2_write_zeroes(struct bds *bs, uint64_t offset, uint64_t bytes)
 
 	if (s->corrupt_reported)
 		return -EIO;
-	if (bs->readonly || s->extended_l2)
+	if (bs->readonly)
 		return -EACCES;
 	if (offset + bytes == bs->size)
 		end = ALIGN_UP(bs->size, s->cluster_size);
@@ -816,7 +1038,6 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 {
 	struct qcow2_state *s = bs->opaque;
 	uint8_t *in, *out, *l2;
-	z_stream z = { 0 };
 	uint64_t outlen, nsec, e, old, l2_off;
 	int64_t host;
 	int ret;
@@ -829,19 +1050,8 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 	in = g_malloc0(s->cluster_size);
 	out = g_malloc(s->cluster_size);
 	memcpy(in, buf, bytes);
-	ret = deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY);
-	if (ret != Z_OK) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	z.next_in = in;
-	z.avail_in = s->cluster_size;
-	z.next_out = out;
-	z.avail_out = s->cluster_size;
-	ret = deflate(&z, Z_FINISH);
-	outlen = s->cluster_size - z.avail_out;
-	deflateEnd(&z);
-	if (ret != Z_STREAM_END || outlen >= s->cluster_size - 512) {
+	outlen = cluster_compress(s, in, out);
+	if (!outlen || outlen >= s->cluster_size - 512) {
 		/* does not compress: store it plainly */
 		ret = qcow2_write(s, offset, in, s->cluster_size > bytes ? bytes : s->cluster_size);
 		goto out;
@@ -864,6 +1074,8 @@ static int qcow2_pwrite_compressed(struct bds *bs, uint64_t offset, const void *
 	old = l2_entry(s, l2, l2_index(s, offset));
 	be64_put(l2 + (size_t)l2_index(s, offset) * s->l2_entry_bytes, e);
 	ret = write_l2_entries(s, l2_off, l2, l2_index(s, offset), 1);
+	if (ret == 0 && (old & (L2E_OFFSET_MASK | QCOW_OFLAG_COMPRESSED)))
+		ret = qcow2_meta_flush(s);	/* the old pointer gone on disk before it is freed */
 	if (ret == 0)
 		ret = qcow2_free_l2_entry(s, old);
 	if (ret < 0)
@@ -879,6 +1091,8 @@ static int qcow2_flush(struct bds *bs)
 	struct qcow2_state *s = bs->opaque;
 	int ret = qcow2_l2_writeback(s);
 
+	if (ret == 0)
+		ret = qcow2_refblock_writeback(s);	/* cache=unsafe has them all here */
 	return ret < 0 ? ret : bfile_flush(s->f);
 }
 
@@ -995,7 +1209,7 @@ static int qcow2_truncate(struct bds *bs, uint64_t size, GError **errp)
 	uint8_t be[8];
 	int ret;
 
-	if (s->extended_l2 || s->corrupt_reported) {
+	if (s->corrupt_reported) {
 		g_set_error(errp, KEMU_ERROR, 0, "%s: cannot resize this image", bs->filename);
 		return -ENOTSUP;
 	}
@@ -1130,17 +1344,21 @@ static int qcow2_open(struct bds *bs, const struct blk_open_opts *opts, GError *
 			 s->incompat & ~QCOW2_INCOMPAT_MASK);
 	if (s->incompat & QCOW2_INCOMPAT_DATA_FILE)
 		OPEN_ERR("qcow2 images with an external data file are not supported");
-	if (s->compression_type != 0)
-		OPEN_ERR("compression type %u (zstd) is not supported", s->compression_type);
+	if (s->compression_type > QCOW2_COMPRESSION_ZSTD)
+		OPEN_ERR("Unknown compression type %u", s->compression_type);
+	if (s->compression_type == QCOW2_COMPRESSION_ZSTD && !qcow2_zstd_supported())
+		OPEN_ERR("compression type zstd is not supported by this build (no libzstd)");
+	/* qcow2.txt: a compression type other than zlib needs incompatible bit 3 */
+	if ((s->compression_type != QCOW2_COMPRESSION_ZLIB) !=
+	    !!(s->incompat & QCOW2_INCOMPAT_COMPRESSION))
+		OPEN_ERR("image is corrupt: compression type %u does not match incompatible bit 3",
+			 s->compression_type);
 	if ((s->incompat & QCOW2_INCOMPAT_CORRUPT) && !bs->readonly)
 		OPEN_ERR("qcow2: Image is corrupt; cannot be opened read/write "
 			 "(run 'kemu-img check -r all')");
 	s->extended_l2 = !!(s->incompat & QCOW2_INCOMPAT_EXTL2);
 	if (s->extended_l2 && s->cluster_bits < 14)
 		OPEN_ERR("image is corrupt: extended L2 entries need clusters of 16 KiB or more");
-	if (s->extended_l2 && !bs->readonly)
-		OPEN_ERR("writing to qcow2 images with extended L2 entries is not supported "
-			 "(open read-only)");
 	if (s->refcount_order > 6)
 		OPEN_ERR("image is corrupt: refcount order %u is more than 6", s->refcount_order);
 	s->refcount_bits = 1u << s->refcount_order;
@@ -1271,8 +1489,9 @@ static void qcow2_close(struct bds *bs)
 
 	if (!s)
 		return;
-	if (qcow2_l2_writeback(s) < 0)
-		fprintf(stderr, "kemu: %s: could not write L2 tables at close\n", bs->filename);
+	if (qcow2_l2_writeback(s) < 0 || qcow2_refblock_writeback(s) < 0)
+		fprintf(stderr, "kemu: %s: could not write L2 tables or refcounts at close\n",
+			bs->filename);
 	cache_free(s->l2c, QCOW2_L2_CACHE);
 	cache_free(s->rbc, QCOW2_RB_CACHE);
 	g_free(s->zbuf);
@@ -1293,23 +1512,24 @@ static void qcow2_info(struct bds *bs, GString *json, GString *human, const char
 	bool v3 = s->version >= 3;
 	bool lazy = !!(s->compat & QCOW2_COMPAT_LAZY_REFCOUNTS);
 	bool corrupt = !!(s->incompat & QCOW2_INCOMPAT_CORRUPT);
+	const char *ctype = s->compression_type == QCOW2_COMPRESSION_ZSTD ? "zstd" : "zlib";
 
 	if (v3) {
 		g_string_append_printf(json,
 			"%s\"format-specific\": {\n%s    \"type\": \"qcow2\",\n%s    \"data\": {\n"
 			"%s        \"compat\": \"1.1\",\n"
-			"%s        \"compression-type\": \"zlib\",\n"
+			"%s        \"compression-type\": \"%s\",\n"
 			"%s        \"lazy-refcounts\": %s,\n"
 			"%s        \"refcount-bits\": %u,\n"
 			"%s        \"corrupt\": %s,\n"
 			"%s        \"extended-l2\": %s\n%s    }\n%s},\n",
-			ind, ind, ind, ind, ind, ind, lazy ? "true" : "false", ind, s->refcount_bits,
+			ind, ind, ind, ind, ind, ctype, ind, lazy ? "true" : "false", ind, s->refcount_bits,
 			ind, corrupt ? "true" : "false", ind, s->extended_l2 ? "true" : "false", ind, ind);
 		g_string_append_printf(human,
-			"Format specific information:\n    compat: 1.1\n    compression type: zlib\n"
+			"Format specific information:\n    compat: 1.1\n    compression type: %s\n"
 			"    lazy refcounts: %s\n    refcount bits: %u\n    corrupt: %s\n"
 			"    extended l2: %s\n",
-			lazy ? "true" : "false", s->refcount_bits, corrupt ? "true" : "false",
+			ctype, lazy ? "true" : "false", s->refcount_bits, corrupt ? "true" : "false",
 			s->extended_l2 ? "true" : "false");
 	} else {
 		g_string_append_printf(json,
@@ -1431,6 +1651,16 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			    "Different refcount widths than 16 bits require compatibility level 1.1 or above (use version=v3 or greater)");
 		return false;
 	}
+	if (version == 2 && o->compression_type != QCOW2_COMPRESSION_ZLIB) {
+		g_set_error(errp, KEMU_ERROR, 0, "Non-zlib compression type is only supported with "
+			    "compatibility level 1.1 and above (use version=v3 or greater)");
+		return false;
+	}
+	if (o->compression_type == QCOW2_COMPRESSION_ZSTD && !qcow2_zstd_supported()) {
+		g_set_error(errp, KEMU_ERROR, 0, "compression type zstd is not supported by this build "
+			    "(built without libzstd)");
+		return false;
+	}
 	if (o->extended_l2 && cbits < 14) {
 		g_set_error(errp, KEMU_ERROR, 0, "Extended L2 entries are only supported with cluster sizes of at least 16384 bytes");
 		return false;
@@ -1472,7 +1702,9 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 	be64_put(h->data + 48, rt_off);
 	be32_put(h->data + 56, n_rt);
 	if (version >= 3) {
-		be64_put(h->data + 72, o->extended_l2 ? QCOW2_INCOMPAT_EXTL2 : 0);
+		be64_put(h->data + 72, (o->extended_l2 ? QCOW2_INCOMPAT_EXTL2 : 0) |
+			 (o->compression_type ? QCOW2_INCOMPAT_COMPRESSION : 0));
+		h->data[104] = o->compression_type;
 		be64_put(h->data + 80, o->lazy_refcounts ? QCOW2_COMPAT_LAZY_REFCOUNTS : 0);
 		be32_put(h->data + 96, rorder);
 		be32_put(h->data + 100, 112);
@@ -1592,8 +1824,11 @@ bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GErro
 			if (ret == 0)
 				ret = qcow2_load_table(s, s->l2c, QCOW2_L2_CACHE,
 						       s->l1[l1_index(s, off)] & L1E_OFFSET_MASK, &l2);
-			for (uint64_t k = 0; k < m && ret == 0; k++)
-				be64_put(l2 + k * 8, (host + k * cs) | QCOW_OFLAG_COPIED);
+			for (uint64_t k = 0; k < m && ret == 0; k++) {
+				be64_put(l2 + k * s->l2_entry_bytes, (host + k * cs) | QCOW_OFLAG_COPIED);
+				if (s->extended_l2)	/* every subcluster allocated */
+					be64_put(l2 + k * s->l2_entry_bytes + 8, QCOW2_EXTL2_ALL_ALLOC);
+			}
 			if (ret == 0)
 				ret = write_l2_entries(s, s->l1[l1_index(s, off)] & L1E_OFFSET_MASK, l2, 0, m);
 		}

@@ -10,7 +10,10 @@
  * the L2 entry that uses it, data before the L2 entry that points to it,
  * new tables before the pointer to them, a pointer removed before the
  * refcount drops; flushes between unless cache=unsafe). Refcount blocks
- * and L1 are write-through. An L2 entry for a newly allocated cluster
+ * are write-back: increments reach the disk with the next ordering flush
+ * (qcow2_meta_flush), which comes before any pointer to the new cluster is
+ * written; decrements only happen after the pointer is gone on disk, so a
+ * lost one is a leak. L1 is write-through. An L2 entry for a newly allocated cluster
  * (nothing to free) is deferred: it stays dirty in the L2 cache until the
  * next flush, eviction or close, which first makes the refcounts durable
  * (one fdatasync for many allocations, as QEMU's writeback cache); every
@@ -33,6 +36,10 @@
 #define QCOW2_INCOMPAT_MASK		((uint64_t)0x1f)
 #define QCOW2_COMPAT_LAZY_REFCOUNTS	(1ull << 0)
 
+/* header byte 104 (qcow2.txt "Header", additional fields) */
+#define QCOW2_COMPRESSION_ZLIB		0
+#define QCOW2_COMPRESSION_ZSTD		1
+
 #define QCOW2_EXT_MAGIC_END		0
 #define QCOW2_EXT_MAGIC_BACKING_FORMAT	0xe2792acau
 #define QCOW2_EXT_MAGIC_FEATURE_TABLE	0x6803f857u
@@ -43,6 +50,9 @@
 #define QCOW_OFLAG_COPIED	(1ull << 63)
 #define QCOW_OFLAG_COMPRESSED	(1ull << 62)
 #define QCOW_OFLAG_ZERO		(1ull << 0)
+/* extended L2 bitmaps: bits 0-31 subcluster allocated, 32-63 reads as zeroes */
+#define QCOW2_EXTL2_ALL_ALLOC	0x00000000ffffffffull
+#define QCOW2_EXTL2_ALL_ZERO	0xffffffff00000000ull
 #define L1E_OFFSET_MASK		0x00fffffffffffe00ull
 #define L2E_OFFSET_MASK		0x00fffffffffffe00ull
 #define REFT_OFFSET_MASK	0xfffffffffffffe00ull
@@ -68,14 +78,18 @@ struct qcow2_create_opts {
 	int refcount_bits;		/* 0 = 16 */
 	bool extended_l2;
 	const char *preallocation;	/* off, metadata, falloc, full */
+	int compression_type;		/* QCOW2_COMPRESSION_*; zstd needs version 3 */
 };
+/* whether this build reads and writes zstd-compressed clusters */
+bool qcow2_zstd_supported(void);
 bool qcow2_create(const char *filename, const struct qcow2_create_opts *o, GError **errp);
 
 struct qcow2_cache_entry {
 	uint64_t offset;	/* 0 = empty */
 	uint8_t *data;		/* one cluster, on-disk byte order */
 	uint64_t lru;
-	bool dirty;		/* L2 only: entries not yet written (see qcow2_l2_writeback) */
+	bool dirty;		/* not yet written (qcow2_l2_writeback, qcow2_refblock_writeback) */
+	uint32_t dirty_lo, dirty_hi;	/* refcount blocks: the changed byte range */
 };
 
 #define QCOW2_L2_CACHE 64
@@ -139,6 +153,8 @@ static inline void be16_put(void *p, uint16_t v) { stw_le_p(p, GUINT16_TO_BE(v))
 
 /* qcow2.c */
 void qcow2_report_corruption(struct qcow2_state *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Write the dirty refcount blocks, then fdatasync (nothing with cache=unsafe):
+ * what was allocated so far may be pointed to after this returns 0. */
 int qcow2_meta_flush(struct qcow2_state *s);
 int qcow2_load_table(struct qcow2_state *s, struct qcow2_cache_entry *cache, int n,
 		     uint64_t offset, uint8_t **data);
@@ -152,6 +168,8 @@ int qcow2_l2_writeback(struct qcow2_state *s);
 int qcow2_grow_l1(struct qcow2_state *s, uint32_t new_size);
 
 /* qcow2-refcount.c */
+/* Write the changed parts of the cached refcount blocks (no flush). */
+int qcow2_refblock_writeback(struct qcow2_state *s);
 uint64_t qcow2_refcount_get_entry(const uint8_t *rb, uint32_t order, uint64_t i);
 void qcow2_refcount_set_entry(uint8_t *rb, uint32_t order, uint64_t i, uint64_t v);
 int qcow2_get_refcount(struct qcow2_state *s, uint64_t cluster, uint64_t *rc);

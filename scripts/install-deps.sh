@@ -31,6 +31,8 @@ packages=(
 	time
 	# sanitizer runs
 	libclang-rt-14-dev
+	# block layer: the libFuzzer qcow2 harness (make fuzz-qcow2), zstd-compressed qcow2
+	clang libzstd-dev
 	# QMP monitor: JSON parsing (monitor/qmp.c)
 	libjson-glib-dev
 	# virtio functional tests: GRUB rescue disk image booted from virtio-blk

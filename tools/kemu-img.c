@@ -205,16 +205,21 @@ static void create_image(const char *file, const char *fmt, uint64_t size, GHash
 			else
 				die("%s: Invalid parameter '%s'", file, v);
 		}
-		if ((v = g_hash_table_lookup(o, "compression_type")) && strcmp(v, "zlib"))
-			die("%s: compression type '%s' is not supported", file, v);
+		if ((v = g_hash_table_lookup(o, "compression_type"))) {
+			if (!strcmp(v, "zstd"))
+				co.compression_type = QCOW2_COMPRESSION_ZSTD;
+			else if (strcmp(v, "zlib"))
+				die("%s: Parameter 'compression-type' does not accept value '%s'", file, v);
+		}
 		co.lazy_refcounts = opt_bool(g_hash_table_lookup(o, "lazy_refcounts"), "lazy_refcounts");
 		co.extended_l2 = opt_bool(g_hash_table_lookup(o, "extended_l2"), "extended_l2");
 		if ((v = g_hash_table_lookup(o, "refcount_bits")))
 			co.refcount_bits = atoi(v);
 		if (!quiet)
-			printf("Formatting '%s', fmt=qcow2 cluster_size=%u extended_l2=%s compression_type=zlib "
+			printf("Formatting '%s', fmt=qcow2 cluster_size=%u extended_l2=%s compression_type=%s "
 			       "size=%" PRIu64 "%s%s%s%s lazy_refcounts=%s refcount_bits=%d\n", file,
 			       co.cluster_size ? co.cluster_size : 65536, co.extended_l2 ? "on" : "off",
+			       co.compression_type == QCOW2_COMPRESSION_ZSTD ? "zstd" : "zlib",
 			       co.size, backing ? " backing_file=" : "", backing ? backing : "",
 			       bfmt ? " backing_fmt=" : "", bfmt ? bfmt : "",
 			       co.lazy_refcounts ? "on" : "off", co.refcount_bits ? co.refcount_bits : 16);
@@ -629,7 +634,16 @@ static void progress(bool on, double pct)
 }
 
 struct convert_state {
-	struct blk *src, *dst;
+	/*
+	 * The sources, concatenated (convert a b c out). Each counts for its
+	 * length rounded up to whole sectors, as qemu-img sizes raw files; the
+	 * bytes past a file's end read as zeroes.
+	 */
+	int nsrc;
+	struct blk **srcs;
+	uint64_t *src_start, *src_len;
+	struct blk *src;	/* srcs[0] */
+	struct blk *dst;
 	struct bds *dbs;
 	uint64_t size;
 	bool compress, target_zeroed, progress;
@@ -637,6 +651,55 @@ struct convert_state {
 	uint64_t sparse;	/* -S: zero runs at least this long are skipped */
 	uint32_t align;		/* target cluster size for -c */
 };
+
+/* The source holding byte off: its index, the offset in it, the bytes left in it */
+static int cv_source(struct convert_state *c, uint64_t off, uint64_t *local, uint64_t *left)
+{
+	int i = 0;
+
+	while (i + 1 < c->nsrc && off >= c->src_start[i + 1])
+		i++;
+	*local = off - c->src_start[i];
+	*left = (i + 1 < c->nsrc ? c->src_start[i + 1] : c->size) - off;
+	return i;
+}
+
+/* Block status of the concatenation at off, never past one source's end */
+static int cv_block_status(struct convert_state *c, uint64_t off, uint64_t max, uint64_t *pnum,
+			   unsigned *st)
+{
+	uint64_t local, left, map;
+	int i = cv_source(c, off, &local, &left);
+
+	max = MIN(max, left);
+	if (local >= c->src_len[i]) {	/* the sector padding after a file */
+		*pnum = max;
+		*st = BLK_STATUS_ZERO;
+		return 0;
+	}
+	max = MIN(max, c->src_len[i] - local);
+	if (c->top_only)
+		return bds_block_status(blk_bds(c->srcs[i]), local, max, pnum, &map, st);
+	return blk_block_status(c->srcs[i], local, max, pnum, &map, NULL, st);
+}
+
+static int cv_pread(struct convert_state *c, uint64_t off, uint8_t *buf, uint64_t n)
+{
+	while (n) {
+		uint64_t local, left, real;
+		int i = cv_source(c, off, &local, &left), ret;
+		uint64_t l = MIN(n, left);
+
+		real = local < c->src_len[i] ? MIN(l, c->src_len[i] - local) : 0;
+		if (real && (ret = blk_pread(c->srcs[i], local, buf, real)) < 0)
+			return ret;
+		memset(buf + real, 0, l - real);
+		off += l;
+		buf += l;
+		n -= l;
+	}
+	return 0;
+}
 
 static bool region_is_zero(const uint8_t *buf, uint64_t len)
 {
@@ -696,9 +759,9 @@ static void do_convert(struct convert_state *c)
 
 	progress(c->progress, 0);
 	while (off < c->size) {
-		uint64_t pnum, map, n;
+		uint64_t pnum, n;
 		unsigned st;
-		int ret = blk_block_status(c->src, off, MIN(c->size - off, CHUNK), &pnum, &map, NULL, &st);
+		int ret = cv_block_status(c, off, MIN(c->size - off, CHUNK), &pnum, &st);
 
 		if (ret < 0)
 			die("error while reading block status at offset %" PRIu64 ": %s", off,
@@ -719,7 +782,7 @@ static void do_convert(struct convert_state *c)
 					    g_strerror(-ret));
 			}
 		} else {
-			ret = blk_pread(c->src, off, buf, n);
+			ret = cv_pread(c, off, buf, n);
 			if (ret < 0)
 				die("error while reading at byte %" PRIu64 ": %s", off, g_strerror(-ret));
 			convert_write(c, off, buf, n);
@@ -832,15 +895,12 @@ static void do_convert_pipelined(struct convert_state *c, bool in_order)
 		/* start reads into free slots */
 		for (int i = 0; i < CONVERT_SLOTS && next_off < c->size && !cv_error; i++) {
 			struct cv_slot *sl = &slots[i];
-			uint64_t pnum, map;
+			uint64_t pnum;
 			unsigned st;
 
 			if (sl->state != SLOT_FREE)
 				continue;
-			if ((c->top_only ? bds_block_status(blk_bds(c->src), next_off,
-							    MIN(c->size - next_off, CHUNK), &pnum, &map, &st)
-					 : blk_block_status(c->src, next_off, MIN(c->size - next_off, CHUNK),
-							    &pnum, &map, NULL, &st)) < 0)
+			if (cv_block_status(c, next_off, MIN(c->size - next_off, CHUNK), &pnum, &st) < 0)
 				die("error while reading block status at offset %" PRIu64, next_off);
 			sl->off = next_off;
 			sl->n = MIN(pnum, CHUNK);
@@ -858,9 +918,12 @@ static void do_convert_pipelined(struct convert_state *c, bool in_order)
 				sl->state = SLOT_READ;
 			} else {
 				struct iovec iov = { sl->buf, sl->n };
+				uint64_t local, left;
+				int si = cv_source(c, sl->off, &local, &left);
 
+				/* cv_block_status kept the chunk inside this source's data */
 				sl->state = SLOT_READING;
-				blk_aio_preadv(c->src, sl->off, &iov, 1, cv_read_done, sl);
+				blk_aio_preadv(c->srcs[si], local, &iov, 1, cv_read_done, sl);
 			}
 		}
 		if (cv_error)
@@ -943,8 +1006,6 @@ static int cmd_convert(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		die("Expecting image file name");
-	if (argc - optind > 2)
-		die("converting several source images into one is not supported");
 	if (!blk_parse_cache_mode(cache, &cm))
 		die("Invalid cache option: %s", cache);
 	if (!blk_parse_cache_mode(src_cache, &scm))
@@ -957,8 +1018,19 @@ static int cmd_convert(int argc, char **argv)
 		g_hash_table_replace(o, g_strdup("backing_fmt"), g_strdup(bfmt));
 	if (!bdrv_find_format(ofmt))
 		die("Unknown file format '%s'", ofmt);
-	c.src = open_image(argv[optind], fmt, true, force_share, false, scm);
-	c.size = blk_getlength(c.src);
+	/* every argument but the last is a source, read one after the other */
+	c.nsrc = argc - optind - 1;
+	c.srcs = g_new0(struct blk *, c.nsrc);
+	c.src_start = g_new0(uint64_t, c.nsrc);
+	c.src_len = g_new0(uint64_t, c.nsrc);
+	for (int i = 0; i < c.nsrc; i++) {
+		c.srcs[i] = open_image(argv[optind + i], fmt, true, force_share, false, scm);
+		c.src_len[i] = blk_getlength(c.srcs[i]);
+		c.src_start[i] = c.size;
+		c.size += ALIGN_UP(c.src_len[i], 512);
+	}
+	c.src = c.srcs[0];
+	optind += c.nsrc - 1;	/* argv[optind] the first source, argv[optind + 1] the target */
 	c.compress = compress;
 	c.progress = prog;
 	if (!no_create) {
@@ -970,6 +1042,9 @@ static int cmd_convert(int argc, char **argv)
 
 			if (strcmp(ofmt, "qcow2"))
 				die("Backing file not supported for file format '%s'", ofmt);
+			if (c.nsrc > 1)
+				die("Having a backing file for the target makes no sense when "
+				    "concatenating multiple input images");
 			if (compress)
 				die("-B and -c together are not supported");
 			b = open_image(path, g_hash_table_lookup(o, "backing_fmt"), true, true, true,
@@ -1003,7 +1078,11 @@ static int cmd_convert(int argc, char **argv)
 	if (blk_flush(c.dst) < 0 || (cm == BLK_CACHE_UNSAFE && bds_flush(c.dbs) < 0))
 		die("%s: could not flush: %s", argv[optind + 1], g_strerror(errno));
 	blk_close(c.dst);
-	blk_close(c.src);
+	for (int i = 0; i < c.nsrc; i++)
+		blk_close(c.srcs[i]);
+	g_free(c.srcs);
+	g_free(c.src_start);
+	g_free(c.src_len);
 	return 0;
 }
 

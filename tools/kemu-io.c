@@ -203,6 +203,9 @@ static int do_randwrite(int argc, char **argv)
 	blk_flush(blk);
 	logline("F %" PRIu64 "\n", count);
 	g_rand_free(r);
+	for (uint64_t k = 0; k < depth; k++)
+		blk_free_buf(jobs[k].buf);
+	g_free(jobs);
 	return 0;
 }
 

@@ -50,6 +50,19 @@ static void assert_check_clean(struct blk *blk)
 	g_assert_cmpint(r.leaks, ==, 0);
 }
 
+/* allocated but unreferenced clusters are leaks; nothing else may be wrong */
+static void assert_check_leaks_only(struct blk *blk)
+{
+	struct bds *bs = blk_bds(blk);
+	struct check_result r;
+	GError *err = NULL;
+
+	blk_drain(blk);
+	g_assert_cmpint(bs->drv->check(bs, 0, &r, &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_cmpint(r.corruptions, ==, 0);
+}
+
 static void test_refcount_entries_of_every_width_round_trip(void)
 {
 	uint8_t rb[512];
@@ -121,6 +134,97 @@ static void test_allocation_sets_refcount_and_freeing_reuses_cluster(void)
 	/* freeing a free cluster is refused (a corruption), not wrapped around */
 	g_assert_cmpint(qcow2_free_clusters(s, b, 4096), ==, -EIO);
 	blk_close(blk);
+}
+
+/*
+ * The next search starts after the clusters in use (filling an image must
+ * not rescan it from the start at every allocation), and a hole too small
+ * for a multi-cluster request is still found by a later single one.
+ */
+static void test_allocation_search_starts_past_used_clusters(void)
+{
+	g_autofree char *p = tmp_path("hint.qcow2");
+	struct blk *blk;
+	struct qcow2_state *s;
+	int64_t first, last = 0, big, hole;
+
+	make_qcow2(p, 64 * MiB, 4096, 16);
+	blk = open_rw(p, "qcow2");
+	s = blk_bds(blk)->opaque;
+	first = qcow2_alloc_clusters(s, 1);
+	g_assert_cmpint(first, >, 0);
+	for (int k = 0; k < 100; k++) {
+		last = qcow2_alloc_clusters(s, 1);
+		g_assert_cmpint(last, ==, first + 4096 * (k + 1));
+	}
+	g_assert_cmpuint(s->free_hint, ==, ((uint64_t)last >> 12) + 1);
+	/* a one-cluster hole, then a request for two skips it and keeps the hint on it */
+	g_assert_cmpint(qcow2_free_clusters(s, first + 4096 * 10, 4096), ==, 0);
+	big = qcow2_alloc_clusters(s, 2);
+	g_assert_cmpint(big, ==, last + 4096);
+	hole = qcow2_alloc_clusters(s, 1);
+	g_assert_cmpint(hole, ==, first + 4096 * 10);
+	g_assert_cmpint(qcow2_alloc_clusters(s, 1), ==, big + 2 * 4096);
+	assert_check_leaks_only(blk);
+	blk_close(blk);
+}
+
+/* the bitmap half of the extended L2 entry of guest cluster index i */
+static uint64_t extl2_bitmap(struct qcow2_state *s, uint64_t i)
+{
+	uint64_t l2_off = s->l1[0] & L1E_OFFSET_MASK;
+	uint8_t e[16];
+
+	g_assert_cmpuint(l2_off, !=, 0);
+	g_assert_cmpint(bfile_pread(s->f, l2_off + 16 * i, e, 16), ==, 0);
+	return be64_get(e + 8);
+}
+
+/*
+ * qcow2.txt "Extended L2 Entries": a write marks only the subclusters it
+ * touches as allocated (bits 0-31) and completes a partial one with what
+ * it read as; zeroing whole clusters sets every "reads as zero" bit (32-63).
+ */
+static void test_extended_l2_write_allocates_only_touched_subclusters(void)
+{
+	g_autofree char *p = tmp_path("extl2.qcow2");
+	struct qcow2_create_opts co = { .size = 4 * MiB, .cluster_size = 64 * KiB, .extended_l2 = true };
+	uint8_t *buf = g_malloc(64 * KiB), *back = g_malloc(64 * KiB);
+	struct qcow2_state *s;
+	struct blk *blk;
+	GError *err = NULL;
+
+	unlink(p);
+	g_assert_true(qcow2_create(p, &co, &err));
+	g_assert_no_error(err);
+	blk = open_rw(p, "qcow2");
+	s = blk_bds(blk)->opaque;
+	/* 2 KiB subclusters: bytes 3000..4023 lie in subcluster 1 */
+	memset(buf, 0xab, 1024);
+	g_assert_cmpint(blk_pwrite(blk, 3000, buf, 1024), ==, 0);
+	/* 60 KiB..66 KiB: subclusters 30 and 31 of cluster 0, subcluster 0 of cluster 1 */
+	memset(buf, 0xcd, 6 * KiB);
+	g_assert_cmpint(blk_pwrite(blk, 60 * KiB, buf, 6 * KiB), ==, 0);
+	g_assert_cmpint(blk_flush(blk), ==, 0);
+	g_assert_cmphex(extl2_bitmap(s, 0), ==, (1ull << 1) | (1ull << 30) | (1ull << 31));
+	g_assert_cmphex(extl2_bitmap(s, 1), ==, 0x1);
+	g_assert_cmpint(blk_pread(blk, 0, back, 64 * KiB), ==, 0);
+	for (uint32_t i = 0; i < 64 * KiB; i++) {
+		uint8_t want = i >= 3000 && i < 4024 ? 0xab : i >= 60 * KiB ? 0xcd : 0;
+
+		g_assert_cmpuint(back[i], ==, want);
+	}
+	/* whole cluster 2 zeroed: no data, every subcluster reads as zero */
+	g_assert_cmpint(blk_pwrite(blk, 128 * KiB, buf, 64 * KiB), ==, 0);
+	g_assert_cmpint(blk_pwrite_zeroes(blk, 128 * KiB, 64 * KiB), ==, 0);
+	g_assert_cmpint(blk_flush(blk), ==, 0);
+	g_assert_cmphex(extl2_bitmap(s, 2), ==, QCOW2_EXTL2_ALL_ZERO);
+	g_assert_cmpint(blk_pread(blk, 128 * KiB, back, 64 * KiB), ==, 0);
+	g_assert_true(buffer_is_zero(back, 64 * KiB));
+	assert_check_clean(blk);
+	blk_close(blk);
+	g_free(buf);
+	g_free(back);
 }
 
 static void test_refcount_table_grows_past_first_refblock(void)
@@ -348,6 +452,10 @@ int main(int argc, char **argv)
 			test_created_image_has_consistent_refcounts);
 	g_test_add_func("/qcow2/allocation_sets_refcount_and_freeing_reuses_cluster",
 			test_allocation_sets_refcount_and_freeing_reuses_cluster);
+	g_test_add_func("/qcow2/allocation_search_starts_past_used_clusters",
+			test_allocation_search_starts_past_used_clusters);
+	g_test_add_func("/qcow2/extended_l2_write_allocates_only_touched_subclusters",
+			test_extended_l2_write_allocates_only_touched_subclusters);
 	g_test_add_func("/qcow2/refcount_table_grows_past_first_refblock",
 			test_refcount_table_grows_past_first_refblock);
 	g_test_add_func("/qcow2/partial_cluster_write_keeps_backing_data",
