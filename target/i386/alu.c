@@ -44,6 +44,27 @@ struct rmw {
 	bool atomic;
 };
 
+/* fixed-size loads and stores: a memcpy of variable size is a libc call */
+static inline uint64_t host_load(const uint8_t *p, unsigned size)
+{
+	switch (size) {
+	case 1: return *p;
+	case 2: return lduw_le_p(p);
+	case 4: return ldl_le_p(p);
+	default: return ldq_le_p(p);
+	}
+}
+
+static inline void host_store(uint8_t *p, unsigned size, uint64_t v)
+{
+	switch (size) {
+	case 1: *p = v; break;
+	case 2: stw_le_p(p, v); break;
+	case 4: stl_le_p(p, v); break;
+	default: stq_le_p(p, v); break;
+	}
+}
+
 static uint64_t rmw_begin(struct interp_cpu *s, struct x86_insn *i, unsigned size, struct rmw *r)
 {
 	r->size = size;
@@ -59,9 +80,7 @@ static uint64_t rmw_begin(struct interp_cpu *s, struct x86_insn *i, unsigned siz
 		if (e->tag_write == (r->lin & ~0xfffULL) && e->host_w && e->tag_read == e->tag_write &&
 		    (!i->lock || !(r->lin & (size - 1)))) {
 			r->host = (uint8_t *)e->host_w + (r->lin & 0xfff);
-			uint64_t v = 0;
-			memcpy(&v, r->host, size);
-			return v;
+			return host_load(r->host, size);
 		}
 	}
 	r->lin = x86_seg_linear(s, seg, off, size, true);
@@ -85,7 +104,7 @@ static bool rmw_end(struct interp_cpu *s, struct x86_insn *i, struct rmw *r, uin
 		return true;
 	}
 	if (r->host && !r->atomic) {
-		memcpy(r->host, &v, r->size);
+		host_store(r->host, r->size, v);
 		return true;
 	}
 	if (r->host) {

@@ -247,30 +247,46 @@ void x86_blocks_free(struct x86_block *blocks)
 }
 
 /*
- * Run the block at RIP. Returns the number of instructions completed, or 0
- * if the one-instruction path must run this one. Exceptions longjmp out of
- * here with env->rip at the faulting instruction.
+ * Run blocks from RIP, one after the other, for up to `budget`
+ * instructions. Returns the number of instructions completed; 0 if the
+ * instruction at RIP must take the one-instruction path. Stops early when
+ * the loop in exec.c has something to do between instructions: an
+ * interrupt or exit request, hlt, an interrupt shadow or TF (one
+ * instruction at a time from there), an A20 change. Exceptions longjmp out
+ * of here with env->rip at the faulting instruction.
  */
-int x86_block_run(struct interp_cpu *s)
+int x86_blocks_run(struct interp_cpu *s, int budget)
 {
 	CPUX86State *env = s->env;
-	struct x86_block *b = block_find(s);
+	struct x86_cpu *cpu = s->cpu;
+	int done = 0;
 
-	if (!b)
-		return 0;
-	s->shadow_next = 0;
-	for (unsigned k = 0; k < b->ninsns; k++) {
-		struct block_insn *bi = &b->insns[k];
-		s->insn = &bi->insn;
-		s->next_rip = bi->next_rip;
-		bi->handler(s, &bi->insn);
-		env->rip = s->next_rip;
+	while (done < budget) {
+		struct x86_block *b = block_find(s);
+		if (!b)
+			break;
+		unsigned k, n = b->ninsns;
+		s->shadow_next = 0;
+		for (k = 0; k < n; k++) {
+			struct block_insn *bi = &b->insns[k];
+			s->insn = &bi->insn;
+			s->next_rip = bi->next_rip;
+			bi->handler(s, &bi->insn);
+			env->rip = s->next_rip;
+			s->insn_count++;
+			if (s->next_rip != bi->next_rip)
+				break;	/* a branch was taken */
+			if (bi->check_smc && !block_bytes_same(b))
+				break;	/* it wrote into this block */
+		}
 		env->interrupt_shadow = s->shadow_next;
-		s->insn_count++;
-		if (s->next_rip != bi->next_rip)
-			return k + 1;	/* a branch was taken */
-		if (bi->check_smc && !block_bytes_same(b))
-			return k + 1;	/* it wrote into this block */
+		done += k < n ? k + 1 : n;
+		if (G_UNLIKELY(s->halted_now || s->shadow_next || (env->rflags & X86_EFLAGS_TF) ||
+			       s->debug_active || env->a20_mask != s->a20_env))
+			break;
+		if (G_UNLIKELY(__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED) ||
+			       __atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED)))
+			break;
 	}
-	return b->ninsns;
+	return done;
 }

@@ -457,7 +457,7 @@ int x86_step_block(struct interp_cpu *s)
 		goto out;
 	}
 	x86_update_mode(s);
-	if (!x86_block_run(s))
+	if (!x86_blocks_run(s, 1))
 		exec_one(s);
 out:
 	s->jmp_valid = false;
@@ -502,7 +502,7 @@ static int run_batch(struct interp_cpu *s, int n)
 		 */
 		if (G_LIKELY(!s->debug_active && !(env->rflags & X86_EFLAGS_TF) &&
 			     !env->interrupt_shadow && !log_enabled(LOG_IN_ASM)))
-			done = x86_block_run(s);
+			done = x86_blocks_run(s, left);
 		if (!done) {
 			exec_one(s);
 			done = 1;

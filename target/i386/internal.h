@@ -192,8 +192,8 @@ struct x86_block {
 	uint64_t words[BLOCK_MAX_BYTES / 8];	/* the bytes it was decoded from */
 	struct block_insn insns[BLOCK_MAX_INSNS];
 };
-/* run the block at RIP; returns instructions completed, 0: use x86_step's path */
-int x86_block_run(struct interp_cpu *s);
+/* run blocks from RIP; returns instructions completed, 0: use x86_step's path */
+int x86_blocks_run(struct interp_cpu *s, int budget);
 struct x86_block *x86_blocks_alloc(void);
 void x86_blocks_free(struct x86_block *blocks);
 /* x86_step through the block path (one block or one instruction) */
