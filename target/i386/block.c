@@ -139,12 +139,22 @@ static void block_build(struct interp_cpu *s, struct x86_block *b, const uint8_t
 			unsigned page_off, unsigned avail)
 {
 	CPUX86State *env = s->env;
+	struct x86_block_cache *c = s->blocks;
 	uint64_t rip = env->rip;
 	unsigned off = 0, n = 0;
+	const size_t most = BLOCK_MAX_INSNS * sizeof(struct block_insn) + BLOCK_MAX_BYTES;
+
+	if (c->pool_used + most > BLOCK_POOL_SIZE) {
+		/* pool full: drop every block (the one being built is refilled below) */
+		for (unsigned k = 0; k < BLOCK_HASH_SIZE; k++)
+			c->table[k].ninsns = 0;
+		c->pool_used = 0;
+	}
+	struct block_insn *insns = (struct block_insn *)(c->pool + c->pool_used);
 
 	b->ninsns = 0;
 	while (n < BLOCK_MAX_INSNS && off < avail) {
-		struct block_insn *bi = &b->insns[n];
+		struct block_insn *bi = &insns[n];
 		if (x86_decode(p + off, avail - off, s->code_bits, &bi->insn) != DECODE_OK)
 			break;
 		if (bi->insn.lock && !x86_lock_ok(&bi->insn))
@@ -152,20 +162,26 @@ static void block_build(struct interp_cpu *s, struct x86_block *b, const uint8_t
 		if (off + bi->insn.len > BLOCK_MAX_BYTES)
 			break;
 		off += bi->insn.len;
-		bi->handler = x86_handlers[bi->insn.op];
+		bi->handler = x86_alu_specialize(&bi->insn);
+		if (!bi->handler)
+			bi->handler = x86_handlers[bi->insn.op];
 		bi->next_rip = rip + off;
 		if (s->code_bits != 64)
 			bi->next_rip &= 0xffffffff;
+		bi->check_smc = false;
 		n++;
 		if (!insn_is_plain(&bi->insn))
-			break;
+			break;	/* it ends the block: no check needed after it */
 		bi->check_smc = !plain_insn_reads_only(&bi->insn);
 	}
-	if (n && !insn_is_plain(&b->insns[n - 1].insn))
-		b->insns[n - 1].check_smc = false;	/* the block ends there anyway */
+	uint64_t *words = (uint64_t *)(insns + n);
+	unsigned nwords = ALIGN_UP(off, 8) / 8;
+	memset(words, 0, nwords * 8);
+	memcpy(words, p, off);
+	c->pool_used += n * sizeof(struct block_insn) + nwords * 8;
+	b->insns = insns;
+	b->words = words;
 	b->nbytes = off;
-	memset(b->words, 0, sizeof(b->words));
-	memcpy(b->words, p, off);
 	b->tail_wide = page_off + ALIGN_UP(off, 8) <= 0x1000;
 	b->tail_mask = off & 7 ? (1ULL << (8 * (off & 7))) - 1 : ~0ULL;
 	b->host = p;
@@ -186,7 +202,7 @@ static struct x86_block *block_find(struct interp_cpu *s)
 	CPUX86State *env = s->env;
 	uint64_t rip = env->rip, csbase = env->segs[R_CS].base;
 	unsigned mode = s->cpl | s->code_bits << 2;
-	struct x86_block *b = &s->blocks[(rip ^ (rip >> BLOCK_HASH_BITS)) & (BLOCK_HASH_SIZE - 1)];
+	struct x86_block *b = &s->blocks->table[(rip ^ (rip >> BLOCK_HASH_BITS)) & (BLOCK_HASH_SIZE - 1)];
 	bool same_key = b->rip == rip && b->csbase == csbase && b->mode == mode && b->ninsns;
 
 	if (G_LIKELY(same_key && b->gen == s->tlb_gen)) {
@@ -226,12 +242,12 @@ static struct x86_block *block_find(struct interp_cpu *s)
 }
 
 /*
- * The table is large (a few MiB) and mostly never touched by small guests:
+ * The cache is large (8 MiB of pool) and mostly never touched by small guests:
  * anonymous memory costs RSS only for the pages used, and needs no clearing.
  */
-struct x86_block *x86_blocks_alloc(void)
+struct x86_block_cache *x86_blocks_alloc(void)
 {
-	void *p = mmap(NULL, sizeof(struct x86_block) * BLOCK_HASH_SIZE, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, sizeof(struct x86_block_cache), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "kemu: interp: cannot map the block cache: %s\n", g_strerror(errno));
@@ -240,10 +256,10 @@ struct x86_block *x86_blocks_alloc(void)
 	return p;
 }
 
-void x86_blocks_free(struct x86_block *blocks)
+void x86_blocks_free(struct x86_block_cache *blocks)
 {
 	if (blocks)
-		munmap(blocks, sizeof(struct x86_block) * BLOCK_HASH_SIZE);
+		munmap(blocks, sizeof(struct x86_block_cache));
 }
 
 /*

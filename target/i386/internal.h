@@ -100,10 +100,10 @@ struct pcache_entry {
 	uint8_t *host_r, *host_w;
 };
 
-struct x86_block;
+struct x86_block_cache;
 struct interp_cpu {
 	struct icache_entry *icache;
-	struct x86_block *blocks;	/* pre-decoded blocks (block.c) */
+	struct x86_block_cache *blocks;	/* pre-decoded blocks (block.c) */
 	/*
 	 * Hook for debuggers (breakpoints, watchpoints, single-step): while set,
 	 * the loop runs one instruction at a time through x86_step's path and
@@ -167,6 +167,8 @@ struct interp_cpu {
 typedef void (*x86_handler)(struct interp_cpu *s, struct x86_insn *i);
 extern x86_handler x86_handlers[NR_OPS];
 void x86_handlers_init(void);
+/* a faster handler for this decoded form, or NULL (alu.c; blocks only) */
+x86_handler x86_alu_specialize(const struct x86_insn *i);
 /* LOCK is legal on this instruction (SDM vol. 2A "LOCK") */
 bool x86_lock_ok(const struct x86_insn *i);
 
@@ -181,21 +183,32 @@ struct block_insn {
 	uint64_t next_rip;	/* RIP of the next instruction */
 	bool check_smc;		/* may write memory: recheck the block's bytes after it */
 };
+/* a block's header; its instructions and bytes live in the cache's pool */
 struct x86_block {
 	uint64_t rip, csbase;
 	const uint8_t *host;	/* host address of the first byte */
+	struct block_insn *insns;
+	const uint64_t *words;	/* the bytes it was decoded from */
+	uint64_t tail_mask;	/* of the last, partial word */
 	uint32_t gen;		/* tlb_gen when host was last confirmed */
 	uint16_t mode;		/* cpl | code_bits << 2 */
 	uint8_t ninsns, nbytes;	/* ninsns 0: empty slot */
 	bool tail_wide;		/* a whole word can be read at the last partial word */
-	uint64_t tail_mask;
-	uint64_t words[BLOCK_MAX_BYTES / 8];	/* the bytes it was decoded from */
-	struct block_insn insns[BLOCK_MAX_INSNS];
+};
+/*
+ * Headers in a compact direct-mapped table (the lookup touches one cache
+ * line), bodies bump-allocated from the pool; a full pool empties the cache.
+ */
+#define BLOCK_POOL_SIZE	(8u << 20)
+struct x86_block_cache {
+	struct x86_block table[BLOCK_HASH_SIZE];
+	size_t pool_used;
+	uint8_t pool[BLOCK_POOL_SIZE] __attribute__((aligned(64)));
 };
 /* run blocks from RIP; returns instructions completed, 0: use x86_step's path */
 int x86_blocks_run(struct interp_cpu *s, int budget);
-struct x86_block *x86_blocks_alloc(void);
-void x86_blocks_free(struct x86_block *blocks);
+struct x86_block_cache *x86_blocks_alloc(void);
+void x86_blocks_free(struct x86_block_cache *blocks);
 /* x86_step through the block path (one block or one instruction) */
 int x86_step_block(struct interp_cpu *s);
 /* families register their opcodes */

@@ -697,6 +697,30 @@ static void test_fault_inside_a_block_is_precise(void)
 	free_cpu(cpu);
 }
 
+/* More code than the block pool holds: the cache empties itself and goes on. */
+static void test_block_pool_overflow_empties_the_cache(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	const unsigned nops = 256 * 1024;	/* 256 KiB of nop: 10923 blocks of 24 */
+	memset(ram + 0x100000, 0x90, nops);
+	ram[0x100000 + nops] = 0xf4;	/* hlt */
+	struct interp_cpu *s = cpu->interp;
+	size_t per_block = BLOCK_MAX_INSNS * sizeof(struct block_insn) + BLOCK_MAX_INSNS;
+	g_assert_cmpuint((nops / BLOCK_MAX_INSNS) * per_block, >, BLOCK_POOL_SIZE);
+	for (int pass = 0; pass < 2; pass++) {
+		env->rip = 0x100000;
+		uint64_t count0 = s->insn_count;
+		run_blocks(cpu, nops);
+		g_assert_cmpint(caught_vec, ==, -1);
+		g_assert_cmphex(env->rip, ==, 0x100000 + nops + 1);
+		g_assert_cmpuint(s->insn_count - count0, ==, nops + 1);
+		g_assert_cmpuint(s->blocks->pool_used, <=, BLOCK_POOL_SIZE);
+	}
+	free_cpu(cpu);
+}
+
 static void test_a20_mask_wraps_at_one_megabyte(void)
 {
 	struct x86_cpu *cpu = new_cpu();
@@ -955,6 +979,8 @@ int main(int argc, char **argv)
 			test_store_into_the_running_block_takes_effect);
 	g_test_add_func("/x86/system/fault_inside_a_block_is_precise",
 			test_fault_inside_a_block_is_precise);
+	g_test_add_func("/x86/system/block_pool_overflow_empties_the_cache",
+			test_block_pool_overflow_empties_the_cache);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();
