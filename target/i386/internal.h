@@ -383,7 +383,7 @@ static inline bool x86_seg_fast(struct interp_cpu *s, int seg, uint64_t off, uns
 	return true;
 }
 
-static inline uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
+static inline __attribute__((always_inline)) uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
 {
 	uint64_t lin;
 	if (G_LIKELY(x86_seg_fast(s, seg, off, size, false, &lin) && (lin & 0xfff) + size <= 0x1000)) {
@@ -401,7 +401,7 @@ static inline uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off,
 	return x86_mem_read_slow(s, seg, off, size);
 }
 
-static inline void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
+static inline __attribute__((always_inline)) void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
 {
 	uint64_t lin;
 	if (G_LIKELY(x86_seg_fast(s, seg, off, size, true, &lin) && (lin & 0xfff) + size <= 0x1000)) {
