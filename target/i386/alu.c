@@ -44,6 +44,27 @@ struct rmw {
 	bool atomic;
 };
 
+/* fixed-size loads and stores: a memcpy of variable size is a libc call */
+static inline uint64_t host_load(const uint8_t *p, unsigned size)
+{
+	switch (size) {
+	case 1: return *p;
+	case 2: return lduw_le_p(p);
+	case 4: return ldl_le_p(p);
+	default: return ldq_le_p(p);
+	}
+}
+
+static inline void host_store(uint8_t *p, unsigned size, uint64_t v)
+{
+	switch (size) {
+	case 1: *p = v; break;
+	case 2: stw_le_p(p, v); break;
+	case 4: stl_le_p(p, v); break;
+	default: stq_le_p(p, v); break;
+	}
+}
+
 static uint64_t rmw_begin(struct interp_cpu *s, struct x86_insn *i, unsigned size, struct rmw *r)
 {
 	r->size = size;
@@ -59,9 +80,7 @@ static uint64_t rmw_begin(struct interp_cpu *s, struct x86_insn *i, unsigned siz
 		if (e->tag_write == (r->lin & ~0xfffULL) && e->host_w && e->tag_read == e->tag_write &&
 		    (!i->lock || !(r->lin & (size - 1)))) {
 			r->host = (uint8_t *)e->host_w + (r->lin & 0xfff);
-			uint64_t v = 0;
-			memcpy(&v, r->host, size);
-			return v;
+			return host_load(r->host, size);
 		}
 	}
 	r->lin = x86_seg_linear(s, seg, off, size, true);
@@ -85,7 +104,7 @@ static bool rmw_end(struct interp_cpu *s, struct x86_insn *i, struct rmw *r, uin
 		return true;
 	}
 	if (r->host && !r->atomic) {
-		memcpy(r->host, &v, r->size);
+		host_store(r->host, r->size, v);
 		return true;
 	}
 	if (r->host) {
@@ -722,6 +741,73 @@ static void op_xlat(struct interp_cpu *s, struct x86_insn *i)
 {
 	uint64_t off = (s->env->regs[R_EBX] + (s->env->regs[R_EAX] & 0xff)) & size_mask(i->addrsize);
 	x86_set_gpr(s, R_EAX, 1, x86_mem_read(s, x86_insn_seg(i, R_DS), off, 1));
+}
+
+/*
+ * Specialised handlers for pre-decoded blocks (block.c): the 32- and 64-bit
+ * forms of mov and of the two-operand ALU instructions, without the generic
+ * operand-size and byte-register handling. Each does exactly what op_mov /
+ * op_alu do for that form; the differential test runs every case through
+ * blocks too and compares with the host.
+ */
+static void op_mov_to_rm_reg32(struct interp_cpu *s, struct x86_insn *i)
+{
+	s->env->regs[i->rm] = (uint32_t)s->env->regs[i->reg];
+}
+
+static void op_mov_to_rm_reg64(struct interp_cpu *s, struct x86_insn *i)
+{
+	s->env->regs[i->rm] = s->env->regs[i->reg];
+}
+
+static void op_mov_to_reg_reg32(struct interp_cpu *s, struct x86_insn *i)
+{
+	s->env->regs[i->reg] = (uint32_t)s->env->regs[i->rm];
+}
+
+static void op_mov_to_reg_reg64(struct interp_cpu *s, struct x86_insn *i)
+{
+	s->env->regs[i->reg] = s->env->regs[i->rm];
+}
+
+static void op_mov_store_reg(struct interp_cpu *s, struct x86_insn *i)
+{
+	x86_mem_write(s, x86_ea_seg(i), x86_ea(s, i), i->opsize,
+		      s->env->regs[i->reg] & size_mask(i->opsize));
+}
+
+static void op_mov_load_reg(struct interp_cpu *s, struct x86_insn *i)
+{
+	s->env->regs[i->reg] = x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), i->opsize);
+}
+
+/* ALU reg, reg (both directions) and reg, [mem]; 32/64-bit, no lock */
+static void op_alu_to_reg(struct interp_cpu *s, struct x86_insn *i)
+{
+	unsigned alu = (i->op >> 3) & 7, size = i->opsize;
+	uint64_t *regs = s->env->regs;
+	unsigned dst = i->op & 2 ? i->reg : i->rm;
+	uint64_t b = i->mem ? x86_mem_read(s, x86_ea_seg(i), x86_ea(s, i), size)
+			    : regs[i->op & 2 ? i->rm : i->reg] & size_mask(size);
+	uint64_t r = alu_ops[alu](regs[dst] & size_mask(size), b, size, &s->env->rflags);
+	if (alu != 7)
+		regs[dst] = size == 8 ? r : (uint32_t)r;
+}
+
+x86_handler x86_alu_specialize(const struct x86_insn *i)
+{
+	if (i->lock || (i->opsize != 4 && i->opsize != 8))
+		return NULL;
+	bool q = i->opsize == 8;
+	switch (i->op) {
+	case 0x89:
+		return i->mem ? op_mov_store_reg : q ? op_mov_to_rm_reg64 : op_mov_to_rm_reg32;
+	case 0x8b:
+		return i->mem ? op_mov_load_reg : q ? op_mov_to_reg_reg64 : op_mov_to_reg_reg32;
+	}
+	if (i->op < 0x40 && ((i->op & 7) == 3 || ((i->op & 7) == 1 && !i->mem)))
+		return op_alu_to_reg;
+	return NULL;
 }
 
 void x86_alu_register(void)

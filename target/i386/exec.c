@@ -362,7 +362,7 @@ static struct x86_insn *fetch_decode(struct interp_cpu *s, struct x86_insn *i)
 }
 
 /* LOCK is legal only on read-modify-write forms with a memory destination (SDM vol. 2A LOCK). */
-static bool lock_ok(const struct x86_insn *i)
+bool x86_lock_ok(const struct x86_insn *i)
 {
 	unsigned op = i->op, sub = i->reg & 7;
 	if (!i->mem)
@@ -413,7 +413,7 @@ static inline __attribute__((always_inline)) void exec_one(struct interp_cpu *s)
 	s->next_rip = next;
 	s->shadow_next = 0;
 	bool tf = env->rflags & X86_EFLAGS_TF;
-	if (G_UNLIKELY(insn->lock) && !lock_ok(insn))
+	if (G_UNLIKELY(insn->lock) && !x86_lock_ok(insn))
 		x86_raise_ud(s);
 	x86_handlers[insn->op](s, insn);
 	env->rip = s->next_rip;
@@ -434,6 +434,31 @@ int x86_step(struct interp_cpu *s)
 	}
 	x86_update_mode(s);
 	exec_one(s);
+out:
+	s->jmp_valid = false;
+	if (s->shutdown) {
+		s->shutdown = false;
+		return EXEC_SHUTDOWN;
+	}
+	return -1;
+}
+
+/*
+ * Run one pre-decoded block (or one instruction where no block applies),
+ * delivering any exception it raises: x86_step for the block path, so the
+ * differential test checks both.
+ */
+int x86_step_block(struct interp_cpu *s)
+{
+	s->delivering = -1;
+	s->jmp_valid = true;
+	if (_setjmp(s->jmp)) {
+		handle_exception(s);
+		goto out;
+	}
+	x86_update_mode(s);
+	if (!x86_blocks_run(s, 1))
+		exec_one(s);
 out:
 	s->jmp_valid = false;
 	if (s->shutdown) {
@@ -468,8 +493,21 @@ static int run_batch(struct interp_cpu *s, int n)
 		left--;
 	}
 	while (left > 0) {
-		exec_one(s);
-		left--;
+		int done = 0;
+		/*
+		 * One instruction at a time while single-stepping (TF), tracing,
+		 * debugging, or in an interrupt shadow (so that an interrupt
+		 * pending after sti / mov ss is taken right after the next
+		 * instruction, SDM vol. 3A §6.8.3); blocks otherwise.
+		 */
+		if (G_LIKELY(!s->debug_active && !(env->rflags & X86_EFLAGS_TF) &&
+			     !env->interrupt_shadow && !log_enabled(LOG_IN_ASM)))
+			done = x86_blocks_run(s, left);
+		if (!done) {
+			exec_one(s);
+			done = 1;
+		}
+		left -= done;
 		if (G_UNLIKELY(env->a20_mask != s->a20_env)) {
 			s->a20_env = env->a20_mask;
 			x86_tlb_flush(s, true);
@@ -705,6 +743,7 @@ struct interp_cpu *interp_get(struct x86_cpu *cpu)
 		s->cpu = cpu;
 		s->env = &cpu->env;
 		s->icache = g_new0(struct icache_entry, 1 << ICACHE_BITS);
+		s->blocks = x86_blocks_alloc();
 		s->delivering = -1;
 		cpu->interp = s;
 		x86_handlers_init();
@@ -729,8 +768,10 @@ void interp_tlb_flush(struct x86_cpu *cpu)
 
 void interp_cpu_destroy(struct x86_cpu *cpu)
 {
-	if (cpu->interp)
+	if (cpu->interp) {
 		g_free(cpu->interp->icache);
+		x86_blocks_free(cpu->interp->blocks);
+	}
 	g_free(cpu->interp);
 	cpu->interp = NULL;
 }

@@ -100,8 +100,17 @@ struct pcache_entry {
 	uint8_t *host_r, *host_w;
 };
 
+struct x86_block_cache;
 struct interp_cpu {
 	struct icache_entry *icache;
+	struct x86_block_cache *blocks;	/* pre-decoded blocks (block.c) */
+	/*
+	 * Hook for debuggers (breakpoints, watchpoints, single-step): while set,
+	 * the loop runs one instruction at a time through x86_step's path and
+	 * pre-decoded blocks are not used; see docs/interp.md.
+	 */
+	bool debug_active;
+	uint64_t block_stop;		/* tests: blocks end before this RIP (0: no limit) */
 	/* fall-through prediction: where the next sequential instruction lives */
 	const uint8_t *pred_p;		/* its host address, NULL if none */
 	uint64_t pred_rip, pred_csbase;
@@ -164,6 +173,50 @@ struct interp_cpu {
 typedef void (*x86_handler)(struct interp_cpu *s, struct x86_insn *i);
 extern x86_handler x86_handlers[NR_OPS];
 void x86_handlers_init(void);
+/* a faster handler for this decoded form, or NULL (alu.c; blocks only) */
+x86_handler x86_alu_specialize(const struct x86_insn *i);
+/* LOCK is legal on this instruction (SDM vol. 2A "LOCK") */
+bool x86_lock_ok(const struct x86_insn *i);
+
+/* Pre-decoded blocks (block.c) */
+#define BLOCK_MAX_INSNS	24
+#define BLOCK_MAX_BYTES	128
+#define BLOCK_HASH_BITS	12
+#define BLOCK_HASH_SIZE	(1 << BLOCK_HASH_BITS)
+struct block_insn {
+	struct x86_insn insn;
+	x86_handler handler;
+	uint64_t next_rip;	/* RIP of the next instruction */
+	bool check_smc;		/* may write memory: recheck the block's bytes after it */
+};
+/* a block's header; its instructions and bytes live in the cache's pool */
+struct x86_block {
+	uint64_t rip, csbase;
+	const uint8_t *host;	/* host address of the first byte */
+	struct block_insn *insns;
+	const uint64_t *words;	/* the bytes it was decoded from */
+	uint64_t tail_mask;	/* of the last, partial word */
+	uint32_t gen;		/* tlb_gen when host was last confirmed */
+	uint16_t mode;		/* cpl | code_bits << 2 */
+	uint8_t ninsns, nbytes;	/* ninsns 0: empty slot */
+	bool tail_wide;		/* a whole word can be read at the last partial word */
+};
+/*
+ * Headers in a compact direct-mapped table (the lookup touches one cache
+ * line), bodies bump-allocated from the pool; a full pool empties the cache.
+ */
+#define BLOCK_POOL_SIZE	(8u << 20)
+struct x86_block_cache {
+	struct x86_block table[BLOCK_HASH_SIZE];
+	size_t pool_used;
+	uint8_t pool[BLOCK_POOL_SIZE] __attribute__((aligned(64)));
+};
+/* run blocks from RIP; returns instructions completed, 0: use x86_step's path */
+int x86_blocks_run(struct interp_cpu *s, int budget);
+struct x86_block_cache *x86_blocks_alloc(void);
+void x86_blocks_free(struct x86_block_cache *blocks);
+/* x86_step through the block path (one block or one instruction) */
+int x86_step_block(struct interp_cpu *s);
 /* families register their opcodes */
 void x86_alu_register(void);
 void x86_shift_register(void);
@@ -336,7 +389,7 @@ static inline bool x86_seg_fast(struct interp_cpu *s, int seg, uint64_t off, uns
 	return true;
 }
 
-static inline uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
+static inline __attribute__((always_inline)) uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off, unsigned size)
 {
 	uint64_t lin;
 	if (G_LIKELY(x86_seg_fast(s, seg, off, size, false, &lin) && (lin & 0xfff) + size <= 0x1000)) {
@@ -354,7 +407,7 @@ static inline uint64_t x86_mem_read(struct interp_cpu *s, int seg, uint64_t off,
 	return x86_mem_read_slow(s, seg, off, size);
 }
 
-static inline void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
+static inline __attribute__((always_inline)) void x86_mem_write(struct interp_cpu *s, int seg, uint64_t off, unsigned size, uint64_t v)
 {
 	uint64_t lin;
 	if (G_LIKELY(x86_seg_fast(s, seg, off, size, true, &lin) && (lin & 0xfff) + size <= 0x1000)) {

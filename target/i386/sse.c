@@ -18,6 +18,7 @@
 #include "target/i386/internal.h"
 #include "target/i386/cpuid.h"
 #include <sys/mman.h>
+#include <unistd.h>
 
 void x86_fninit(CPUX86State *env);
 
@@ -317,10 +318,52 @@ struct sse_io {
 
 typedef void (*sse_stub)(struct sse_io *io);
 
+/*
+ * The stubs live in one memfd mapped twice: stub_rw (read/write, where they
+ * are written) and stub_rx (read/execute, where they run), so no page is
+ * ever writable and executable at once (W^X). Stubs are only appended and
+ * never changed once published, and a stub is published (put in the hash
+ * table) under stub_lock after its bytes are written, so a vCPU thread only
+ * ever executes bytes that are complete; x86 keeps instruction fetch coherent
+ * with stores to another virtual alias of the same physical page (SDM vol. 3A
+ * §11.6). What the guest controls in a stub is the imm8 operand only: the
+ * opcode comes from the SSE table below and ModRM is fixed to xmm0/xmm1.
+ */
 static GMutex stub_lock;
 static GHashTable *stubs;
-static uint8_t *stub_mem;
+static uint8_t *stub_rw;
+static const uint8_t *stub_rx;
 static size_t stub_used, stub_size;
+static bool stub_failed;
+
+/* Called with stub_lock held. */
+static bool stub_area_init(void)
+{
+	stub_size = 1 << 20;
+	int fd = memfd_create("kemu-sse-stubs", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, stub_size) < 0) {
+		log_unimp("x86: SSE host stubs: memfd: %s; SSE instructions raise #UD",
+			  g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	void *rw = mmap(NULL, stub_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *rx = mmap(NULL, stub_size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	close(fd);
+	if (rw == MAP_FAILED || rx == MAP_FAILED) {
+		log_unimp("x86: SSE host stubs: mmap: %s; SSE instructions raise #UD",
+			  g_strerror(errno));
+		if (rw != MAP_FAILED)
+			munmap(rw, stub_size);
+		if (rx != MAP_FAILED)
+			munmap(rx, stub_size);
+		return false;
+	}
+	stub_rw = rw;
+	stub_rx = rx;
+	return true;
+}
 
 static sse_stub stub_get(uint8_t pfx, bool w, unsigned op, uint8_t modrm, int imm, bool mmx)
 {
@@ -329,21 +372,19 @@ static sse_stub stub_get(uint8_t pfx, bool w, unsigned op, uint8_t modrm, int im
 		       ((uint64_t)(imm >= 0) << 37);
 	g_mutex_lock(&stub_lock);
 	if (!stubs) {
-		stubs = g_hash_table_new(g_int64_hash, g_int64_equal);
-		stub_size = 1 << 20;
-		stub_mem = mmap(NULL, stub_size, PROT_READ | PROT_WRITE | PROT_EXEC,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (stub_mem == MAP_FAILED) {
+		if (stub_failed || !stub_area_init()) {
+			stub_failed = true;
 			g_mutex_unlock(&stub_lock);
 			return NULL;
 		}
+		stubs = g_hash_table_new(g_int64_hash, g_int64_equal);
 	}
 	sse_stub f = g_hash_table_lookup(stubs, &key);
 	if (f || stub_used + 128 > stub_size) {
 		g_mutex_unlock(&stub_lock);
 		return f;
 	}
-	uint8_t *c = stub_mem + stub_used, *p = c;
+	uint8_t *c = stub_rw + stub_used, *p = c;
 	static const uint8_t head[] = {
 		0x0f, 0xae, 0x5f, 0x34,		/* stmxcsr [rdi+0x34] */
 		0x48, 0x8b, 0x47, 0x20,		/* mov rax, [rdi+0x20] */
@@ -393,11 +434,12 @@ static sse_stub stub_get(uint8_t pfx, bool w, unsigned op, uint8_t modrm, int im
 	};
 	memcpy(p, tail, sizeof(tail));
 	p += sizeof(tail);
-	stub_used = ALIGN_UP((size_t)(p - stub_mem), 16);
+	size_t at = stub_used;
+	stub_used = ALIGN_UP((size_t)(p - stub_rw), 16);
 	uint64_t *k = g_new(uint64_t, 1);
 	*k = key;
-	f = (sse_stub)c;
-	g_hash_table_insert(stubs, k, c);
+	f = (sse_stub)(stub_rx + at);
+	g_hash_table_insert(stubs, k, (gpointer)f);
 	g_mutex_unlock(&stub_lock);
 	return f;
 }

@@ -849,7 +849,8 @@ static void setup_long_mode_user(struct x86_cpu *cpu, struct interp_mem *m)
 			env->segs[sg] = env->segs[R_SS];
 }
 
-static void run_interp(const struct test_case *tc, struct result *res, struct interp_mem *m)
+static void run_interp(const struct test_case *tc, struct result *res, struct interp_mem *m,
+		       bool blocks)
 {
 	struct x86_cpu *cpu = g_new0(struct x86_cpu, 1);
 	CPUX86State *env = &cpu->env;
@@ -871,9 +872,14 @@ static void run_interp(const struct test_case *tc, struct result *res, struct in
 	memcpy(env->xmm, tc->in.xmm, sizeof(tc->in.xmm));
 	env->mxcsr = tc->in.mxcsr;
 	caught_vec = -1;
+	/* blocks: the pre-decoded block path, stopped at the end of the sequence */
+	s->block_stop = CODE_ADDR + tc->code.n;
 	for (int n = 0; n < 10000 && env->rip != CODE_ADDR + tc->code.n; n++) {
 		uint64_t rip0 = env->rip;
-		x86_step(s);
+		if (blocks)
+			x86_step_block(s);
+		else
+			x86_step(s);
 		if (getenv("KEMU_DIFF_TRACE"))
 			fprintf(stderr, "  after %" PRIx64 ": fsw %04x ftw %04x st0 %04x:%016" PRIx64 "\n", rip0,
 				env->fpu_status, env->fpu_tag, env->st[(env->fpu_status >> 11) & 7].sign_exponent,
@@ -1062,7 +1068,7 @@ static void test_x86_diff_random_sequences_match_host(void)
 			}
 		}
 		/* the native RSP at the end is the one the epilogue saw */
-		run_interp(tc, emu, m);
+		run_interp(tc, emu, m, false);
 		if (getenv("KEMU_DIFF_TRACE")) {
 			/* native state after each prefix of the sequence */
 			struct test_case *t2 = g_new0(struct test_case, 1);
@@ -1082,6 +1088,14 @@ static void test_x86_diff_random_sequences_match_host(void)
 		}
 		if (!compare(tc, nat, emu)) {
 			fprintf(stderr, "MISMATCH: KEMU_DIFF_SEED=%" PRIu64 " KEMU_DIFF_CASES=1\n", case_seed);
+			failures++;
+			continue;
+		}
+		/* the same case through pre-decoded blocks (target/i386/block.c) */
+		run_interp(tc, emu, m, true);
+		if (!compare(tc, nat, emu)) {
+			fprintf(stderr, "MISMATCH (blocks): KEMU_DIFF_SEED=%" PRIu64 " KEMU_DIFF_CASES=1\n",
+				case_seed);
 			failures++;
 		}
 	}

@@ -231,8 +231,20 @@ asm(".pushsection .rodata\n"
     /* sti shadow: sti; nop; nop */
     ".code32\n.globl sti_nop\nsti_nop:\n  sti\n  nop\n  nop\n  hlt\n.globl sti_nop_end\nsti_nop_end:\n"
     ".globl irq_handler\nirq_handler:\n  mov $'Q', %al\n  out %al, $0xe9\n  iret\n.globl irq_handler_end\nirq_handler_end:\n"
+
+    /* pre-decoded blocks: a store into the next instruction's immediate */
+    ".globl smc_block\nsmc_block:\n"
+    "  movb $'B', 0x5000 + (1f - smc_block) + 1\n"
+    "1: mov $'A', %al\n  out %al, $0xe9\n  hlt\n"
+    ".globl smc_block_end\nsmc_block_end:\n"
+    /* an exception in the middle of a block */
+    ".globl div_block\ndiv_block:\n"
+    "  mov $5, %eax\n  xor %edx, %edx\n  xor %ecx, %ecx\n  inc %ebx\n"
+    "  div %ecx\n  mov $3, %esi\n  hlt\n"
+    ".globl div_block_end\ndiv_block_end:\n"
     ".code64\n.popsection\n");
 
+SNIPPET(smc_block); SNIPPET(div_block);
 SNIPPET(real_int); SNIPPET(real_handler); SNIPPET(to_pm); SNIPPET(user32); SNIPPET(k32_handler);
 SNIPPET(to_lm); SNIPPET(sys64); SNIPPET(int64); SNIPPET(sti_nop); SNIPPET(irq_handler);
 
@@ -621,6 +633,94 @@ static void test_sti_shadow_delays_interrupt_by_one_instruction(void)
 	free_cpu(cpu);
 }
 
+/* Run pre-decoded blocks (the main loop's path) until hlt or an exception. */
+static void run_blocks(struct x86_cpu *cpu, int n)
+{
+	struct interp_cpu *s = cpu->interp;
+	caught_vec = -1;
+	for (int k = 0; k < n; k++) {
+		if (x86_step_block(s) >= 0 || caught_vec >= 0 || s->halted_now) {
+			s->halted_now = false;
+			break;
+		}
+	}
+}
+
+/*
+ * SDM vol. 3A §8.1.3: a store into an instruction that follows in the same
+ * block takes effect when it runs; code changed behind the CPU's back (DMA,
+ * another vCPU) is seen at the next block entry.
+ */
+static void test_store_into_the_running_block_takes_effect(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	PUT(0x5000, smc_block);
+	unsigned mov_at = 7;	/* after movb imm8 to moffs32: c6 05 disp32 imm8 */
+	g_assert_cmphex(ram[0x5000 + mov_at], ==, 0xb0);
+	/* from the mov first: the code TLB is filled, blocks get built */
+	env->rip = 0x5000 + mov_at;
+	run_blocks(cpu, 10);
+	g_assert_cmpint(caught_vec, ==, -1);
+	g_assert_cmpstr(port_out->str, ==, "A");
+	/* from the store: one block [movb, mov, out] whose movb rewrites the mov */
+	env->rip = 0x5000;
+	run_blocks(cpu, 10);
+	g_assert_cmpint(caught_vec, ==, -1);
+	g_assert_cmpstr(port_out->str, ==, "AB");
+	/* "DMA" changes the immediate between two runs of the cached block */
+	ram[0x5000 + mov_at + 1] = 'C';
+	env->rip = 0x5000 + mov_at;
+	run_blocks(cpu, 10);
+	g_assert_cmpstr(port_out->str, ==, "ABC");
+	free_cpu(cpu);
+}
+
+/* A fault in the middle of a block leaves RIP at the faulting instruction,
+ * the instructions before it done and the ones after it not (SDM vol. 3A §6.5). */
+static void test_fault_inside_a_block_is_precise(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	PUT(0x5000, div_block);
+	env->rip = 0x5000;
+	env->regs[R_EBX] = 41;
+	env->regs[R_ESI] = 7;
+	run_blocks(cpu, 10);
+	g_assert_cmpint(caught_vec, ==, EXCP_DE);
+	g_assert_cmphex(env->rip, ==, 0x5000 + 5 + 2 + 2 + 1);
+	g_assert_cmphex(env->regs[R_EBX], ==, 42);
+	g_assert_cmphex(env->regs[R_EAX], ==, 5);
+	g_assert_cmphex(env->regs[R_ESI], ==, 7);
+	free_cpu(cpu);
+}
+
+/* More code than the block pool holds: the cache empties itself and goes on. */
+static void test_block_pool_overflow_empties_the_cache(void)
+{
+	struct x86_cpu *cpu = new_cpu();
+	CPUX86State *env = &cpu->env;
+	enter_pm32(cpu);
+	const unsigned nops = 256 * 1024;	/* 256 KiB of nop: 10923 blocks of 24 */
+	memset(ram + 0x100000, 0x90, nops);
+	ram[0x100000 + nops] = 0xf4;	/* hlt */
+	struct interp_cpu *s = cpu->interp;
+	size_t per_block = BLOCK_MAX_INSNS * sizeof(struct block_insn) + BLOCK_MAX_INSNS;
+	g_assert_cmpuint((nops / BLOCK_MAX_INSNS) * per_block, >, BLOCK_POOL_SIZE);
+	for (int pass = 0; pass < 2; pass++) {
+		env->rip = 0x100000;
+		uint64_t count0 = s->insn_count;
+		run_blocks(cpu, nops);
+		g_assert_cmpint(caught_vec, ==, -1);
+		g_assert_cmphex(env->rip, ==, 0x100000 + nops + 1);
+		g_assert_cmpuint(s->insn_count - count0, ==, nops + 1);
+		g_assert_cmpuint(s->blocks->pool_used, <=, BLOCK_POOL_SIZE);
+	}
+	free_cpu(cpu);
+}
+
 static void test_a20_mask_wraps_at_one_megabyte(void)
 {
 	struct x86_cpu *cpu = new_cpu();
@@ -875,6 +975,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/x86/system/xsave_xrstor_x87_and_sse_state", test_xsave_xrstor_x87_and_sse_state);
 	g_test_add_func("/x86/system/trap_flag_single_steps_with_db_after_each_instruction",
 			test_trap_flag_single_steps_with_db_after_each_instruction);
+	g_test_add_func("/x86/system/store_into_the_running_block_takes_effect",
+			test_store_into_the_running_block_takes_effect);
+	g_test_add_func("/x86/system/fault_inside_a_block_is_precise",
+			test_fault_inside_a_block_is_precise);
+	g_test_add_func("/x86/system/block_pool_overflow_empties_the_cache",
+			test_block_pool_overflow_empties_the_cache);
 	g_test_add_func("/x86/cpuid/models_and_feature_errors", test_cpuid_models_and_feature_errors);
 	g_test_add_func("/x86/disas/intel_syntax", test_disassembler_intel_syntax);
 	return g_test_run();
