@@ -65,6 +65,7 @@ struct e1000_state {
 	uint8_t tx_buf[E1000_TX_BUF];
 	uint32_t tx_size;
 	uint32_t tso_frames, tso_sent;	/* segments and payload sent of this TSO packet */
+	uint8_t tso_hdr[256];		/* the packet's header as the driver wrote it */
 	uint8_t tx_popts;
 	bool tx_tse, tx_vle, tx_skip;
 	uint16_t tx_vlan;
@@ -252,7 +253,7 @@ static void e1000_phy_reset(struct e1000_state *s)
 	/* M88E1011 power-on values: 1000BASE-T full duplex, autonegotiation done */
 	memset(s->phy, 0, sizeof(s->phy));
 	s->phy[PHY_CTRL] = 0x1140;
-	s->phy[PHY_STATUS] = 0x7969;
+	s->phy[PHY_STATUS] = 0x796d;
 	s->phy[PHY_ID1] = 0x0141;
 	s->phy[PHY_ID2] = 0x0c20;
 	s->phy[PHY_AUTONEG_ADV] = 0x0de1;
@@ -575,6 +576,8 @@ static void e1000_tso_segment(struct e1000_state *s, bool last)
 	uint8_t *p = s->tx_buf;
 	uint32_t size = s->tx_size, payload = size - c->hdr_len;
 
+	if (!s->tso_frames)
+		memcpy(s->tso_hdr, p, c->hdr_len);
 	if (c->tucmd & E1000_TXD_TUCMD_IP) {
 		net_put_be16(p + c->ipcss + 2, size - c->ipcss);		/* IPv4 total length */
 		net_put_be16(p + c->ipcss + 4, net_get_be16(p + c->ipcss + 4) + s->tso_frames);
@@ -593,11 +596,8 @@ static void e1000_tso_segment(struct e1000_state *s, bool last)
 	if (s->tx_popts & E1000_TXD_POPTS_TXSM)
 		e1000_insert_csum(p, size, c->tucss, c->tucso, c->tucse, size - c->tucss);
 	e1000_tx_frame(s, p, size);
-	/* put the original header back for the next segment */
-	if (c->tucmd & E1000_TXD_TUCMD_TCP)
-		net_put_be32(p + c->tucss + 4, net_get_be32(p + c->tucss + 4) - s->tso_sent);
-	if (c->tucmd & E1000_TXD_TUCMD_IP)
-		net_put_be16(p + c->ipcss + 4, net_get_be16(p + c->ipcss + 4) - s->tso_frames);
+	/* the next segment starts from the driver's header again */
+	memcpy(p, s->tso_hdr, c->hdr_len);
 	s->tso_frames++;
 	s->tso_sent += payload;
 	s->tx_size = c->hdr_len;
@@ -1092,6 +1092,7 @@ static const struct vmstate_field e1000_fields[] = {
 	VMSTATE_U32(struct e1000_state, tx_size),
 	VMSTATE_U32(struct e1000_state, tso_frames),
 	VMSTATE_U32(struct e1000_state, tso_sent),
+	VMSTATE_U8_ARRAY(struct e1000_state, tso_hdr, 256),
 	VMSTATE_U8(struct e1000_state, tx_popts),
 	VMSTATE_BOOL(struct e1000_state, tx_tse),
 	VMSTATE_BOOL(struct e1000_state, tx_vle),
