@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Networking with real guests: Debian's iPXE option ROMs through SeaBIOS.
+
+    tests/functional/test-net.py                  # kemu: $KEMU or build/kemu
+    tests/functional/test-net.py --emulator qemu  # the same command lines on Debian's QEMU
+    tests/functional/test-net.py --accel interp 'ipxe*'
+
+Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
+  ipxe-e1000      SeaBIOS runs the e1000's iPXE ROM (efi-e1000.rom); iPXE gets a
+                  DHCP lease from user networking and fetches a script over TFTP
+                  from tftp=DIR,bootfile=boot.ipxe, which prints a marker with the
+                  leased address and gateway (serial: SeaBIOS's sercon copies INT
+                  10h output to COM1 when fw_cfg has etc/sercon-port).
+  pcap-dhcp       the filter-dump pcap of the ipxe-e1000 run, read by tcpdump -r:
+                  the DHCP request from the NIC's MAC, slirp's reply, the TFTP read.
+  lan-socket      two VMs on -netdev socket (listen= / connect=) and
+  lan-stream      on -netdev stream over a Unix socket and
+  lan-dgram       on -netdev dgram (UDP): each VM's iPXE sends DHCP discovers and
+                  each side's capture must hold frames from the other's MAC.
+
+Output: PASS/FAIL/SKIP lines, then "N passed, N failed, N skipped"; exit 1 on
+any failure. Python stdlib and tcpdump. Logs in tests/functional/work/logs/net-*.
+"""
+import argparse
+import fnmatch
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+WORK = os.path.join(ROOT, 'tests', 'functional', 'work', 'net')
+LOGS = os.path.join(ROOT, 'tests', 'functional', 'work', 'logs')
+SCALE = float(os.environ.get('KEMU_DEADLINE_SCALE', '1'))
+SLOW = os.environ.get('KEMU_SLOW_TESTS') == '1'
+ROM = '/usr/lib/ipxe/qemu/efi-e1000.rom'
+MAC_A, MAC_B = '52:54:00:12:34:56', '52:54:00:12:34:57'
+PVM_IPXE = ('KVM here is PVM (/sys/module/kvm_pvm): the host kernel emulates the iPXE '
+            'ROM\'s real-mode and 16/32-bit protected-mode code instruction by instruction '
+            '(docs/kvm-pvm-notes.md; the same iPXE start-up measured 318 s in '
+            'test-firmware-boot.py), too long for make check; KEMU_SLOW_TESTS=1 runs it')
+RESULTS = {'PASS': 0, 'FAIL': 0, 'SKIP': 0}
+
+
+def report(kind, tag, msg=''):
+    RESULTS[kind] += 1
+    print('%s %s%s' % (kind, tag, msg), flush=True)
+
+
+def kvm_status():
+    pvm = os.path.exists('/sys/module/kvm_pvm')
+    try:
+        os.close(os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC))
+        return True, None, pvm
+    except OSError as e:
+        return False, '/dev/kvm: %s' % e.strerror, pvm
+
+
+def strip_ansi(s):
+    return re.sub(r'\x1b\[[0-9;?]*[a-zA-Z]|\x1bc', '', s)
+
+
+class Guest:
+    """One emulator process; output collected by a thread."""
+
+    def __init__(self, cmd, log):
+        self.cmd, self.log, self.buf = cmd, log, bytearray()
+        self.lock = threading.Lock()
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        self.th = threading.Thread(target=self._reader, daemon=True)
+        self.th.start()
+
+    def _reader(self):
+        while True:
+            b = self.p.stdout.read1(4096)
+            if not b:
+                break
+            with self.lock:
+                self.buf.extend(b)
+
+    def text(self):
+        with self.lock:
+            return strip_ansi(self.buf.decode('utf-8', 'replace'))
+
+    def stop(self):
+        if self.p.poll() is None:
+            os.killpg(self.p.pid, signal.SIGKILL)
+        self.p.wait()
+        self.th.join(5)
+        with open(self.log, 'w') as f:
+            f.write('$ %s\n%s\n[status %s, %.2fs]\n' % (' '.join(self.cmd), self.text(),
+                                                       self.p.returncode,
+                                                       time.monotonic() - self.t0))
+
+    def last_line(self):
+        lines = [l.strip() for l in self.text().split('\n') if l.strip()]
+        return lines[-1][:160] if lines else '(no output)'
+
+
+def wait_for(check, deadline, guests):
+    """Poll check() until true, the deadline, or a guest exits; returns (ok, why)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < deadline:
+        if check():
+            return True, None
+        for g in guests:
+            if g.p.poll() is not None:
+                return False, 'exited with status %s; last output: %s' % (g.p.returncode,
+                                                                          g.last_line())
+        time.sleep(0.05)
+    return False, 'nothing within %ds; last output: %s' % (deadline, guests[0].last_line())
+
+
+def pcap_sources(path):
+    """Source MACs of the frames in a classic pcap file (partial last record ignored)."""
+    macs = set()
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return macs
+    if len(data) < 24:
+        return macs
+    order = '<' if data[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(order + 'IIII', data[off:off + 16])
+        frame = data[off + 16:off + 16 + caplen]
+        if len(frame) < caplen:
+            break
+        if len(frame) >= 12:
+            macs.add(':'.join('%02x' % b for b in frame[6:12]))
+        off += 16 + caplen
+    return macs
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def tcp_listening(port):
+    """True once something listens on 127.0.0.1:port (read from /proc, not by connecting:
+    a listening netdev serves a single peer)."""
+    want = ':%04X' % port
+    try:
+        with open('/proc/net/tcp') as f:
+            return any(l.split()[1].endswith(want) and l.split()[3] == '0A'
+                       for l in f.readlines()[1:])
+    except OSError:
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--emulator', default=os.environ.get('KEMU', os.path.join(ROOT, 'build', 'kemu')),
+                    help='kemu binary, or "qemu" for Debian\'s qemu-system-x86_64')
+    ap.add_argument('--accel', action='append', help='interp and/or kvm (default: both)')
+    ap.add_argument('patterns', nargs='*', help='case name globs')
+    a = ap.parse_args()
+    qemu = a.emulator == 'qemu'
+    emu = shutil.which('qemu-system-x86_64') if qemu else a.emulator
+    os.makedirs(WORK, exist_ok=True)
+    os.makedirs(LOGS, exist_ok=True)
+    kvm_ok, kvm_why, pvm = kvm_status()
+    print('# %s; kvm: %s%s' % (emu, 'yes' if kvm_ok else 'no (%s)' % kvm_why,
+                               ', PVM' if pvm else ''), flush=True)
+
+    tftp = os.path.join(WORK, 'tftp')
+    os.makedirs(tftp, exist_ok=True)
+    with open(os.path.join(tftp, 'boot.ipxe'), 'w') as f:
+        f.write('#!ipxe\necho KEMU-NET: ip=${net0/ip} gw=${net0/gateway} dns=${dns}\n')
+    sercon = os.path.join(WORK, 'sercon-port.bin')
+    with open(sercon, 'wb') as f:
+        f.write((0x3f8).to_bytes(2, 'little'))	# SeaBIOS reads etc/sercon-port as an integer
+    base = ['-nodefaults', '-display', 'none', '-serial', 'stdio', '-m', '128',
+            '-fw_cfg', 'name=etc/sercon-port,file=' + sercon]
+    missing = ((not os.path.exists(ROM) and ROM + ' missing (Debian package ipxe-qemu)') or
+               (not shutil.which('tcpdump') and 'tcpdump missing (Debian package tcpdump)'))
+
+    def selected(name):
+        return not a.patterns or any(fnmatch.fnmatch(name, p) for p in a.patterns)
+
+    for acc in a.accel or ['interp', 'kvm']:
+        why = missing
+        if not why and acc == 'kvm' and not kvm_ok:
+            why = 'no usable KVM: ' + kvm_why
+        if not why and acc == 'kvm' and pvm and not SLOW:
+            why = PVM_IPXE
+        accel = ['-accel', 'tcg' if qemu and acc == 'interp' else acc]
+        dl = (120 if acc == 'interp' else 600) * SCALE
+
+        # ---- iPXE over user networking, captured ----
+        if selected('ipxe-e1000') or selected('pcap-dhcp'):
+            pcap = os.path.join(WORK, 'dhcp.%s.pcap' % acc)
+            if why:
+                report('SKIP', 'ipxe-e1000 [%s]' % acc, ': ' + why)
+                report('SKIP', 'pcap-dhcp [%s]' % acc, ': ' + why)
+            else:
+                if os.path.exists(pcap):
+                    os.unlink(pcap)
+                g = Guest([emu] + accel + base +
+                          ['-netdev', 'user,id=n0,tftp=%s,bootfile=boot.ipxe' % tftp,
+                           '-device', 'e1000,netdev=n0,mac=' + MAC_A,
+                           '-object', 'filter-dump,id=f0,netdev=n0,file=' + pcap],
+                          os.path.join(LOGS, 'net-ipxe-e1000.%s.log' % acc))
+                marker = r'KEMU-NET: ip=10\.0\.2\.15 gw=10\.0\.2\.2 dns=10\.0\.2\.3'
+                ok, err = wait_for(lambda: re.search(marker, g.text()), dl, [g])
+                secs = time.monotonic() - g.t0
+                g.stop()
+                if ok and not re.search(r'tftp://10\.0\.2\.2/boot\.ipxe\.\.\. ok', g.text()):
+                    ok, err = False, 'no "tftp://10.0.2.2/boot.ipxe... ok" line'
+                report('PASS' if ok else 'FAIL', 'ipxe-e1000 [%s]' % acc,
+                       ' (%.2fs)' % secs if ok else ': ' + err)
+                r = subprocess.run(['tcpdump', '-n', '-e', '-r', pcap], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT)
+                dump = r.stdout.decode(errors='replace')
+                with open(os.path.join(LOGS, 'net-pcap-dhcp.%s.log' % acc), 'w') as f:
+                    f.write(dump)
+                need = [r'link-type EN10MB',
+                        r'BOOTP/DHCP, Request from ' + MAC_A,
+                        r'10\.0\.2\.2\.67 > 255\.255\.255\.255\.68: BOOTP/DHCP, Reply',
+                        r'RRQ "boot\.ipxe"']
+                lost = [n for n in need if not re.search(n, dump)]
+                if r.returncode or lost:
+                    report('FAIL', 'pcap-dhcp [%s]' % acc, ': tcpdump status %d, missing %s'
+                           % (r.returncode, lost))
+                else:
+                    report('PASS', 'pcap-dhcp [%s]' % acc,
+                           ' (%d frames)' % dump.count(' > '))
+
+        # ---- two VMs on one LAN ----
+        for name in ('lan-socket', 'lan-stream', 'lan-dgram'):
+            if not selected(name):
+                continue
+            tag = '%s [%s]' % (name, acc)
+            if why:
+                report('SKIP', tag, ': ' + why)
+                continue
+            p1, p2 = free_port(), free_port()
+            path = os.path.join(WORK, 'lan.%s.sock' % acc)
+            if name == 'lan-socket':
+                nd = ['socket,id=n0,listen=127.0.0.1:%d' % p1,
+                      'socket,id=n0,connect=127.0.0.1:%d' % p1]
+                ready = lambda: tcp_listening(p1)
+            elif name == 'lan-stream':
+                if os.path.exists(path):
+                    os.unlink(path)
+                nd = ['stream,id=n0,server=on,addr.type=unix,addr.path=' + path,
+                      'stream,id=n0,server=off,addr.type=unix,addr.path=' + path]
+                ready = lambda: os.path.exists(path)
+            else:
+                nd = ['dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=%d,'
+                      'remote.type=inet,remote.host=127.0.0.1,remote.port=%d' % (p1, p2),
+                      'dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=%d,'
+                      'remote.type=inet,remote.host=127.0.0.1,remote.port=%d' % (p2, p1)]
+                ready = lambda: True
+            pcaps = [os.path.join(WORK, '%s.%s.%d.pcap' % (name, acc, i)) for i in (0, 1)]
+            for pc in pcaps:	# a capture from an earlier run must not pass this one
+                if os.path.exists(pc):
+                    os.unlink(pc)
+            guests = []
+            for i, (mac, n) in enumerate(((MAC_A, nd[0]), (MAC_B, nd[1]))):
+                if i == 1:
+                    ok, err = wait_for(ready, 20, guests)
+                    if not ok:
+                        break
+                guests.append(Guest([emu] + accel + base +
+                                    ['-netdev', n, '-device', 'e1000,netdev=n0,mac=' + mac,
+                                     '-object', 'filter-dump,id=f0,netdev=n0,file=' + pcaps[i]],
+                                    os.path.join(LOGS, 'net-%s.%s.%d.log' % (name, acc, i))))
+            if len(guests) == 2:
+                ok, err = wait_for(lambda: MAC_A in pcap_sources(pcaps[1]) and
+                                   MAC_B in pcap_sources(pcaps[0]), dl, guests)
+            secs = time.monotonic() - guests[0].t0 if guests else 0
+            for g in guests:
+                g.stop()
+            report('PASS' if ok else 'FAIL', tag, ' (%.2fs)' % secs if ok else ': ' + err)
+
+    print('%d passed, %d failed, %d skipped' % (RESULTS['PASS'], RESULTS['FAIL'],
+                                                RESULTS['SKIP']), flush=True)
+    return 1 if RESULTS['FAIL'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
