@@ -36,10 +36,6 @@
 #define E1000_INTR_DELAY_NS	1024		/* RDTR/RADV/TIDV/TADV unit */
 #define E1000_ITR_UNIT_NS	256
 
-/* bootdevice.h's functions come from the lead's boot-order work */
-void bootdevice_add(int32_t bootindex, struct device *dev, const char *fw_path)
-	__attribute__((weak));
-
 struct e1000_tx_ctx {
 	uint8_t ipcss, ipcso, tucss, tucso, hdr_len, tucmd;
 	uint16_t ipcse, tucse, mss;
@@ -1046,14 +1042,11 @@ static bool e1000_realize(struct pci_device *pdev, GError **errp)
 	s->tx_abs_timer = timer_new_ns(CLOCK_VIRTUAL, e1000_tx_delay_fire, s);
 	e1000_eeprom_init(s);
 	e1000_soft_reset(s);
-	if (s->bootindex >= 0 && bootdevice_add) {
-		/* QEMU's path for a NIC names its class, not the driver: ethernet@SLOT[,FN] */
-		g_autofree char *fw = PCI_FUNC(pdev->devfn) ?
-			g_strdup_printf("/pci@i0cf8/ethernet@%x,%x", PCI_SLOT(pdev->devfn),
-					PCI_FUNC(pdev->devfn)) :
-			g_strdup_printf("/pci@i0cf8/ethernet@%x", PCI_SLOT(pdev->devfn));
+	{
+		/* -boot n and bootindex= find the NIC by its class: /pci@i0cf8/ethernet@SLOT */
+		g_autofree char *path = pci_device_fw_path(pdev);
 
-		bootdevice_add(s->bootindex, dev, fw);
+		bootdevice_add(s->bootindex, dev, path);
 	}
 	return true;
 }
@@ -1062,6 +1055,7 @@ static void e1000_exit(struct pci_device *pdev)
 {
 	struct e1000_state *s = E1000(pdev);
 
+	bootdevice_remove(DEVICE(s));
 	timer_free(s->itr_timer);
 	timer_free(s->rx_timer);
 	timer_free(s->rx_abs_timer);

@@ -12,6 +12,7 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                   from tftp=DIR,bootfile=boot.ipxe, which prints a marker with the
                   leased address and gateway (serial: SeaBIOS's sercon copies INT
                   10h output to COM1 when fw_cfg has etc/sercon-port).
+  ipxe-virtio     the same through virtio-net-pci and its ROM (efi-virtio.rom).
   pcap-dhcp       the filter-dump pcap of the ipxe-e1000 run, read by tcpdump -r:
                   the DHCP request from the NIC's MAC, slirp's reply, the TFTP read.
   lan-socket      two VMs on -netdev socket (listen= / connect=) and
@@ -41,6 +42,7 @@ LOGS = os.path.join(ROOT, 'tests', 'functional', 'work', 'logs')
 SCALE = float(os.environ.get('KEMU_DEADLINE_SCALE', '1'))
 SLOW = os.environ.get('KEMU_SLOW_TESTS') == '1'
 ROM = '/usr/lib/ipxe/qemu/efi-e1000.rom'
+VIRTIO_ROM = '/usr/lib/ipxe/qemu/efi-virtio.rom'
 MAC_A, MAC_B = '52:54:00:12:34:56', '52:54:00:12:34:57'
 PVM_IPXE = ('KVM here is PVM (/sys/module/kvm_pvm): the host kernel emulates the iPXE '
             'ROM\'s real-mode and 16/32-bit protected-mode code instruction by instruction '
@@ -240,6 +242,25 @@ def main():
                 else:
                     report('PASS', 'pcap-dhcp [%s]' % acc,
                            ' (%d frames)' % dump.count(' > '))
+
+        # ---- the same through virtio-net ----
+        if selected('ipxe-virtio'):
+            vwhy = why or (not os.path.exists(VIRTIO_ROM) and VIRTIO_ROM + ' missing (ipxe-qemu)')
+            if vwhy:
+                report('SKIP', 'ipxe-virtio [%s]' % acc, ': ' + vwhy)
+            else:
+                g = Guest([emu] + accel + base +
+                          ['-netdev', 'user,id=n0,tftp=%s,bootfile=boot.ipxe' % tftp,
+                           '-device', 'virtio-net-pci,netdev=n0,mac=' + MAC_B],
+                          os.path.join(LOGS, 'net-ipxe-virtio.%s.log' % acc))
+                marker = r'KEMU-NET: ip=10\.0\.2\.15 gw=10\.0\.2\.2 dns=10\.0\.2\.3'
+                ok, err = wait_for(lambda: re.search(marker, g.text()), dl, [g])
+                secs = time.monotonic() - g.t0
+                g.stop()
+                if ok and not re.search(MAC_B + r' using virtio-net', g.text()):
+                    ok, err = False, 'iPXE did not name the NIC "%s using virtio-net"' % MAC_B
+                report('PASS' if ok else 'FAIL', 'ipxe-virtio [%s]' % acc,
+                       ' (%.2fs)' % secs if ok else ': ' + err)
 
         # ---- two VMs on one LAN ----
         for name in ('lan-socket', 'lan-stream', 'lan-dgram'):
