@@ -154,6 +154,7 @@ qmp_handler_fn qmp_cmd_qmp_capabilities, qmp_cmd_query_version, qmp_cmd_query_co
 	qmp_cmd_device_list_properties, qmp_cmd_pmemsave, qmp_cmd_memsave,
 	qmp_cmd_query_qmp_schema, qmp_cmd_query_hotpluggable_cpus, qmp_cmd_input_send_event,
 	qmp_cmd_send_key, qmp_cmd_screendump;
+qmp_handler_fn qmp_cmd_set_link;	/* networking (net/net.c) */
 
 /* Host thread id of a vCPU thread (query-cpus-fast, info cpus). */
 int64_t monitor_cpu_thread_id(struct x86_cpu *cpu);

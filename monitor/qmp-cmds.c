@@ -9,6 +9,7 @@
 #include "config-host.h"
 #include "hw/boards.h"
 #include "hw/pci/pci.h"
+#include "net/net.h"
 #include "qom/property.h"
 #include "accel/kvm.h"
 #include "target/i386/cpu.h"
@@ -661,4 +662,11 @@ bool qmp_cmd_send_key(struct monitor *mon, JsonObject *args, JsonNode **ret, GEr
 	*errp = qmp_error_new(QMP_ERROR_GENERIC,
 			      "send-key is not supported yet: it comes with the input work");
 	return false;
+}
+
+/* set_link: a network client's link and, for a backend, its NIC's (net/net.c) */
+bool qmp_cmd_set_link(struct monitor *mon, JsonObject *args, JsonNode **ret, GError **errp)
+{
+	return net_set_link(json_object_get_string_member(args, "name"),
+			    json_object_get_boolean_member(args, "up"), errp);
 }
