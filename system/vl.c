@@ -1139,9 +1139,10 @@ int kemu_main(int argc, char **argv)
 		const char *pname;
 
 		if (g_str_has_suffix(s, ",help") || g_str_has_suffix(s, ",?")) {
-			g_autofree char *name = g_strndup(s, strrchr(s, ',') - s);
+			char *name = g_strndup(s, strrchr(s, ',') - s);
 
 			device_print_help(name);
+			g_free(name);	/* exit() skips g_autofree: LeakSanitizer would see it */
 			exit(0);
 		}
 		dev = device_new_from_opts(s, &err);
