@@ -10,6 +10,10 @@
 # "KEMU-RESULT: cpus=N" and "KEMU-INIT: poweroff", then `poweroff -f`
 # (ACPI S5: the emulator exits with status 0).
 #
+# KEMU_INITRAMFS_MODULES="mod1 mod2 ...": also copy these kernel modules (of
+# KEMU_INITRAMFS_KVER, default the newest /boot/vmlinuz-*) into the image;
+# /init loads them in that order (insmod) before "KEMU-INIT: start".
+#
 # Usage: scripts/build-initramfs.sh [OUT]   (default tests/functional/work/initramfs.cpio.gz)
 # Needs: busybox-static, cpio, gzip (scripts/install-deps.sh installs them).
 set -euo pipefail
@@ -46,6 +50,24 @@ for m in drivers/net/ethernet/intel/e1000/e1000.ko; do
 	fi
 done
 
+if [ -n "${KEMU_INITRAMFS_MODULES:-}" ]; then
+	kver=${KEMU_INITRAMFS_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 | sed 's|.*/vmlinuz-||')}
+	mkdir -p "$tmp/lib/modules"
+	for m in $KEMU_INITRAMFS_MODULES; do
+		f=$(find "/lib/modules/$kver" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -1)
+		if [ -z "$f" ]; then
+			echo "build-initramfs: module $m not found in /lib/modules/$kver" >&2
+			exit 1
+		fi
+		case "$f" in
+		*.xz) xz -dc "$f" > "$tmp/lib/modules/$m.ko" ;;
+		*.zst) zstd -qdc "$f" > "$tmp/lib/modules/$m.ko" ;;
+		*) cp "$f" "$tmp/lib/modules/$m.ko" ;;
+		esac
+		echo "$m" >> "$tmp/etc/kemu-modules"
+	done
+fi
+
 cat > "$tmp/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin
@@ -53,6 +75,11 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+if [ -f /etc/kemu-modules ]; then
+	for m in $(cat /etc/kemu-modules); do
+		insmod /lib/modules/$m.ko || echo "KEMU-INIT: insmod $m failed"
+	done
+fi
 echo "KEMU-INIT: start"
 cmd=
 for arg in $(cat /proc/cmdline); do

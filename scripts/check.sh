@@ -86,6 +86,12 @@ if [ $sanitize_only -eq 0 ]; then
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
+	echo "== virtio (GRUB from virtio-blk; Linux with virtio-blk, -rng, -console)"
+	out=$(mktemp)
+	KEMU="$build/kemu" python3 tests/functional/test-virtio.py | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
 	echo "== networking (iPXE over e1000/virtio-net, pcap, VM LANs, Linux through slirp)"
 	out=$(mktemp)
 	KEMU="$build/kemu" python3 tests/functional/test-net.py | tee "$out"

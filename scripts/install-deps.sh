@@ -31,6 +31,8 @@ packages=(
 	libclang-rt-14-dev
 	# QMP monitor: JSON parsing (monitor/qmp.c)
 	libjson-glib-dev
+	# virtio functional tests: GRUB rescue disk image booted from virtio-blk
+	grub-rescue-pc
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 	# networking: user-mode networking (net/slirp.c), iPXE NIC option ROMs, pcap checks

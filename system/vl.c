@@ -456,6 +456,17 @@ static void configure_drives(struct machine_state *ms, struct cmdline *c)
 		if (!ok)
 			error_exit(err);
 	}
+	/*
+	 * QEMU's pc has an empty CD-ROM (ide1-cd0) and an empty floppy drive
+	 * (floppy0) unless -nodefaults or the position is taken; kemu adds
+	 * them once the devices that hold them exist.
+	 */
+	if (!c->nodefaults && object_class_by_name("ide-cd") && !drive_get(IF_IDE, 1, 0) &&
+	    !drive_add(ms, "if=ide,index=2,media=cdrom", &err))
+		error_exit(err);
+	if (!c->nodefaults && object_class_by_name("isa-fdc") && !drive_get(IF_FLOPPY, 0, 0) &&
+	    !drive_add(ms, "if=floppy,index=0", &err))
+		error_exit(err);
 }
 
 /* -fw_cfg [name=]NAME,file=FILE|string=STR, as QEMU: the board adds them to fw_cfg */
@@ -1135,9 +1146,6 @@ int kemu_main(int argc, char **argv)
 	for (guint i = 0; i < c.devices->len; i++) {
 		const char *s = g_ptr_array_index(c.devices, i);
 		struct device *dev;
-		struct object *parent;
-		const char *pname;
-
 		if (g_str_has_suffix(s, ",help") || g_str_has_suffix(s, ",?")) {
 			char *name = g_strndup(s, strrchr(s, ',') - s);
 
@@ -1148,19 +1156,9 @@ int kemu_main(int argc, char **argv)
 		dev = device_new_from_opts(s, &err);
 		if (!dev)
 			error_exit(err);
-		pname = dev->id ? "peripheral" : "peripheral-anon";
-		parent = object_get_child(OBJECT(ms), pname);
-		if (!parent) {
-			parent = object_new("container");
-			object_property_add_child(OBJECT(ms), pname, parent);
-			object_unref(parent);
-		}
-		if (dev->id) {
-			if (object_get_child(parent, dev->id))
-				fail("-device %s: Duplicate device ID '%s'", s, dev->id);
-			object_property_add_child(parent, dev->id, OBJECT(dev));
-		} else {
-			object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
+		if (!machine_add_user_device(ms, dev, &err)) {
+			g_prefix_error(&err, "-device %s: ", s);
+			error_exit(err);
 		}
 		object_unref(OBJECT(dev));
 		if (!vl_plug_device(ms, dev, &err)) {

@@ -471,6 +471,27 @@ bool kvm_irqchip_send_msi(uint64_t addr, uint32_t data, GError **errp)
 	return true;
 }
 
+bool kvm_ioeventfd_set(int fd, uint64_t addr, unsigned len, bool is_mmio, bool assign,
+		       GError **errp)
+{
+	struct kvm_ioeventfd ioev = {
+		.addr = addr, .len = len, .fd = fd,
+		.flags = (is_mmio ? 0 : KVM_IOEVENTFD_FLAG_PIO) |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	if (!kvm_global || kvm_global->vm_fd < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "kvm: no VM for KVM_IOEVENTFD");
+		return false;
+	}
+	if (ioctl(kvm_global->vm_fd, KVM_IOEVENTFD, &ioev) < 0) {
+		g_set_error(errp, KEMU_ERROR, 0, "kvm: KVM_IOEVENTFD %s 0x%" PRIx64 "/%u: %s",
+			    assign ? "assign" : "deassign", addr, len, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /*
  * Power-on state of a local APIC, SDM vol. 3A §10.4.7.1: everything 0 but
  * the ID, DFR all ones, SVR 0xff (software-disabled) and every LVT masked.

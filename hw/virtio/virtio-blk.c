@@ -392,21 +392,21 @@ static bool blk_realize(struct pci_device *pci, GError **errp)
 	g_autofree char *pci_path = NULL, *path = NULL;
 
 	if (!s->drive) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-blk-pci: drive property not set");
+		g_set_error(errp, KEMU_ERROR, 0, "drive property not set");
 		return false;
 	}
 	if (!s->drive->blk) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-blk-pci: Device needs media, but drive is empty");
+		g_set_error(errp, KEMU_ERROR, 0, "Device needs media, but drive is empty");
 		return false;
 	}
 	if (!s->num_queues || s->num_queues > BLK_MAX_QUEUES) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-blk-pci: num-queues=%u: expected 1-%u",
+		g_set_error(errp, KEMU_ERROR, 0, "num-queues=%u: expected 1-%u",
 			    s->num_queues, BLK_MAX_QUEUES);
 		return false;
 	}
 	if (s->queue_size < 4 || s->queue_size > VIRTQUEUE_MAX_SIZE ||
 	    (s->queue_size & (s->queue_size - 1))) {
-		g_set_error(errp, KEMU_ERROR, 0, "virtio-blk-pci: queue-size=%u: expected a power "
+		g_set_error(errp, KEMU_ERROR, 0, "queue-size=%u: expected a power "
 			    "of two from 4 to %u", s->queue_size, VIRTQUEUE_MAX_SIZE);
 		return false;
 	}

@@ -10,6 +10,10 @@
  */
 #include "kemu/common.h"
 #include "hw/virtio/virtio-pci.h"
+#include "accel/kvm.h"
+#include <glib-unix.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #define VIRTIO_PCI_VENDOR_ID	0x1af4
 #define VIRTIO_PCI_LEGACY_DEVICE_BASE 0x1000	/* transitional ids (4.1.2.3) */
@@ -277,10 +281,63 @@ static uint64_t notify_read(void *opaque, uint64_t off, unsigned size)
 	return 0;
 }
 
+static gboolean notifier_fired(int fd, GIOCondition cond, void *opaque)
+{
+	struct virtio_pci_notifier *n = opaque;
+	uint64_t count;
+
+	/* main loop, BQL held; the count says how many kicks, one run serves all */
+	if (read(fd, &count, sizeof(count)) == sizeof(count))
+		virtio_queue_notify(&n->proxy->vdev, n->queue);
+	return G_SOURCE_CONTINUE;
+}
+
+static void notifier_release(struct virtio_pci_notifier *n)
+{
+	if (n->fd < 0)
+		return;
+	if (n->addr != PCI_BAR_UNMAPPED)
+		kvm_ioeventfd_set(n->fd, n->addr, 2, true, false, NULL);
+	g_source_remove(n->watch);
+	close(n->fd);
+	n->fd = -1;
+}
+
+/* Slow-path kick of queue q under KVM: move the queue's kicks into the kernel. */
+static void notifier_update(struct virtio_pci_proxy *p, unsigned q)
+{
+	struct virtio_pci_notifier *n = &p->notifiers[q];
+	uint64_t bar = pci_get_bar_addr(&p->parent, VIRTIO_PCI_MODERN_BAR), addr;
+	g_autoptr(GError) err = NULL;
+
+	if (!kvm_enabled() || q >= p->vdev.num_queues || bar == PCI_BAR_UNMAPPED)
+		return;
+	addr = bar + VIRTIO_PCI_NOTIFY_OFFSET + q * VIRTIO_PCI_NOTIFY_MULTIPLIER;
+	if (n->fd >= 0 && n->addr == addr)
+		return;
+	if (n->fd >= 0) {
+		kvm_ioeventfd_set(n->fd, n->addr, 2, true, false, NULL);
+	} else {
+		n->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (n->fd < 0)
+			return;
+		n->watch = g_unix_fd_add(n->fd, G_IO_IN, notifier_fired, n);
+	}
+	/* 2 bytes: the width drivers use for queue notifications (4.1.5.2) */
+	n->addr = kvm_ioeventfd_set(n->fd, addr, 2, true, true, &err) ? addr : PCI_BAR_UNMAPPED;
+	if (err)
+		log_unimp("virtio-pci: %s; notifications keep exiting to kemu", err->message);
+}
+
 static void notify_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 {
+	struct virtio_pci_proxy *p = to_proxy(opaque);
+	unsigned q = off / VIRTIO_PCI_NOTIFY_MULTIPLIER;
+
 	/* 4.1.4.4: queue n's notify address is n * notify_off_multiplier */
-	virtio_queue_notify(&to_proxy(opaque)->vdev, off / VIRTIO_PCI_NOTIFY_MULTIPLIER);
+	if (size == 2 && !(off % VIRTIO_PCI_NOTIFY_MULTIPLIER))
+		notifier_update(p, q);
+	virtio_queue_notify(&p->vdev, q);
 }
 
 static const struct memory_region_ops notify_ops = {
@@ -490,6 +547,8 @@ void virtio_pci_init_device(struct virtio_pci_proxy *p, const struct virtio_devi
 	p->vdev.dma_as = p->parent.bus->dma_as;
 	p->vdev.notify = virtio_pci_notify;
 	p->vdev.transport = p;
+	for (unsigned i = 0; i < VIRTIO_QUEUE_MAX; i++)
+		p->notifiers[i] = (struct virtio_pci_notifier){ .proxy = p, .queue = i, .fd = -1 };
 }
 
 static bool virtio_pci_modern_init(struct virtio_pci_proxy *p, GError **errp)
@@ -540,8 +599,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 	uint8_t *c = pci->config;
 
 	if (!p->legacy && !p->modern) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: disable-legacy=on and disable-modern=on "
-			    "leave no interface", object_get_typename(OBJECT(p)));
+		g_set_error(errp, KEMU_ERROR, 0, "disable-legacy=on and disable-modern=on "
+			    "leave no interface");
 		return false;
 	}
 	/* 4.1.2.1: modern-only devices take 0x1040 + id and revision 1 */
@@ -554,8 +613,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 		};
 
 		if (id >= ARRAY_SIZE(legacy_ids) || !legacy_ids[id]) {
-			g_set_error(errp, KEMU_ERROR, 0, "%s: no legacy interface for this device; "
-				    "use disable-legacy=on", object_get_typename(OBJECT(p)));
+			g_set_error(errp, KEMU_ERROR, 0, "no legacy interface for this device; "
+				    "use disable-legacy=on");
 			return false;
 		}
 		pci_set_word(c + PCI_DEVICE_ID, legacy_ids[id]);
@@ -570,8 +629,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 
 	p->nvectors = p->vectors_prop == 0xffffffff ? default_vectors : p->vectors_prop;
 	if (p->nvectors > PCI_MSIX_MAX_VECTORS) {
-		g_set_error(errp, KEMU_ERROR, 0, "%s: vectors=%u: expected at most %u",
-			    object_get_typename(OBJECT(p)), p->nvectors, PCI_MSIX_MAX_VECTORS);
+		g_set_error(errp, KEMU_ERROR, 0, "vectors=%u: expected at most %u", p->nvectors,
+			    PCI_MSIX_MAX_VECTORS);
 		return false;
 	}
 	if (p->legacy) {
@@ -592,6 +651,8 @@ bool virtio_pci_realize(struct virtio_pci_proxy *p, unsigned default_vectors, GE
 
 void virtio_pci_exit(struct virtio_pci_proxy *p)
 {
+	for (unsigned i = 0; i < VIRTIO_QUEUE_MAX; i++)
+		notifier_release(&p->notifiers[i]);
 	if (p->modern && p->modern_bar.name) {
 		memory_region_del_subregion(&p->modern_bar, &p->common_mr);
 		memory_region_del_subregion(&p->modern_bar, &p->isr_mr);

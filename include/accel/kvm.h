@@ -25,6 +25,16 @@ bool kvm_enabled(void);
 bool kvm_irqchip_send_msi(uint64_t addr, uint32_t data, GError **errp);
 
 /*
+ * ioeventfd (KVM_IOEVENTFD): a guest write of len bytes (1, 2, 4 or 8) to
+ * addr (MMIO, or a port when !is_mmio) signals the eventfd fd inside the
+ * kernel and the vCPU carries on without an exit to kemu; whoever watches
+ * fd (a main-loop fd watch) then does the device's work. assign=false
+ * removes the registration. false + errp if KVM refused it.
+ */
+bool kvm_ioeventfd_set(int fd, uint64_t addr, unsigned len, bool is_mmio, bool assign,
+		       GError **errp);
+
+/*
  * System reset with an in-kernel irqchip: KVM does not reset its LAPICs,
  * PIC, IOAPIC and PIT by itself. Call with the vCPUs paused, after the
  * CPUs' own reset (a no-op with kernel-irqchip=off or without KVM).

@@ -15,6 +15,7 @@ One line per case: PASS name / FAIL name: reason / SKIP name: reason, then
 "N passed, N failed, N skipped"; exit status 1 if anything failed.
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -687,6 +688,148 @@ def hmp_nographic_mux():
         os.close(fd)
 
 
+def block_commands():
+    """query-block, eject and blockdev-change-medium on drives no device holds."""
+    tmp = tempfile.mkdtemp(prefix='kemu-qmp-block-')
+    img = os.path.join(tmp, 'd.qcow2')
+    raw = os.path.join(tmp, 'r.img')
+    with open(raw, 'wb') as f:
+        f.truncate(2 * 1024 * 1024)
+    qimg = os.path.join(os.path.dirname(OPTS.kemu), 'tools', 'kemu-img')
+    subprocess.run([qimg, 'create', '-q', '-f', 'qcow2', img, '16M'], check=True)
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S',
+                     '-drive', f'if=none,id=d0,file={img},format=qcow2,cache=none',
+                     '-drive', f'if=none,id=c0,media=cdrom,file={raw},format=raw',
+                     '-drive', 'if=none,id=e0,media=cdrom',
+                     '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off',
+                     '-monitor', 'unix:{T}/hmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        blocks = {b['device']: b for b in q.cmd('query-block')}
+        check(set(blocks) == {'d0', 'c0', 'e0'}, f'devices {sorted(blocks)}')
+        d0 = blocks['d0']
+        check(d0['removable'] is False and d0['locked'] is False and d0['type'] == 'unknown',
+              f'd0 {d0}')
+        ins = d0['inserted']
+        check(ins['drv'] == 'qcow2' and ins['ro'] is False and ins['file'] == img, f'inserted {ins}')
+        check(ins['image']['virtual-size'] == 16 * 1024 * 1024, f'image {ins["image"]}')
+        check(ins['cache'] == {'writeback': True, 'direct': True, 'no-flush': False},
+              f'cache {ins["cache"]}')
+        check(blocks['c0']['removable'] is True and blocks['c0']['inserted']['ro'] is True,
+              f'c0 {blocks["c0"]}')
+        check('inserted' not in blocks['e0'] and blocks['e0']['tray_open'] is False,
+              f'e0 {blocks["e0"]}')
+        q.error('eject', {'device': 'd0'}, desc="Device 'd0' is not removable")
+        q.error('eject', {'device': 'nosuch'}, cls='DeviceNotFound', desc="Device 'nosuch' not found")
+        q.error('eject', {}, desc="Need exactly one of 'device' and 'id'")
+        q.error('eject', {'device': 'c0', 'force': 'yes'},
+                desc="Invalid parameter type for 'force', expected: boolean")
+        q.error('blockdev-change-medium', {'device': 'c0'},
+                desc="Parameter 'filename' is missing")
+        q.error('blockdev-change-medium', {'device': 'c0', 'filename': raw,
+                                           'read-only-mode': 'sometimes'},
+                desc="Parameter 'read-only-mode' does not accept value 'sometimes'")
+        h = HMP(k.path('hmp.sock'))
+        out = h.cmd('info block')
+        check(f'd0: {img} (qcow2)' in out and f'c0: {raw} (raw, read-only)' in out
+              and 'e0: [not inserted]' in out, f'info block: {out!r}')
+        out = h.cmd('eject d0')
+        check("Device 'd0' is not removable" in out, f'HMP eject: {out!r}')
+        check(q.cmd('query-status')['status'] == 'prelaunch', 'session still usable')
+    finally:
+        k.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def device_add_errors():
+    """device_add/device_del errors as QEMU words them; the session stays usable."""
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S', '-device', 'isa-debug-exit,id=d1',
+                     '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off',
+                     '-monitor', 'unix:{T}/hmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        q.error('device_add', {'driver': 'isa-debug-exit', 'id': 'x'},
+                desc="Bus 'isa.0' does not support hotplugging")
+        q.error('device_add', {'driver': 'nosuch'}, desc="'nosuch' is not a valid device model name")
+        q.error('device_add', {'driver': 'pci-testdev', 'colour': 'red'},
+                desc="Property 'pci-testdev.colour' not found")
+        q.error('device_add', {'id': 'x'}, desc="Parameter 'driver' is missing")
+        check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 't1', 'addr': '0x5'}) == {},
+              'device_add pci-testdev')
+        q.error('device_add', {'driver': 'pci-testdev', 'id': 't1'}, desc="Duplicate device ID 't1'")
+        q.error('device_add', {'driver': 'pci-testdev', 'addr': '0x5'},
+                desc='PCI: slot 5 function 0 not available for pci-testdev')
+        q.error('device_del', {'id': 'nosuch'}, cls='DeviceNotFound', desc="Device 'nosuch' not found")
+        q.error('device_del', {'id': 'd1'}, desc="Device 'isa-debug-exit' does not support hotplugging")
+        h = HMP(k.path('hmp.sock'))
+        out = h.cmd('device_add pci-testdev,id=t2')
+        check(out == '', f'HMP device_add: {out!r}')
+        check(any(d['qdev_id'] == 't2' for b in q.cmd('query-pci') for d in b['devices']),
+              'HMP device_add did not add t2')
+        out = h.cmd('device_del nosuch')
+        check("Device 'nosuch' not found" in out, f'HMP device_del: {out!r}')
+        check(q.cmd('query-status')['status'] == 'prelaunch', 'session still usable')
+    finally:
+        k.kill()
+
+
+def find_linux():
+    k = os.environ.get('KEMU_LINUX_KERNEL')
+    if k:
+        return k
+    ks = sorted(glob.glob('/boot/vmlinuz-*'))
+    return ks[-1] if ks else None
+
+
+def pci_hotplug_linux():
+    """device_add/device_del of a PCI device with Debian's Linux (ACPI hotplug, acpiphp)."""
+    kernel = find_linux()
+    if not kernel:
+        report('SKIP', 'qmp-pci-hotplug-linux', 'no Linux kernel in /boot/vmlinuz-* (install linux-image-amd64)')
+        return
+    initrd = os.path.join(ROOT, 'tests', 'functional', 'work', 'initramfs.cpio.gz')
+    if not os.path.exists(initrd):
+        subprocess.run(['bash', os.path.join(ROOT, 'scripts', 'build-initramfs.sh'), initrd],
+                       check=False, stdout=subprocess.DEVNULL)
+    if not os.path.exists(initrd):
+        report('FAIL', 'qmp-pci-hotplug-linux', 'scripts/build-initramfs.sh did not build ' + initrd)
+        return
+    # The guest prints HPST-1 when it is up, HPST-2 once 1b36:0005 is in
+    # sysfs, HPST-3 once it is gone ($((n)) so the kernel's echo of its
+    # command line cannot match).
+    has = 'grep+-q+0x1b36+/sys/bus/pci/devices/*/vendor'
+    cmd = ('echo+HPST-$((1));while+!+' + has + ';do+sleep+1;done;echo+HPST-$((2));'
+           'while+' + has + ';do+sleep+1;done;echo+HPST-$((3))')
+    k = Kemu(['-accel', 'interp', '-nodefaults', '-display', 'none', '-m', '512',
+              '-kernel', kernel, '-initrd', initrd, '-no-reboot', '-serial', 'stdio',
+              '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + cmd,
+              '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        # a deadline that only catches a hang: Linux under interp on a loaded 2-core host
+        k.wait_serial(r'HPST-1', timeout=900)
+        check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 'hp1'}) == {}, 'device_add')
+        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+        check(any(d['id']['vendor'] == 0x1b36 and d['id']['device'] == 5 for d in devs),
+              'pci-testdev not in query-pci after device_add')
+        k.wait_serial(r'HPST-2', timeout=120)
+        check(q.cmd('device_del', {'id': 'hp1'}) == {}, 'device_del')
+        ev = q.wait_event('DEVICE_DELETED', timeout=120)
+        check(ev['data'] == {'device': 'hp1', 'path': '/machine/peripheral/hp1'}, f'event {ev}')
+        k.wait_serial(r'HPST-3', timeout=120)
+        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+        check(not any(d['id']['vendor'] == 0x1b36 for d in devs), 'pci-testdev still in query-pci')
+        q.error('device_del', {'id': 'hp1'}, cls='DeviceNotFound', desc="Device 'hp1' not found")
+    finally:
+        k.kill()
+
+
 def kvm_registers():
     """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
     try:
@@ -736,6 +879,9 @@ def main():
     run_case('qmp-event-guest-reset', guest_reset)
     run_case('qmp-event-host-signal', host_signal)
     run_case('qmp-screendump', screendump)
+    run_case('qmp-block', block_commands)
+    run_case('qmp-device-add-errors', device_add_errors)
+    run_case('qmp-pci-hotplug-linux', pci_hotplug_linux)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]

@@ -41,10 +41,15 @@
  * A subclass exit hook calls virtio_pci_exit() after its own clean-up.
  *
  * Interrupts: MSI-X per queue/config vector when the guest enabled it, else
- * INTx with the ISR (read-to-clear). Notifications: a write to the notify
- * region (or the legacy notify register) runs the queue handler on the
- * writing vCPU thread, under the BQL. (kemu has no ioeventfd/irqfd
- * plumbing yet: see docs/virtio.md.)
+ * INTx with the ISR (read-to-clear); under KVM an MSI goes in with
+ * KVM_SIGNAL_MSI from whichever thread completes the request (no irqfd
+ * routes yet, docs/virtio.md). Notifications: a write to the notify region
+ * (or the legacy notify register) runs the queue handler on the writing
+ * vCPU thread, under the BQL. Under KVM the first such write of a queue
+ * also registers an ioeventfd on that queue's notify address (the BAR as
+ * mapped then), so later kicks stay in the kernel and the handler runs on
+ * the main loop from the eventfd; a kick at an address that moved (BAR
+ * reprogrammed) comes by the slow path again and re-registers.
  */
 #ifndef HW_VIRTIO_VIRTIO_PCI_H
 #define HW_VIRTIO_VIRTIO_PCI_H
@@ -104,6 +109,15 @@
 #define VIRTIO_MSI_QUEUE_VECTOR		0x16
 #define VIRTIO_PCI_CONFIG_OFF(msix)	((msix) ? 0x18 : 0x14)
 
+/* Under KVM: queue n's notify address signals an eventfd (no exit to kemu). */
+struct virtio_pci_notifier {
+	struct virtio_pci_proxy *proxy;
+	unsigned queue;
+	int fd;				/* -1: none yet */
+	unsigned watch;			/* glib source id of the fd watch */
+	uint64_t addr;			/* guest address it is registered at */
+};
+
 struct virtio_pci_proxy {
 	struct pci_device parent;
 	struct virtio_device vdev;
@@ -115,6 +129,7 @@ struct virtio_pci_proxy {
 	struct memory_region legacy_io;
 	struct memory_region modern_bar, common_mr, isr_mr, device_mr, notify_mr;
 	uint8_t pci_cfg_cap;		/* offset of the PCI_CFG capability */
+	struct virtio_pci_notifier notifiers[VIRTIO_QUEUE_MAX];
 	bool legacy, modern;		/* interfaces offered */
 	unsigned nvectors;		/* MSI-X entries, 0: none */
 

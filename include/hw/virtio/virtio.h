@@ -38,6 +38,12 @@
  *		virtio_notify(vdev, vq);	// interrupt unless the driver suppressed it
  *		g_free(req);
  *
+ * Push several elements, then notify once: the event-index check covers
+ * all of them. virtio_iov_to_buf/from_buf copy between the iovecs and flat
+ * buffers (a header may straddle descriptors). A device that waits for
+ * buffers (receive queues) keeps its data and tries again when its handler
+ * runs: the driver's kick after adding buffers calls it.
+ *
  * Elements may be pushed in any order and at any later time (from a block
  * completion callback, say), as long as it is under the BQL and before the
  * device is reset: a reset does not wait for elements in flight, so a
