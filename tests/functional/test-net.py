@@ -231,8 +231,9 @@ def linux_net(emu, accel, acc, why, report_both):
                                '-device', 'e1000,netdev=n0'],
               os.path.join(LOGS, 'net-linux.%s.log' % acc))
     dl = 900 * SCALE
-    ok, err = wait_for(lambda: 'KEMU-NET-LISTEN' in g.text(), dl, [g])
-    m = re.search(r'KEMU-NET-MD5: ([0-9a-f]{32})', g.text())
+    # at the start of a line: /init echoes the whole command first
+    ok, err = wait_for(lambda: re.search(r'^KEMU-NET-LISTEN', g.text(), re.M), dl, [g])
+    m = re.search(r'^KEMU-NET-MD5: ([0-9a-f]{32})', g.text(), re.M)
     got = {'greeting': None}
 
     def hostfwd_read():
