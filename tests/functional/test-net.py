@@ -13,6 +13,9 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                   leased address and gateway (serial: SeaBIOS's sercon copies INT
                   10h output to COM1 when fw_cfg has etc/sercon-port).
   ipxe-virtio     the same through virtio-net-pci and its ROM (efi-virtio.rom).
+  boot-n          with an (empty) virtio disk as well, -boot n makes SeaBIOS run the
+                  e1000's iPXE before the disk: "Booting from ROM" comes first and
+                  the TFTP script's marker is printed.
   pcap-dhcp       the filter-dump pcap of the ipxe-e1000 run, read by tcpdump -r:
                   the DHCP request from the NIC's MAC, slirp's reply, the TFTP read.
   linux-download  Debian's kernel with the suite's busybox initramfs
@@ -410,6 +413,29 @@ def main():
                 else:
                     report('PASS', 'pcap-dhcp [%s]' % acc,
                            ' (%d frames)' % dump.count(' > '))
+
+        # ---- -boot n: the network before a disk ----
+        if selected('boot-n'):
+            if why:
+                report('SKIP', 'boot-n [%s]' % acc, ': ' + why)
+            else:
+                empty = os.path.join(WORK, 'empty-disk.img')
+                with open(empty, 'wb') as f:
+                    f.truncate(1 << 20)
+                g = Guest([emu] + accel + base +
+                          ['-drive', 'file=%s,if=virtio,format=raw,snapshot=on' % empty,
+                           '-boot', 'n',
+                           '-netdev', 'user,id=n0,tftp=%s,bootfile=boot.ipxe' % tftp,
+                           '-device', 'e1000,netdev=n0,mac=' + MAC_A],
+                          os.path.join(LOGS, 'net-boot-n.%s.log' % acc))
+                ok, err = wait_for(lambda: re.search(r'KEMU-NET: ip=10\.0\.2\.15', g.text()), dl, [g])
+                secs = time.monotonic() - g.t0
+                g.stop()
+                order = re.findall(r'Booting from (ROM|Hard Disk)', g.text())
+                if ok and order[:1] != ['ROM']:
+                    ok, err = False, 'boot order on serial: %s' % order
+                report('PASS' if ok else 'FAIL', 'boot-n [%s]' % acc,
+                       ' (%.2fs)' % secs if ok else ': ' + err)
 
         # ---- the same through virtio-net ----
         if selected('ipxe-virtio'):
