@@ -134,6 +134,11 @@ static void e1000_tx_data(struct e1000_state *s, uint64_t addr, uint32_t len)
 		uint32_t chunk;
 
 		if (s->tx_size >= limit) {
+			/* a full segment needs a usable context: never cut empty ones */
+			if (s->tx_tse && !e1000_tso_ctx_ok(&s->tso_ctx)) {
+				s->tx_skip = true;
+				return;
+			}
 			if (!s->tx_tse) {
 				guest_error("e1000: TX packet over %u bytes, dropped", E1000_TX_BUF);
 				s->tx_skip = true;
@@ -200,6 +205,15 @@ static uint8_t e1000_tx_desc(struct e1000_state *s, uint8_t *d)
 	if (dtyp == E1000_TXD_DTYP_CONTEXT) {
 		/* 3.3.4: the offsets apply to the data descriptors that follow */
 		struct e1000_tx_ctx *c = (cmd & E1000_TXD_CMD_TSE) ? &s->tso_ctx : &s->ctx;
+
+		/*
+		 * A new TSO context in the middle of a TSO packet would change the
+		 * segment size under it (the driver must not, 3.5.1): drop the packet.
+		 */
+		if ((cmd & E1000_TXD_CMD_TSE) && s->tx_tse && (s->tx_size || s->tso_frames)) {
+			guest_error("e1000: TSO context descriptor inside a TSO packet");
+			s->tx_skip = true;
+		}
 
 		c->ipcss = d[0];
 		c->ipcso = d[1];

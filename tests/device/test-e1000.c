@@ -578,6 +578,19 @@ static void test_e1000_hostile_rings_are_refused_without_harm(void)
 	wr(E1000_TDT, 7);
 	g_assert_cmpuint(sent->len, ==, 0);
 	g_assert_cmpuint(rd(E1000_TDH), ==, 7);
+	/* a TSO context changed to MSS 0 in the middle of a TSO packet: no endless cutting */
+	tx_ring_init(16);
+	build_headers(ram(TX_BUFS), true, 3000);
+	tx_context(0, 14, 24, 34, 50, E1000_TXD_TUCMD_IP | E1000_TXD_TUCMD_TCP | E1000_TXD_CMD_TSE,
+		   3000, 54, 1000);
+	tx_data(1, TX_BUFS, 1500, E1000_TXD_CMD_TSE, 0);
+	tx_context(2, 14, 24, 34, 50, E1000_TXD_TUCMD_IP | E1000_TXD_TUCMD_TCP | E1000_TXD_CMD_TSE,
+		   3000, 54, 0);
+	tx_data(3, TX_BUFS + 1500, 1554, E1000_TXD_CMD_TSE | E1000_TXD_CMD_EOP, 0);
+	wr(E1000_TDT, 4);
+	g_assert_cmpuint(rd(E1000_TDH), ==, 4);
+	g_assert_cmpuint(sent->len, ==, 1);	/* the one segment cut before the change */
+	g_ptr_array_set_size(sent, 0);
 
 	/* RX: heads beyond the ring, zero length, descriptors and buffers outside RAM */
 	rx_ring_init(8, E1000_RCTL_SECRC);
