@@ -199,6 +199,13 @@ static ssize_t net_user_receive(struct net_client *nc, const uint8_t *buf, size_
 	struct net_user *u = nc->opaque;
 
 	slirp_input(u->slirp, buf, len);
+	/*
+	 * From a vCPU thread this may have opened a host socket (a new TCP
+	 * connection, a UDP flow) that the main loop, asleep in poll, does not
+	 * watch yet: wake it to fetch the new descriptor set.
+	 */
+	if (!g_main_context_is_owner(g_main_context_default()))
+		main_loop_wakeup();
 	return len;
 }
 

@@ -33,7 +33,9 @@ static void e1000_update_irq(struct e1000_state *s)
 	int64_t now = clock_get_ns(CLOCK_VIRTUAL);
 	bool pending = REG(s, E1000_ICR) & REG(s, E1000_IMS);
 
-	if (pending && s->mitigation && REG(s, E1000_ITR) && now < s->next_irq_ns) {
+	/* ITR delays raising the line; an interrupt already asserted stays so */
+	if (pending && !(s->parent.irq_state & 1) && s->mitigation && REG(s, E1000_ITR) &&
+	    now < s->next_irq_ns) {
 		/* ITR: hold the line low until the interval since the last one has passed */
 		if (!timer_pending(s->itr_timer))
 			timer_mod_ns(s->itr_timer, s->next_irq_ns);

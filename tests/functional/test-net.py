@@ -222,7 +222,7 @@ def linux_net(emu, accel, acc, why, report_both):
         'insmod /lib/modules/e1000.ko',
         'ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up',
         'route add default gw 10.0.2.2',
-        'wget -q -O /tmp/blob http://10.0.2.2:%d/blob' % httpd.server_address[1],
+        'wget -q -T 120 -O /tmp/blob http://10.0.2.2:%d/blob' % httpd.server_address[1],
         'echo KEMU-NET-MD5: $(md5sum /tmp/blob)',
         'echo KEMU-NET-LISTEN',
         'echo KEMU-HOSTFWD-HELLO | nc -l -p 8080']).replace(' ', '+')
@@ -231,7 +231,9 @@ def linux_net(emu, accel, acc, why, report_both):
                                '-kernel', kernels[-1], '-initrd', initrd,
                                '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + cmd,
                                '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % hport,
-                               '-device', 'e1000,netdev=n0'],
+                               '-device', 'e1000,netdev=n0',
+                               '-object', 'filter-dump,id=f0,netdev=n0,file=' +
+                               os.path.join(WORK, 'linux.%s.pcap' % acc)],
               os.path.join(LOGS, 'net-linux.%s.log' % acc))
     dl = 1500 * SCALE	# a loaded 2-core host took 770 s; a quiet one about 150 s
     # at the start of a line: /init echoes the whole command first
