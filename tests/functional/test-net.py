@@ -24,10 +24,9 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                   server on the host through slirp (10.0.2.2, busybox nc) and
                   prints its md5,
                   which must match; then it serves a greeting on port 8080, which
-                  the host reads through hostfwd=tcp:127.0.0.1:PORT-:8080. Booted
-                  with -machine kernel-boot=firmware: SeaBIOS assigns the PCI
-                  interrupt line, which kemu's direct boot does not (no _PRT yet).
-                  Under a PVM KVM: SKIP (Linux is too slow there).
+                  the host reads through hostfwd=tcp:127.0.0.1:PORT-:8080.
+  linux-ping      in the same boot, ping 10.0.2.2 (slirp answers ICMP echo for
+                  its own address). Under a PVM KVM: SKIP (Linux is too slow there).
   tap             -netdev tap,ifname=,script=IFUP: the script (run with the
                   interface name, as QEMU does) brings the host interface up; the
                   host sees the VM's DHCP discover on it (AF_PACKET) and a frame
@@ -230,12 +229,12 @@ def linux_net(emu, accel, acc, why, report_both):
         'insmod /lib/modules/e1000.ko',
         'ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up',
         'route add default gw 10.0.2.2',
+        'ping -c 1 -W 30 10.0.2.2 >/dev/null && echo KEMU-NET-PING-OK',
         'nc -w 60 10.0.2.2 %d >/tmp/blob' % srv.getsockname()[1],
         'echo KEMU-NET-MD5: $(md5sum /tmp/blob)',
         'echo KEMU-NET-LISTEN',
         'echo KEMU-HOSTFWD-HELLO | nc -l -p 8080']).replace(' ', '+')
     g = Guest([emu] + accel + ['-nodefaults', '-display', 'none', '-serial', 'stdio', '-m', '256',
-                               '-machine', 'kernel-boot=firmware',
                                '-kernel', kernels[-1], '-initrd', initrd,
                                '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + cmd,
                                '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % hport,
@@ -275,6 +274,10 @@ def linux_net(emu, accel, acc, why, report_both):
     else:
         report_both('FAIL', ': md5 %s, expected %s' % (m.group(1) if m else 'missing', md5),
                     which='download')
+    if re.search(r'^KEMU-NET-PING-OK', g.text(), re.M):
+        report_both('PASS', ' (%.2fs)' % secs, which='ping')
+    else:
+        report_both('FAIL', ': no echo reply from 10.0.2.2', which='ping')
     if got['greeting'] and 'KEMU-HOSTFWD-HELLO' in got['greeting']:
         report_both('PASS', ' (%.2fs)' % secs, which='hostfwd')
     else:
@@ -467,9 +470,9 @@ def main():
                        ' (%.2fs)' % secs if ok else ': ' + err)
 
         # ---- Linux: download through slirp, hostfwd ----
-        if selected('linux-download') or selected('linux-hostfwd'):
+        if selected('linux-download') or selected('linux-hostfwd') or selected('linux-ping'):
             def report_both(kind, msg, which=None):
-                for n in ('download', 'hostfwd'):
+                for n in ('download', 'hostfwd', 'ping'):
                     if (which is None or which == n) and selected('linux-' + n):
                         report(kind, 'linux-%s [%s]' % (n, acc), msg)
             lwhy = missing
