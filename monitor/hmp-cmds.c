@@ -14,6 +14,7 @@
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
 #include "hw/pci/pci.h"
+#include "net/net.h"
 #include "qom/property.h"
 #include "accel/kvm.h"
 #include "system/cpus.h"
@@ -736,6 +737,30 @@ static void info_chardev(struct monitor *mon, const char *args)
 	}
 }
 
+static void info_network(struct monitor *mon, const char *args)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	net_info(out);
+	monitor_puts(mon, out->str);
+}
+
+static void hmp_set_link(struct monitor *mon, const char *args)
+{
+	g_autofree char *name = hmp_word(&args);
+	g_autofree char *state = hmp_word(&args);
+	GError *err = NULL;
+
+	if (!name || !state || (strcmp(state, "on") && strcmp(state, "off"))) {
+		monitor_printf(mon, "set_link: expected a name and on|off\n");
+		return;
+	}
+	if (!net_set_link(name, !strcmp(state, "on"), &err)) {
+		monitor_printf(mon, "Error: %s\n", err->message);
+		g_error_free(err);
+	}
+}
+
 static void info_kvm(struct monitor *mon, const char *args)
 {
 	monitor_printf(mon, "kvm support: %s\n", kvm_enabled() ? "enabled" : "disabled");
@@ -883,6 +908,7 @@ const struct hmp_command hmp_info_commands[] = {
 	{ "mem", "", "show the active virtual memory mappings", info_mem },
 	{ "mtree", "[-f]", "show memory tree (-f: dump flat view for address spaces)", info_mtree },
 	{ "name", "", "show the current VM name", info_name },
+	{ "network", "", "show the network state", info_network },
 	{ "pci", "", "show PCI info", info_pci },
 	{ "pic", "", "show PIC state", info_pic },
 	{ "qtree", "", "show device tree", info_qtree },
@@ -914,6 +940,7 @@ const struct hmp_command hmp_commands[] = {
 	  "save to disk physical memory dump starting at 'addr' of size 'size'", hmp_pmemsave },
 	{ "log", "item1[,...]", "activate logging of the specified items", hmp_log },
 	{ "nmi", "", "inject an NMI", hmp_nmi },
+	{ "set_link", "name on|off", "change the link status of a network adapter", hmp_set_link },
 	{ "cpu", "index", "set the default CPU", hmp_cpu },
 	{ "sendkey", "keys [hold_ms]", "send keys to the VM (e.g. 'sendkey ctrl-alt-f1', default hold time=100 ms)", hmp_sendkey },
 	{ "screendump", "filename", "save screen as an image", hmp_screendump },

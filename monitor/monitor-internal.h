@@ -172,6 +172,7 @@ qmp_handler_fn qmp_cmd_qmp_capabilities, qmp_cmd_query_version, qmp_cmd_query_co
 	qmp_cmd_blockdev_change_medium, qmp_cmd_device_add, qmp_cmd_device_del;
 /* qmp-cmds-balloon.c */
 qmp_handler_fn qmp_cmd_balloon, qmp_cmd_query_balloon;
+qmp_handler_fn qmp_cmd_set_link;	/* networking (net/net.c) */
 
 /* Host thread id of a vCPU thread (query-cpus-fast, info cpus). */
 int64_t monitor_cpu_thread_id(struct x86_cpu *cpu);

@@ -9,6 +9,7 @@
 #include "config-host.h"
 #include "hw/boards.h"
 #include "hw/pci/pci.h"
+#include "net/net.h"
 #include "qom/property.h"
 #include "accel/kvm.h"
 #include "target/i386/cpu.h"
@@ -644,4 +645,11 @@ bool qmp_cmd_query_qmp_schema(struct monitor *mon, JsonObject *args, JsonNode **
 {
 	*ret = qmp_schema_introspect();
 	return true;
+}
+
+/* set_link: a network client's link and, for a backend, its NIC's (net/net.c) */
+bool qmp_cmd_set_link(struct monitor *mon, JsonObject *args, JsonNode **ret, GError **errp)
+{
+	return net_set_link(json_object_get_string_member(args, "name"),
+			    json_object_get_boolean_member(args, "up"), errp);
 }

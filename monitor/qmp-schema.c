@@ -230,6 +230,7 @@ static const struct qmp_member a_screendump[] = {
 	M("filename", t_str), OPT("device", t_str), OPT("head", t_int),
 	OPT("format", t_ImageFormat), END
 };
+static const struct qmp_member a_set_link[] = { M("name", t_str), M("up", t_bool), END };
 
 static const struct qmp_member a_eject[] = {
 	OPT("device", t_str), OPT("id", t_str), OPT("force", t_bool), END
@@ -267,6 +268,7 @@ const struct qmp_command_def qmp_commands[] = {
 	{ "stop", NULL, NULL, qmp_cmd_stop },
 	{ "cont", NULL, NULL, qmp_cmd_cont },
 	{ "system_reset", NULL, NULL, qmp_cmd_system_reset },
+	{ "set_link", a_set_link, NULL, qmp_cmd_set_link },
 	{ "system_powerdown", NULL, NULL, qmp_cmd_system_powerdown },
 	{ "system_wakeup", NULL, NULL, qmp_cmd_system_wakeup },
 	{ "quit", NULL, NULL, qmp_cmd_quit },

@@ -39,6 +39,16 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"/{bin,sbin,proc,sys,dev,tmp,etc,root}
 cp "$busybox" "$tmp/bin/busybox"
 ln -s busybox "$tmp/bin/sh"
+# Network drivers of the newest installed kernel, in /lib/modules, for the
+# networking tests (tests/functional/test-net.py): nothing loads them unless
+# a kemu.cmd does (insmod /lib/modules/e1000.ko).
+kdir=$(ls -d /lib/modules/*/kernel 2>/dev/null | sort -V | tail -1 || true)
+mkdir -p "$tmp/lib/modules"
+for m in drivers/net/ethernet/intel/e1000/e1000.ko; do
+	if [ -n "$kdir" ] && [ -f "$kdir/$m" ]; then
+		cp "$kdir/$m" "$tmp/lib/modules/"
+	fi
+done
 
 if [ -n "${KEMU_INITRAMFS_MODULES:-}" ]; then
 	kver=${KEMU_INITRAMFS_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 | sed 's|.*/vmlinuz-||')}

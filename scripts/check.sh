@@ -69,59 +69,45 @@ else
 	failed=$((failed + 1))
 fi
 
-if [ $sanitize_only -eq 0 ]; then
-	echo "== functional tests"
+# One functional script: its PASS/FAIL/SKIP lines are counted. A script that
+# dies without printing any result counts as one failure.
+run_script() {
+	local title=$1 out; shift
+	echo "== $title"
 	out=$(mktemp)
-	python3 tests/functional/run.py --kemu "$build/kemu" --guests "$build/tests/guests" -v | tee "$out"
+	"$@" | tee "$out"
+	local p f s
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	echo "== firmware kernel boot (SeaBIOS + linuxboot option ROM)"
-	KEMU="$build/kemu" python3 tests/functional/test-firmware-boot.py | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	if [ $((p + f + s)) -eq 0 ]; then
+		echo "FAIL $title: the script printed no results"
+		f=1
+	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
-	echo "== VGA functional tests"
-	out=$(mktemp)
-	python3 tests/functional/test-vga.py --kemu "$build/kemu" | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
-	echo "== virtio (GRUB from virtio-blk; Linux with virtio-blk, -rng, -console)"
-	out=$(mktemp)
-	KEMU="$build/kemu" python3 tests/functional/test-virtio.py | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
-	echo "== keyboard and mouse input (send-key, sendkey, input-send-event)"
-	out=$(mktemp)
-	python3 tests/functional/test-input.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
-fi
+}
 
 if [ $sanitize_only -eq 0 ]; then
-	echo "== QMP and HMP monitors"
-	out=$(mktemp)
-	python3 tests/functional/test-qmp.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
-	echo "== gdbstub (Debian's gdb, interp and KVM)"
-	out=$(mktemp)
-	python3 tests/functional/test-gdbstub.py --kemu "$build/kemu" --guests "$build/tests/guests" | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
-fi
-
-if [ $sanitize_only -eq 0 ]; then
-	echo "== block layer and kemu-img against qemu-img"
-	out=$(mktemp)
-	bash tests/block/run.sh "$build" | tee "$out"
-	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-	rm -f "$out"
+	export KEMU="$build/kemu"
+	guests=(--kemu "$build/kemu" --guests "$build/tests/guests")
+	run_script "functional tests" python3 tests/functional/run.py "${guests[@]}" -v
+	run_script "firmware kernel boot (SeaBIOS + linuxboot option ROM)" \
+		python3 tests/functional/test-firmware-boot.py
+	run_script "VGA functional tests" python3 tests/functional/test-vga.py --kemu "$build/kemu"
+	run_script "disks and CD-ROMs on IDE (GRUB, INT 13h, ISOLINUX)" \
+		python3 tests/functional/test-disk-boot.py
+	run_script "floppies (82077AA, ISA DMA)" python3 tests/functional/test-floppy.py
+	run_script "boot order, boot menu, send-key into GRUB, CD eject/change" \
+		python3 tests/functional/test-boot.py --kemu "$build/kemu"
+	run_script "keyboard and mouse input (send-key, sendkey, input-send-event)" \
+		python3 tests/functional/test-input.py "${guests[@]}"
+	run_script "virtio (GRUB from virtio-blk; Linux with virtio-blk, -rng, -console)" \
+		python3 tests/functional/test-virtio.py
+	run_script "networking (iPXE over e1000/virtio-net, pcap, VM LANs, Linux through slirp)" \
+		python3 tests/functional/test-net.py
+	run_script "QMP and HMP monitors" python3 tests/functional/test-qmp.py "${guests[@]}"
+	run_script "gdbstub (Debian's gdb, interp and KVM)" \
+		python3 tests/functional/test-gdbstub.py "${guests[@]}"
+	run_script "block layer and kemu-img against qemu-img" bash tests/block/run.sh "$build"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

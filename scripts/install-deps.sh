@@ -39,6 +39,8 @@ packages=(
 	grub-rescue-pc
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
+	# networking: user-mode networking (net/slirp.c), iPXE NIC option ROMs, pcap checks
+	libslirp-dev ipxe-qemu tcpdump
 )
 
 missing=()

@@ -17,6 +17,7 @@
 #include "chardev/char.h"
 #include "monitor/monitor.h"
 #include "gdbstub/gdbstub.h"
+#include "net/net.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
 #include "system/runstate.h"
@@ -81,6 +82,9 @@ static const struct option_def option_defs[] = {
 	{ "device", ARG_REQUIRED, "driver[,prop=value...] (-device help)" },
 	{ "global", ARG_REQUIRED, "driver.property=value" },
 	{ "rtc", ARG_REQUIRED, "[base=utc|localtime|date][,clock=host|vm][,driftfix=none]" },
+	{ "netdev", ARG_REQUIRED, "user|tap|socket|stream|dgram,id=ID[,...] a network backend" },
+	{ "nic", ARG_REQUIRED, "user|tap|...|none[,model=e1000|virtio-net-pci][,mac=A] backend and NIC" },
+	{ "net", ARG_REQUIRED, "nic[,model=M][,macaddr=A] | user|tap|socket,... (legacy, hub 0)" },
 	{ "drive", ARG_REQUIRED, "[file=F][,if=ide|floppy|virtio|none][,bus=B,unit=U|index=I][,media=disk|cdrom][,format=raw|qcow2][,cache=..][,aio=..][,readonly=on|off][,snapshot=on|off][,werror=..][,rerror=..][,id=ID]" },
 	{ "hda", ARG_REQUIRED, "FILE: IDE hard disk 0 (also hdb, hdc, hdd)" },
 	{ "hdb", ARG_REQUIRED, "" }, { "hdc", ARG_REQUIRED, "" },
@@ -89,11 +93,11 @@ static const struct option_def option_defs[] = {
 	{ "fdb", ARG_REQUIRED, "" },
 	{ "boot", ARG_REQUIRED, "[order=drives][,once=drives][,menu=on|off][,splash-time=ms][,reboot-timeout=ms][,strict=on|off]" },
 	{ "snapshot", ARG_NONE, "write to temporary overlays, never to the disk images" },
-	{ "netdev", ARG_REQUIRED, "" }, { "nic", ARG_REQUIRED, "" }, { "net", ARG_REQUIRED, "" },
 	{ "vnc", ARG_REQUIRED, "" },
 	{ "s", ARG_NONE, "shorthand for -gdb tcp::1234" },
 	{ "gdb", ARG_REQUIRED, "gdbstub on tcp:[HOST]:PORT | unix:PATH[,server] | chardev:ID | none" },
-	{ "object", ARG_REQUIRED, "" }, { "icount", ARG_REQUIRED, "" },
+	{ "object", ARG_REQUIRED, "filter-dump,id=ID,netdev=NETDEV,file=F[,maxlen=N] (pcap capture)" },
+	{ "icount", ARG_REQUIRED, "" },
 	{ NULL, 0, NULL }
 };
 
@@ -102,11 +106,7 @@ static const struct {
 	const char *name;
 	const char *why;
 } options_pending[] = {
-	{ "netdev", "networking comes with the virtio/network work" },
-	{ "nic", "networking comes with the virtio/network work" },
-	{ "net", "networking comes with the virtio/network work" },
 	{ "vnc", "VNC comes with the display work" },
-	{ "object", "user-creatable objects are not supported yet" },
 	{ "icount", "deterministic instruction counting is not supported yet" },
 };
 
@@ -148,6 +148,8 @@ struct cmdline {
 	bool nographic, display_none, nodefaults, no_reboot, no_shutdown;
 	bool start_paused, daemonize;
 	const char *gdb;		/* -gdb / -s */
+	GPtrArray *net_opts;		/* struct monitor_opt *: -netdev, -nic, -net in order */
+	GPtrArray *objects;		/* -object filter-dump strings */
 };
 
 static void G_GNUC_NORETURN usage_exit(int status)
@@ -214,6 +216,8 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 	c->fw_cfg = g_ptr_array_new();
 	c->monitors = g_ptr_array_new_with_free_func(g_free);
 	c->default_monitor = true;
+	c->net_opts = g_ptr_array_new_with_free_func(g_free);
+	c->objects = g_ptr_array_new();
 
 	for (int i = 1; i < argc; i++) {
 		const struct option_def *d;
@@ -354,6 +358,19 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 			c->rtc = arg;
 		} else if (!strcmp(name, "fw_cfg")) {
 			g_ptr_array_add(c->fw_cfg, (gpointer)arg);
+		} else if (!strcmp(name, "netdev") || !strcmp(name, "nic") || !strcmp(name, "net")) {
+			struct monitor_opt *m = g_new0(struct monitor_opt, 1);
+
+			m->option = name;
+			m->arg = arg;
+			g_ptr_array_add(c->net_opts, m);
+		} else if (!strcmp(name, "object")) {
+			/* of QEMU's user-creatable objects only the packet capture exists */
+			if (strcmp(arg, "filter-dump") && !g_str_has_prefix(arg, "filter-dump,") &&
+			    !g_str_has_prefix(arg, "qom-type=filter-dump,"))
+				fail("-object %s: not supported: kemu knows only filter-dump objects",
+				     arg);
+			g_ptr_array_add(c->objects, (gpointer)arg);
 		} else {
 			fail("-%s: invalid option", name);
 		}
@@ -788,6 +805,62 @@ static void configure_memory(struct machine_state *ms, struct machine_class *mc,
 	ms->ram_size = size;
 }
 
+/* ---- networking (net/net-opts.c does the parsing) ---- */
+
+/*
+ * -netdev/-nic/-net in command-line order; the NICs they imply become
+ * -device strings created before the user's (QEMU makes them in the
+ * board's init). With none of the three and no -nodefaults the pc gets
+ * QEMU's default `-net nic -net user`: an e1000 on user networking.
+ */
+static void configure_net(struct cmdline *c)
+{
+	GError *err = NULL;
+	g_autoptr(GPtrArray) nics = g_ptr_array_new();
+
+	for (guint i = 0; i < c->net_opts->len; i++) {
+		struct monitor_opt *m = g_ptr_array_index(c->net_opts, i);
+		bool ok;
+
+		if (!strcmp(m->option, "netdev"))
+			ok = net_netdev_add(m->arg, &err);
+		else if (!strcmp(m->option, "nic"))
+			ok = net_nic_add(m->arg, "e1000", nics, &err);
+		else
+			ok = net_legacy_add(m->arg, "e1000", nics, &err);
+		if (!ok)
+			error_exit(err);
+	}
+	if (!c->net_opts->len && !c->nodefaults &&
+	    (!net_legacy_add("nic", "e1000", nics, &err) || !net_legacy_add("user", "e1000", nics, &err)))
+		error_exit(err);
+	for (guint i = 0; i < c->objects->len; i++) {
+		const char *s = g_ptr_array_index(c->objects, i);
+		g_autoptr(kemu_opts) o = opts_parse("-object", s, "qom-type", &err);
+		const char *netdev, *file;
+		uint64_t maxlen = 65536;
+
+		if (!o)
+			error_exit(err);
+		opts_get(o, "qom-type");
+		opts_get(o, "id");
+		opts_get(o, "queue");	/* all: kemu captures both directions */
+		netdev = opts_get(o, "netdev");
+		file = opts_get(o, "file");
+		if (!opts_get_size(o, "maxlen", 0, &maxlen, &err) || !opts_check_unused(o, &err))
+			error_exit(err);
+		if (!opts_has(o, "id") || !netdev || !file)
+			fail("-object %s: filter-dump needs id=, netdev= and file=", s);
+		if (!maxlen || maxlen > UINT32_MAX)
+			fail("-object %s: maxlen must be between 1 and 4G-1", s);
+		if (!net_dump_add(netdev, file, maxlen, &err))
+			fail("-object %s: %s", s, err->message);
+	}
+	/* the NICs first, in the order given, then the user's -device options */
+	for (guint i = 0; i < nics->len; i++)
+		g_ptr_array_insert(c->devices, i, g_ptr_array_index(nics, i));
+}
+
 /* ---- monitors ---- */
 
 /* -monitor, -qmp, -qmp-pretty, -mon: after the chardevs, before the board (see monitor.h). */
@@ -1087,6 +1160,7 @@ int kemu_main(int argc, char **argv)
 	configure_monitors(&c);
 	configure_boot(ms, c.boot);
 	configure_drives(ms, &c);
+	configure_net(&c);
 	machine_memory_init(ms);
 	if (!ms->accel->init(ms, &err))
 		error_exit(err);
@@ -1140,6 +1214,7 @@ int kemu_main(int argc, char **argv)
 	/* test hook (KEMU_TEST_SCREENDUMP), see include/ui/screendump.h */
 	screendump_test_hook_at_exit();
 	vl_shutdown(ms);
+	net_cleanup();
 	bql_unlock();
 	fflush(stdout);
 	/* the command line is done with (the machine stays reachable from the root) */
@@ -1154,5 +1229,7 @@ int kemu_main(int argc, char **argv)
 	g_ptr_array_free(c.drives, true);
 	g_ptr_array_free(c.fw_cfg, true);
 	g_ptr_array_free(c.monitors, true);
+	g_ptr_array_free(c.net_opts, true);
+	g_ptr_array_free(c.objects, true);
 	return status;
 }

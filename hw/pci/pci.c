@@ -453,6 +453,36 @@ static char *pci_find_rom_file(const char *name)
 	return NULL;
 }
 
+/*
+ * A default ROM serving several devices (iPXE's efi-virtio.rom names
+ * 1af4:1041 only) gets the device's IDs in its first image's PCI data
+ * structure, as QEMU does: SeaBIOS runs an image only if they match. The
+ * header byte at offset 6, which iPXE reserves for this, keeps the image's
+ * byte sum at zero.
+ */
+static void pci_rom_patch_ids(struct pci_device *dev, uint8_t *rom, size_t len)
+{
+	uint16_t vendor = pci_get_word(dev->config + PCI_VENDOR_ID);
+	uint16_t device = pci_get_word(dev->config + PCI_DEVICE_ID);
+	size_t pcir, image = len >= 3 ? rom[2] * 512 : 0;
+	uint8_t sum = 0;
+
+	if (len < 0x1a || rom[0] != 0x55 || rom[1] != 0xaa)
+		return;
+	pcir = lduw_le_p(rom + 0x18);
+	if (pcir + 8 > len || memcmp(rom + pcir, "PCIR", 4) ||
+	    (lduw_le_p(rom + pcir + 4) == vendor && lduw_le_p(rom + pcir + 6) == device))
+		return;
+	stw_le_p(rom + pcir + 4, vendor);
+	stw_le_p(rom + pcir + 6, device);
+	if (!image || image > len)
+		return;
+	rom[6] = 0;
+	for (size_t i = 0; i < image; i++)
+		sum += rom[i];
+	rom[6] = -sum;
+}
+
 static bool pci_load_rom(struct pci_device *dev, GError **errp)
 {
 	struct pci_device_class *pc = PCI_DEVICE_GET_CLASS(dev);
@@ -487,6 +517,8 @@ static bool pci_load_rom(struct pci_device *dev, GError **errp)
 	if (!memory_region_init_rom(&dev->rom, OBJECT(dev), rname, size, errp))
 		return false;
 	memcpy(memory_region_get_ram_ptr(&dev->rom), data, len);
+	if (!dev->romfile)
+		pci_rom_patch_ids(dev, memory_region_get_ram_ptr(&dev->rom), len);
 	dev->has_rom = true;
 	/* rombar=0: no ROM BAR; the board may still hand the ROM to firmware (genroms) */
 	if (dev->rombar)

@@ -113,9 +113,35 @@ static void test_cli_kernel_errors(void)
 static void test_cli_features_not_there_yet_are_refused(void)
 {
 	expect_error("-accel test -drive file=/dev/null,if=scsi", "if=scsi: not supported yet");
-	expect_error("-accel test -netdev user,id=n0", "-netdev user,id=n0: not supported yet");
+	expect_error("-accel test -object memory-backend-ram,id=m0,size=1M",
+		     "-object memory-backend-ram,id=m0,size=1M: not supported: kemu knows only filter-dump");
 	expect_error("-accel test -display sdl", "-display sdl: not supported yet");
 	expect_error("-accel test -machine pc,smm=on", "SMM is not supported");
+}
+
+/* Networking options: every mistake names the option and what was expected. */
+static void test_cli_network_options_name_the_mistake(void)
+{
+	expect_error("-accel test -netdev foo,id=n0", "-netdev foo,id=n0: type=foo: unknown network backend");
+	expect_error("-accel test -netdev user", "-netdev user: Parameter 'id' is missing");
+	expect_error("-accel test -netdev user,id=n0 -netdev user,id=n0", "Duplicate ID 'n0' for netdev");
+	expect_error("-accel test -netdev user,id=n0,hostfwd=tcp::22", "hostfwd=tcp::22: expected");
+	expect_error("-accel test -netdev user,id=n0,net=10.0.2.0/33", "net=10.0.2.0/33: expected a prefix length");
+	expect_error("-accel test -netdev user,id=n0,dns=10.0.3.3", "must be inside net=");
+	expect_error("-accel test -netdev user,id=n0,frobnicate=1", "frobnicate");
+	expect_error("-accel test -netdev tap,id=t0,vhost=on,script=no,downscript=no",
+		     "vhost=on: vhost-net is not supported yet");
+	expect_error("-accel test -netdev socket,id=s0", "exactly one of listen=, connect=, mcast= or udp=");
+	expect_error("-accel test -nic user,model=rtl8139", "model=rtl8139: unsupported NIC model");
+	expect_error("-accel test -nic user,mac=52:54:00:12:34", "mac=52:54:00:12:34: expected six hexadecimal bytes");
+	expect_error("-accel test -net nic,vlan=1", "'vlan' was removed");
+	expect_error("-accel test -netdev user,id=n0 -device e1000,netdev=n1",
+		     "Property 'e1000.netdev' can't find value 'n1'");
+	expect_error("-accel test -netdev user,id=n0 -device e1000,netdev=n0 -device e1000,netdev=n0",
+		     "netdev=n0: netdev 'n0' is already in use");
+	expect_error("-accel test -netdev user,id=n0 -object filter-dump,id=f0,netdev=n9,file=/dev/null",
+		     "netdev=n9: no -netdev with this id");
+	expect_error("-accel test -object filter-dump,id=f0,netdev=n0", "filter-dump needs id=, netdev= and file=");
 }
 
 /*
@@ -278,6 +304,8 @@ int main(int argc, char **argv)
 			test_cli_features_not_there_yet_are_refused);
 	g_test_add_func("/cli/informational_options", test_cli_informational_options);
 	g_test_add_func("/cli/vga_std_or_none", test_cli_vga_std_or_none);
+	g_test_add_func("/cli/network_options_name_the_mistake",
+			test_cli_network_options_name_the_mistake);
 	g_test_add_func("/cli/drive_and_boot_errors", test_cli_drive_and_boot_errors);
 	g_test_add_func("/cli/daemonize_pidfile_and_sigterm", test_cli_daemonize_pidfile_and_sigterm);
 	return g_test_run();

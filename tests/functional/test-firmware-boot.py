@@ -263,9 +263,8 @@ def main():
     sercon = os.path.join(WORK, 'fw-sercon-port.bin')
     with open(sercon, 'wb') as f:
         f.write((0x3f8).to_bytes(2, 'little'))	# SeaBIOS reads etc/sercon-port as an integer
-    base = ['-display', 'none', '-serial', 'stdio']
-    if qemu:
-        base += ['-net', 'none']
+    # no default NIC: its iPXE ROM would run before the boot under test
+    base = ['-display', 'none', '-serial', 'stdio', '-net', 'none']
     debug_exit = ['-device', 'isa-debug-exit,iobase=0xf4,iosize=4']
     memdisk_args = ['-m', '256', '-kernel', MEMDISK, '-initrd', str(floppy)] + debug_exit
     bootsect = r'BOOTSECTOR: sector 2 read through int 13h'
