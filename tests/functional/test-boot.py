@@ -74,8 +74,8 @@ def build_disk():
 
 def base_args(accel, emulator):
     a = ['-accel', accel if emulator == 'kemu' or accel != 'interp' else 'tcg',
-         '-m', '64', '-display', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
-         '-no-reboot']
+         '-m', '64', '-display', 'none', '-net', 'none',
+         '-device', 'isa-debug-exit,iobase=0xf4,iosize=4', '-no-reboot']
     return a
 
 

@@ -126,7 +126,8 @@ def run_grub(emu, accel, args, deadline, tag):
     for f in (sock,):
         if os.path.exists(f):
             os.unlink(f)
-    cmd = [emu] + accel + ['-m', '256', '-display', 'none', '-no-reboot',
+    # -net none: no default e1000 and iPXE ROM (SeaBIOS would run it), as in QEMU
+    cmd = [emu] + accel + ['-m', '256', '-display', 'none', '-no-reboot', '-net', 'none',
                            '-monitor', 'unix:%s,server=on,wait=off' % sock] + args
     t0 = time.monotonic()
     with open(log, 'w') as lf:
@@ -218,7 +219,7 @@ def qmp_balloon_case(emu, accel, tag):
         sock = os.path.join(WORK, 'virtio-%s.qmp' % tag)
         if os.path.exists(sock):
             os.unlink(sock)
-        cmd = [emu] + accel + ['-m', '256', '-display', 'none', '-S',
+        cmd = [emu] + accel + ['-m', '256', '-display', 'none', '-S', '-net', 'none',
                                '-qmp', 'unix:%s,server=on,wait=off' % sock] + devices
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
@@ -286,7 +287,7 @@ def linux_case(emu, accel, kernel, initrd, deadline, tag):
     if os.path.exists(console):
         os.unlink(console)
     cmd = [emu] + accel + [
-        '-m', '512', '-display', 'none', '-serial', 'stdio', '-no-reboot',
+        '-m', '512', '-display', 'none', '-serial', 'stdio', '-no-reboot', '-net', 'none',
         '-kernel', kernel, '-initrd', initrd,
         '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + GUEST_CMD,
         '-drive', 'file=%s,if=virtio,format=raw' % disk,
