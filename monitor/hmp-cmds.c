@@ -914,6 +914,7 @@ const struct hmp_command hmp_info_commands[] = {
 	{ "qtree", "", "show device tree", info_qtree },
 	{ "registers", "[-a|vcpu]", "show the cpu registers (-a: show register info for all cpus)",
 	  info_registers },
+	{ "roms", "", "show roms", hmp_info_roms },
 	{ "status", "", "show the current VM status (running|paused)", info_status },
 	{ "uuid", "", "show the current VM UUID", info_uuid },
 	{ "version", "", "show the version of QEMU", info_version },

@@ -136,6 +136,8 @@ void hmp_error(struct monitor *mon, GError *err);
 void hmp_info_block(struct monitor *mon, const char *args);
 void hmp_eject(struct monitor *mon, const char *args);
 void hmp_change(struct monitor *mon, const char *args);
+/* hmp-info-roms.c */
+void hmp_info_roms(struct monitor *mon, const char *args);
 /* qmp-cmds-device.c */
 void hmp_device_add(struct monitor *mon, const char *args);
 void hmp_device_del(struct monitor *mon, const char *args);

@@ -52,7 +52,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PC_BIOS_DEFAULT	"/usr/share/seabios/bios-256k.bin"
 #define PC_ISA_BIOS_SIZE (128 * KiB)
 #define PC_PCI_HOLE_START 0xe0000000ULL	/* QEMU's lowmem limit for pc */
 

@@ -43,6 +43,9 @@ struct pc_machine {
 	unsigned resets;			/* 0: power-on; -boot once= ends at the next */
 };
 
+/* Debian's SeaBIOS, the firmware when -bios is not given */
+#define PC_BIOS_DEFAULT "/usr/share/seabios/bios-256k.bin"
+
 #define TYPE_PC_MACHINE "pc-i440fx-kemu"
 #define PC_MACHINE(obj) OBJECT_CHECK(struct pc_machine, (obj), TYPE_PC_MACHINE)
 
