@@ -28,10 +28,11 @@ static void block_tray_moved_event(struct drive_info *d, bool open)
 }
 
 /* Called by system/blockdev.c on a failed request (weak there). */
+/* nospace: 1 or 0, or -1 to leave it out (QEMU: drives whose policy cannot stop) */
 void monitor_block_io_error_event(const char *device, const char *node, bool is_read,
-				  const char *action, bool nospace, const char *reason);
+				  const char *action, int nospace, const char *reason);
 void monitor_block_io_error_event(const char *device, const char *node, bool is_read,
-				  const char *action, bool nospace, const char *reason)
+				  const char *action, int nospace, const char *reason)
 {
 	JsonObject *data = json_object_new();
 
@@ -39,7 +40,8 @@ void monitor_block_io_error_event(const char *device, const char *node, bool is_
 	json_object_set_string_member(data, "node-name", node);
 	json_object_set_string_member(data, "operation", is_read ? "read" : "write");
 	json_object_set_string_member(data, "action", action);
-	json_object_set_boolean_member(data, "nospace", nospace);
+	if (nospace >= 0)
+		json_object_set_boolean_member(data, "nospace", nospace);
 	json_object_set_string_member(data, "reason", reason);
 	monitor_qmp_event_emit("BLOCK_IO_ERROR", data);
 }

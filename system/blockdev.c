@@ -139,7 +139,7 @@ static const char *const drive_error_action_names[] = {
 
 /* Set by the monitor when it is linked: BLOCK_IO_ERROR and the io-error stop. */
 void monitor_block_io_error_event(const char *device, const char *node, bool is_read,
-				  const char *action, bool nospace, const char *reason)
+				  const char *action, int nospace, const char *reason)
 	__attribute__((weak));
 void monitor_vm_stop_reason(const char *reason) __attribute__((weak));
 
@@ -153,8 +153,12 @@ enum drive_error_outcome drive_io_error(struct drive_info *d, bool is_read, int 
 	/* not the guest's fault, but the log a user turns on to see I/O trouble */
 	guest_error("drive %s: %s error: %s (action %s)", d->id, is_read ? "read" : "write",
 		    g_strerror(-ret), action);
+	/* QEMU reports "nospace" only for drives whose policy can stop (its iostatus) */
 	if (monitor_block_io_error_event)
-		monitor_block_io_error_event(d->id, d->id, is_read, action, ret == -ENOSPC,
+		monitor_block_io_error_event(d->id, d->id, is_read, action,
+					     d->werror == DRIVE_ERROR_STOP ||
+					     d->werror == DRIVE_ERROR_ENOSPC ||
+					     d->rerror == DRIVE_ERROR_STOP ? ret == -ENOSPC : -1,
 					     g_strerror(-ret));
 	if (stop) {
 		if (monitor_vm_stop_reason)

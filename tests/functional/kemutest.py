@@ -184,6 +184,8 @@ class Machine:
             raise Failure('did not exit within %ds' % timeout)
 
     def close(self):
+        if self.logf.closed:
+            return
         try:
             self.qmp.close()
         except Exception:

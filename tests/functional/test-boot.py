@@ -21,6 +21,11 @@ ISO (package grub-rescue-pc), asserted on the VGA text screen.
                    sendkey types "echo kemu42" and GRUB prints kemu42
   cd-eject-change  QMP eject: DEVICE_TRAY_MOVED and query-block without a
                    medium; blockdev-change-medium: the medium is back
+  io-error-stop    a disk image on a 512 KiB tmpfs that the guest fills with
+                   INT 13h writes: BLOCK_IO_ERROR (nospace) and the VM stops in
+                   the io-error state (werror=enospc, QEMU's default)
+  io-error-report  the same with werror=report: BLOCK_IO_ERROR with action
+                   report, the VM runs on and the guest sees the error
 
 Each under interp (QEMU: tcg) and under KVM where /dev/kvm opens. On a PVM
 host KVM runs GRUB's real-mode start through the host's instruction
@@ -31,13 +36,19 @@ import argparse
 import fnmatch
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemutest import (LOGS, PVM, ROOT, WORK, Failure, Machine, Results, build_boot_sector,  # noqa: E402
                       check, kvm_status)
 
 GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso'
+
+
+class Skip(Exception):
+    pass
 GRUB_MENU = 'GNU GRUB  version'
 
 BOOT_SECTOR_S = r'''
@@ -59,6 +70,51 @@ _start:
 3:	hlt
 	jmp 3b
 msg:	.asciz "DISK-BOOT\r\n"
+	.org 510
+	.byte 0x55, 0xaa
+'''
+
+
+# Fills the disk: EDD writes (AH=43h) of 64 sectors from LBA 16 until one fails
+FILL_SECTOR_S = r'''
+	.code16
+	.globl _start
+_start:
+	cli
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0x7c00, %sp
+	sti
+	mov $2000, %cx
+1:	push %cx
+	mov $dap, %si
+	mov $0x43, %ah
+	mov $0, %al
+	mov $0x80, %dl
+	int $0x13
+	pop %cx
+	jc 2f
+	addl $64, dap + 8
+	loop 1b
+	mov $done, %si
+	jmp 3f
+2:	mov $werr, %si
+3:	lodsb
+	test %al, %al
+	jz 4f
+	mov $0x3f8, %dx
+	out %al, %dx
+	jmp 3b
+4:	hlt
+	jmp 4b
+	.align 4
+dap:	.byte 0x10, 0
+	.word 64
+	.word 0x0000, 0x1000
+	.quad 16
+done:	.asciz "WRITES-DONE\r\n"
+werr:	.asciz "WRITE-ERROR\r\n"
 	.org 510
 	.byte 0x55, 0xaa
 '''
@@ -173,6 +229,57 @@ def case_cd_eject_change(run, disk):
     check(r.get('error', {}).get('desc') == "Device 'ide0-hd0' is not removable", str(r))
 
 
+def tmpfs_disk():
+    """A 4 MiB sparse raw disk on a fresh 512 KiB tmpfs; (path, cleanup) or raises."""
+    mnt = tempfile.mkdtemp(prefix='kemu-enospc-')
+    r = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', mnt],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode:
+        os.rmdir(mnt)
+        raise Skip('cannot mount a tmpfs here: %s' % r.stdout.decode(errors='replace').strip())
+    path = os.path.join(mnt, 'full.img')
+    sect = build_boot_sector(FILL_SECTOR_S, 'fill-bootsect')
+    with open(path, 'wb') as f:
+        f.write(sect)
+        f.truncate(4 * 1024 * 1024)
+
+    def cleanup():
+        subprocess.run(['umount', mnt])
+        os.rmdir(mnt)
+    return path, cleanup
+
+
+def io_error_case(run, werror):
+    path, cleanup = tmpfs_disk()
+    try:
+        m = run(['-drive', 'file=%s,format=raw,if=ide,index=0,cache=writethrough%s'
+                 % (path, ',werror=' + werror if werror else '')], exit_device=False)
+        ev = m.qmp.wait_event('BLOCK_IO_ERROR', 120)
+        d = ev['data']
+        check(d['device'] == 'ide0-hd0' and d['operation'] == 'write', 'event %s' % ev)
+        if werror == 'report':
+            check(d['action'] == 'report' and 'nospace' not in d, 'event %s' % ev)
+            m.wait_serial('WRITE-ERROR', 60)
+            check(m.qmp.cmd('query-status')['status'] == 'running', 'stopped on werror=report')
+        else:
+            check(d['action'] == 'stop' and d.get('nospace') is True, 'event %s' % ev)
+            m.qmp.wait_event('STOP', 30)
+            st = m.qmp.cmd('query-status')
+            check(st['status'] == 'io-error' and st['running'] is False, 'status %s' % st)
+    finally:
+        for mm in list(getattr(run, 'machines', [])):
+            mm.close()
+        cleanup()
+
+
+def case_io_error_stop(run, disk):
+    io_error_case(run, None)
+
+
+def case_io_error_report(run, disk):
+    io_error_case(run, 'report')
+
+
 CASES = [
     ('order-default', False, case_order_default),
     ('order-d', True, case_order_d),
@@ -182,6 +289,8 @@ CASES = [
     ('boot-menu', True, case_boot_menu),
     ('grub-sendkey', True, case_grub_sendkey),
     ('cd-eject-change', False, case_cd_eject_change),
+    ('io-error-stop', False, case_io_error_stop),
+    ('io-error-report', False, case_io_error_report),
 ]
 
 
@@ -232,9 +341,12 @@ def main():
                             os.path.join(LOGS, 'boot-%s.%s.log' % (name, accel)))
                 machines.append(m)
                 return m
+            run.machines = machines
             try:
                 fn(run, disk)
                 res.report('PASS', tag)
+            except Skip as e:
+                res.report('SKIP', tag, str(e))
             except Failure as e:
                 res.report('FAIL', tag, str(e))
             finally:
