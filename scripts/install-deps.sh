@@ -31,6 +31,8 @@ packages=(
 	libclang-rt-14-dev
 	# QMP monitor: JSON parsing (monitor/qmp.c)
 	libjson-glib-dev
+	# IDE/ATAPI boot tests: GRUB rescue CD/disk images, an ISOLINUX ISO built by the suite
+	grub-rescue-pc isolinux xorriso
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 )
