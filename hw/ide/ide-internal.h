@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * IDE internals shared by hw/ide/*.c: one channel (struct ide_bus) with up
+ * IDE internals shared by the hw/ide/ files: one channel (struct ide_bus) with up
  * to two drives (struct ide_device), the task-file registers, the PIO data
  * buffer, and the hooks a bus-master DMA engine gives the channel.
  *
