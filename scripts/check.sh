@@ -80,6 +80,12 @@ if [ $sanitize_only -eq 0 ]; then
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
+	echo "== IDE disk and CD-ROM boot (GRUB, INT 13h, ISOLINUX)"
+	out=$(mktemp)
+	KEMU="$build/kemu" python3 tests/functional/test-disk-boot.py | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
 	echo "== VGA functional tests"
 	out=$(mktemp)
 	python3 tests/functional/test-vga.py --kemu "$build/kemu" | tee "$out"

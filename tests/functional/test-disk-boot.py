@@ -65,7 +65,11 @@ PVM_GRUB = ('KVM here is PVM (/sys/module/kvm_pvm): GRUB\'s protected-mode code 
             'BIOS disk calls run through the host kernel\'s instruction emulator; kemu+KVM '
             'shows "Welcome to GRUB!" after ~3 s but the menu only after %s '
             '(KEMU_SLOW_TESTS=1 runs it with a 600 s deadline)')
-PVM_GRUB_MEASURED = os.environ.get('KEMU_PVM_GRUB_SECONDS', 'more than 300 s (measured)')
+PVM_GRUB_MEASURED = 'more than 300 s (measured on 2026-11-25; QEMU+KVM does not get there either)'
+PVM_ISOLINUX = ('KVM here is PVM (/sys/module/kvm_pvm): ISOLINUX\'s real-mode and 32-bit '
+                'non-paged code runs through the host kernel\'s instruction emulator; kemu+KVM '
+                'shows the menu after 137 s (measured on 2026-11-25), too long for make check '
+                '(KEMU_SLOW_TESTS=1 runs it)')
 
 TRACKS = 20			# CHS reads: tracks 0-19 (cylinders 0 and 1)
 EDD_START, EDD_CHUNK, EDD_CHUNKS = 2000, 64, 16
@@ -458,7 +462,7 @@ def main():
         ('int13-slave', 'serial', ['-drive', 'file=%s,format=raw,if=ide,index=3' % disk] + serial,
          disk_sums, 60, 180, disk_why, None),
         ('isolinux-menu', 'screen', ['-cdrom', str(iso)], ISOLINUX_TITLE, 60, 300, iso_why,
-         None),
+         None if SLOW else PVM_ISOLINUX),
     ]
     accels = a.accel or ['interp', 'kvm']
     for name, kind, args, want, dl_interp, dl_kvm, why, pvm_why in cases:
