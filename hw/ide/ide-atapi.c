@@ -639,7 +639,8 @@ static void atapi_exec_cmd(struct ide_device *d, uint8_t cmd)
 		/* 0 is not allowed and FFFFh means FFFEh (ATAPI-6 9.9 note) */
 		if (d->byte_limit == 0 || d->byte_limit == 0xffff)
 			d->byte_limit = 0xfffe;
-		d->byte_limit &= ~1;
+		/* even, and at least one word, so every DRQ piece moves data */
+		d->byte_limit = MAX(d->byte_limit & ~1, 2);
 		ide_pio_start(d, 12, true, IDE_PIO_END_ATAPI_PACKET, false);
 		d->nsector = ATAPI_INT_REASON_CD;
 		return;

@@ -618,6 +618,17 @@ static void test_atapi_read10_by_byte_count_limit_and_dma(void)
 	g_assert_cmpuint(pieces, ==, 7);
 	check_sector(buf + 2048 * 2, 9, 0x11111111, 2048);
 
+	/* a hostile limit of 1 byte: pieces of one word, still the right data */
+	{
+		static const uint8_t read1[12] = { 0x28, 0, 0, 0, 0, 9, 0, 0, 1 };
+
+		atapi_send(read1, 1, false);
+		g_assert_cmphex(atapi_data_in(buf, 2048, &len, &pieces) & ERR, ==, 0);
+		g_assert_cmpuint(len, ==, 2048);
+		g_assert_cmpuint(pieces, ==, 1024);
+		check_sector(buf, 9, 0x11111111, 2048);
+	}
+
 	/* READ(12) by DMA */
 	prd_set(0, 0x30000, 4096, true);
 	atapi_send(read12, 0, true);
