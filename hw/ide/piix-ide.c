@@ -53,6 +53,7 @@ struct piix_ide_state {
 	struct ide_bus bus[IDE_NUM_BUSES];
 	struct piix_bmdma bm[IDE_NUM_BUSES];
 	struct memory_region bmdma_io;
+	bool ready;			/* regions and buses set up (exit undoes them) */
 };
 
 #define PIIX_IDE(obj) OBJECT_CHECK(struct piix_ide_state, (obj), TYPE_PIIX3_IDE)
@@ -235,6 +236,12 @@ static bool piix_ide_realize(struct pci_device *dev, GError **errp)
 	struct piix_ide_state *s = PIIX_IDE(dev);
 	struct isa_bus *isa = isa_bus_get();
 
+	/* the channels own fixed ports and the names ide.0/ide.1 */
+	if (ide_bus_find("ide.0") || ide_bus_find("ide.1")) {
+		g_set_error(errp, KEMU_ERROR, 0, "%s: only one IDE controller is supported",
+			    TYPE_PIIX3_IDE);
+		return false;
+	}
 	/* IDETIM / SIDETIM: storage the guest's driver programs (2.3.4) */
 	memset(dev->wmask + PIIX_IDETIM, 0xff, 5);
 	memory_region_init_io(&s->bmdma_io, OBJECT(dev), &piix_bmdma_ops, s, "piix-bmdma", 16);
@@ -246,13 +253,6 @@ static bool piix_ide_realize(struct pci_device *dev, GError **errp)
 		s->bm[i].owner = s;
 		s->bm[i].bus = bus;
 		ide_bus_init(bus, OBJECT(dev), i, &piix_bm_ops, &s->bm[i]);
-		if (ide_bus_find(bus->name)) {
-			g_set_error(errp, KEMU_ERROR, 0, "%s: only one IDE controller is supported",
-				    TYPE_PIIX3_IDE);
-			for (int j = 0; j < i; j++)
-				ide_bus_unregister(&s->bus[j]);
-			return false;
-		}
 		ide_bus_register(bus);
 		if (isa && isa->io) {
 			memory_region_add_subregion(isa->io, piix_ide_cmd_port[i], &bus->cmd_io);
@@ -262,6 +262,7 @@ static bool piix_ide_realize(struct pci_device *dev, GError **errp)
 			irq_line_connect(&bus->irq, isa->irq_handler, isa->irq_opaque,
 					 piix_ide_isa_irq[i]);
 	}
+	s->ready = true;
 	return true;
 }
 
@@ -270,6 +271,8 @@ static void piix_ide_exit(struct pci_device *dev)
 	struct piix_ide_state *s = PIIX_IDE(dev);
 	struct isa_bus *isa = isa_bus_get();
 
+	if (!s->ready)
+		return;		/* realize refused before setting anything up */
 	for (int i = 0; i < IDE_NUM_BUSES; i++) {
 		ide_bus_unregister(&s->bus[i]);
 		if (isa && isa->io) {
@@ -279,6 +282,8 @@ static void piix_ide_exit(struct pci_device *dev)
 		memory_region_destroy(&s->bus[i].cmd_io);
 		memory_region_destroy(&s->bus[i].ctl_io);
 	}
+	memory_region_destroy(&s->bmdma_io);	/* the core unmapped BAR4 already */
+	s->ready = false;
 }
 
 static void piix_ide_reset(struct pci_device *dev)

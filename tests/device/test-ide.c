@@ -119,6 +119,8 @@ static void teardown(void)
 		blk_close(hd_drive.blk);
 	if (cd_drive.blk)
 		blk_close(cd_drive.blk);
+	g_free(cd_drive.filename);	/* set by drive_change_medium */
+	g_free(cd_drive.format);
 }
 
 /* Status once BSY drops, running the main loop for block completions. */
