@@ -138,11 +138,26 @@ static uint32_t ata_block_sectors(struct ide_device *d)
 	return MIN(d->xfer_count, multiple ? d->mult_sectors : 1);
 }
 
-/* An I/O error on a sector: UNC for reads, and the LBA registers show where (8.x). */
+static bool ata_cmd_is_write(uint8_t cmd)
+{
+	switch (cmd) {
+	case ATA_CMD_WRITE_SECTORS: case ATA_CMD_WRITE_SECTORS_NORETRY:
+	case ATA_CMD_WRITE_SECTORS_EXT: case ATA_CMD_WRITE_MULTIPLE:
+	case ATA_CMD_WRITE_MULTIPLE_EXT: case ATA_CMD_WRITE_DMA:
+	case ATA_CMD_WRITE_DMA_NORETRY: case ATA_CMD_WRITE_DMA_EXT:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * An I/O error: UNC (uncorrectable data) for reads, ABRT for writes, and the
+ * LBA registers show the first sector of the failed block (8.x outputs).
+ */
 static void ata_io_failed(struct ide_device *d)
 {
 	ide_set_lba(d, d->xfer_lba, ata_cmd_is_lba48(d->cmd));
-	ide_cmd_error(d, ATA_UNC | ATA_ABRT);
+	ide_cmd_error(d, ata_cmd_is_write(d->cmd) ? ATA_ABRT : ATA_UNC | ATA_ABRT);
 }
 
 static void ata_pio_read_done(struct ide_device *d, int ret)

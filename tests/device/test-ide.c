@@ -364,6 +364,39 @@ static void test_ide_pio_write_sectors_reach_the_image(void)
 	teardown();
 }
 
+static void test_ide_io_errors_follow_werror(void)
+{
+	uint8_t *ram = harness_ram();
+
+	setup(true);
+	/* the image is read-only underneath: writes fail in the block layer */
+	blk_close(hd_drive.blk);
+	hd_drive.blk = open_image(hd_path, true);
+	hd_drive.werror = DRIVE_ERROR_REPORT;
+	ata_lba28(0x30, 3, 1);
+	g_assert_cmphex(wait_ready(C0) & DRQ, ==, DRQ);
+	for (int i = 0; i < 512; i += 2)
+		outw(P0, 0xdead);
+	g_assert_cmphex(wait_ready(C0) & (ERR | DRQ), ==, ERR);
+	g_assert_cmphex(inb(P0 + 1), ==, ABRT);
+	g_assert_cmpuint(inb(P0 + 3), ==, 3);		/* where it failed */
+
+	/* werror=ignore: the guest is told it worked */
+	hd_drive.werror = DRIVE_ERROR_IGNORE;
+	ata_lba28(0x30, 3, 1);
+	g_assert_cmphex(wait_ready(C0) & DRQ, ==, DRQ);
+	for (int i = 0; i < 512; i += 2)
+		outw(P0, 0xdead);
+	g_assert_cmphex(wait_ready(C0) & (ERR | DRQ), ==, 0);
+	/* reads still work */
+	ata_lba28(0x20, 3, 1);
+	g_assert_cmphex(wait_ready(C0) & (ERR | DRQ), ==, DRQ);
+	for (int i = 0; i < 512; i += 2)
+		stw_le_p(ram + i, inw(P0));
+	check_sector(ram, 3, 0, 512);
+	teardown();
+}
+
 /* ---- DMA ---- */
 
 #define PRD_TABLE 0x1000
@@ -817,6 +850,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ide/ata/pio-read", test_ide_pio_read_sectors_one_interrupt_per_sector);
 	g_test_add_func("/ide/ata/read-multiple", test_ide_read_multiple_blocks_of_set_multiple_mode);
 	g_test_add_func("/ide/ata/pio-write", test_ide_pio_write_sectors_reach_the_image);
+	g_test_add_func("/ide/ata/io-errors", test_ide_io_errors_follow_werror);
 	g_test_add_func("/ide/ata/dma", test_ide_dma_read_and_write_through_prd_table);
 	g_test_add_func("/ide/ata/out-of-range", test_ide_out_of_range_requests_abort_with_idnf);
 	g_test_add_func("/ide/bmdma/bad-prd", test_ide_bad_prd_tables_stop_with_error_bit);
