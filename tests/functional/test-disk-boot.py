@@ -22,6 +22,11 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                     (-drive ...,if=ide,index=3).
   isolinux-menu     an ISOLINUX CD built here with xorriso (menu.c32): its
                     menu title on the text screen.
+  bootindex-cd      -device ide-hd (the INT 13h disk, which would boot first
+                    in the default order and exit at once) with bootindex=2
+                    and -device ide-cd (the ISOLINUX CD) with bootindex=1 on
+                    ide.1 unit 1: the ISOLINUX menu shows, so SeaBIOS read the
+                    "bootorder" paths the drives registered.
 
 The screen is read as QEMU's and kemu's monitors both allow: QMP pmemsave of
 the VGA text buffer at 0xb8000, decoded as characters. Under KVM on a PVM
@@ -463,6 +468,13 @@ def main():
          disk_sums, 60, 180, disk_why, None),
         ('isolinux-menu', 'screen', ['-cdrom', str(iso)], ISOLINUX_TITLE, 60, 300, iso_why,
          None if SLOW else PVM_ISOLINUX),
+        ('bootindex-cd', 'screen',
+         ['-drive', 'if=none,id=d0,format=raw,file=%s' % disk,
+          '-device', 'ide-hd,drive=d0,bootindex=2',
+          '-drive', 'if=none,id=c0,media=cdrom,file=%s' % iso,
+          '-device', 'ide-cd,drive=c0,bus=ide.1,unit=1,bootindex=1',
+          '-device', 'isa-debug-exit,iobase=0xf4,iosize=4'],
+         ISOLINUX_TITLE, 60, 300, disk_why or iso_why, None if SLOW else PVM_ISOLINUX),
     ]
     accels = a.accel or ['interp', 'kvm']
     for name, kind, args, want, dl_interp, dl_kvm, why, pvm_why in cases:
