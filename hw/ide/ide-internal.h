@@ -193,7 +193,7 @@ struct ide_device {
 	uint8_t event;			/* GESN media event code pending (MMC-3 5.6.4) */
 	uint16_t byte_limit;		/* byte count limit of the packet command */
 	bool packet_dma;		/* features bit 0 of PACKET */
-	uint32_t buf_fill;		/* ATAPI: bytes of io_buffer holding data to send */
+	uint32_t buf_fill;		/* bytes of io_buffer read ahead for the guest */
 };
 
 struct ide_device_class {

@@ -285,6 +285,16 @@ static void test_ide_pio_read_sectors_one_interrupt_per_sector(void)
 		check_sector(buf, 16000 + s, 0, 512);
 	}
 	g_assert_cmphex(wait_ready(C0) & (DRQ | ERR), ==, 0);
+
+	/* 300 sectors: more than one read-ahead buffer (256), every sector right */
+	ata_lba48(0x24, 1000, 300);
+	for (int s = 0; s < 300; s++) {
+		g_assert_cmphex(wait_ready(C0) & (DRQ | ERR), ==, DRQ);
+		pio_in(P0, buf, 512);
+		check_sector(buf, 1000 + s, 0, 512);
+	}
+	g_assert_cmphex(wait_ready(C0) & (DRQ | ERR), ==, 0);
+	g_assert_cmpuint(inb(P0 + 3) | inb(P0 + 4) << 8, ==, 1299);	/* last sector */
 	teardown();
 }
 
