@@ -258,6 +258,31 @@ static void test_ide_identify_device_words(void)
 	teardown();
 }
 
+static void test_ide_nien_masks_intrq_until_cleared(void)
+{
+	uint8_t id[512];
+
+	setup(true);
+	outb(C0, 0x02);				/* nIEN */
+	outb(P0 + 6, 0xa0);
+	outb(P0 + 7, 0xec);
+	g_assert_cmphex(wait_ready(C0) & DRQ, ==, DRQ);
+	g_assert_cmpint(harness_isa_irq(14)->raises, ==, 0);
+	outb(C0, 0x00);				/* the pending interrupt shows now */
+	g_assert_cmpint(harness_isa_irq(14)->level, ==, 1);
+	g_assert_cmpint(harness_isa_irq(15)->raises, ==, 0);	/* the other channel */
+	inb(P0 + 7);
+	g_assert_cmpint(harness_isa_irq(14)->level, ==, 0);
+	pio_in(P0, id, 512);
+	/* a command write also clears a pending interrupt (7.4) */
+	outb(P0 + 7, 0xe5);			/* CHECK POWER MODE */
+	g_assert_cmpint(harness_isa_irq(14)->level, ==, 1);
+	g_assert_cmphex(inb(P0 + 2), ==, 0xff);	/* active or idle */
+	outb(P0 + 7, 0xe0);
+	g_assert_cmpint(harness_isa_irq(14)->raises, ==, 3);
+	teardown();
+}
+
 /* ---- PIO ---- */
 
 static void test_ide_pio_read_sectors_one_interrupt_per_sector(void)
@@ -857,6 +882,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ide/piix3/pci-header", test_ide_piix3_pci_header);
 	g_test_add_func("/ide/srst/signatures", test_ide_srst_sets_ata_and_atapi_signatures);
 	g_test_add_func("/ide/ata/identify", test_ide_identify_device_words);
+	g_test_add_func("/ide/ata/nien", test_ide_nien_masks_intrq_until_cleared);
 	g_test_add_func("/ide/ata/pio-read", test_ide_pio_read_sectors_one_interrupt_per_sector);
 	g_test_add_func("/ide/ata/read-multiple", test_ide_read_multiple_blocks_of_set_multiple_mode);
 	g_test_add_func("/ide/ata/pio-write", test_ide_pio_write_sectors_reach_the_image);
