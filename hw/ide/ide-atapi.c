@@ -22,8 +22,10 @@
 /* SPC-3 sense keys and additional sense codes */
 #define SENSE_NONE		0x00
 #define SENSE_NOT_READY		0x02
+#define SENSE_MEDIUM_ERROR	0x03
 #define SENSE_ILLEGAL_REQUEST	0x05
 #define SENSE_UNIT_ATTENTION	0x06
+#define ASC_UNRECOVERED_READ	0x11
 #define ASC_INVALID_OPCODE	0x20
 #define ASC_LBA_OUT_OF_RANGE	0x21
 #define ASC_INVALID_FIELD	0x24
@@ -159,7 +161,7 @@ static void atapi_read_done(struct ide_device *d, int ret)
 	uint32_t n = d->buf_fill / CD_SECTOR_SIZE;
 
 	if (ret < 0) {
-		atapi_cmd_fail(d, 0x03 /* MEDIUM ERROR */, 0x11 /* unrecovered read error */, 0);
+		atapi_cmd_fail(d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ, 0);
 		return;
 	}
 	d->xfer_lba += n;
@@ -181,9 +183,9 @@ static void atapi_dma_done(struct ide_device *d, int result)
 	if (result == IDE_DMA_OK)
 		atapi_cmd_ok(d);
 	else if (result == IDE_DMA_IO_ERROR)
-		atapi_cmd_fail(d, 0x03, 0x11, 0);
+		atapi_cmd_fail(d, SENSE_MEDIUM_ERROR, ASC_UNRECOVERED_READ, 0);
 	else
-		atapi_cmd_fail(d, SENSE_ILLEGAL_REQUEST, 0x00, 0);	/* aborted transfer */
+		atapi_cmd_fail(d, SENSE_ILLEGAL_REQUEST, 0x00, 0);	/* DMA aborted: bad PRD table */
 }
 
 /* ---- the packet commands ---- */
