@@ -401,10 +401,9 @@ static struct device *pc_ide_drive_new(struct machine_state *ms, struct drive_in
 		g_propagate_error(errp, err);
 		return NULL;
 	}
-	device_globals_apply(dev, &err);
 	machine_add_device(ms, name, dev);
 	object_unref(OBJECT(dev));
-	if (err || !device_realize(dev, &err)) {
+	if (!device_realize(dev, &err)) {
 		g_propagate_prefixed_error(errp, err, "-drive %s: ", di->id);
 		object_unparent(OBJECT(dev));
 		return NULL;
@@ -422,8 +421,7 @@ struct pci_device *pc_ide_init(struct pci_bus *bus, int devfn, struct device *rt
 
 	machine_add_device(ms, "ide", DEVICE(pci));
 	object_unref(OBJECT(pci));
-	device_globals_apply(DEVICE(pci), &err);
-	if (err || !pci_realize(pci, &err)) {
+	if (!pci_realize(pci, &err)) {
 		g_propagate_prefixed_error(errp, err, "%s: ", TYPE_PIIX3_IDE);
 		return NULL;
 	}
