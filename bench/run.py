@@ -285,8 +285,8 @@ def bench_linux(tab, emus, runs, kvm_kind, pvm):
 def bench_grub(tab, emus, runs, kvm_kind, pvm):
     iso = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso'
     if kvm_kind and pvm:
-        print('# grub [kvm]: skipped: KVM is PVM here (/sys/module/kvm_pvm); one run each, '
-              'measured 2026-11-25: kemu 534 s, QEMU 539 s to the menu')
+        print('# grub [kvm]: skipped: KVM is PVM here (/sys/module/kvm_pvm); single runs '
+              'measured 2026-11-25: kemu 116-534 s, QEMU 144-539 s to the menu (docs/status.md)')
         return
     if not os.path.exists(iso):
         print('# grub: %s missing (Debian package grub-rescue-pc)' % iso)
