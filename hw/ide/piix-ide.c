@@ -13,6 +13,10 @@
  * As QEMU does, the legacy ports decode whatever the IDE Decode Enable
  * bits (IDETIM bit 15) say, so guests that never program the PIIX (DOS,
  * boot loaders after SeaBIOS) work; the timing registers are plain storage.
+ * Unlike the datasheet's reset value (0), those bits read as set after
+ * reset, which is what the device does: Linux's ata_piix skips a channel
+ * whose bit is clear, and under kemu's direct kernel boot no firmware sets
+ * them.
  * Not here: native-PCI mode (prog-if is fixed at 80h), the timing itself.
  */
 #include "ide-internal.h"
@@ -34,6 +38,7 @@
 
 #define PRD_EOT		0x80000000u
 #define PIIX_IDETIM	0x40	/* primary, secondary: 16 bits each */
+#define  PIIX_IDETIM_IDE_DECODE 0x8000
 #define PIIX_SIDETIM	0x44
 
 struct piix_ide_state;
@@ -298,6 +303,8 @@ static void piix_ide_reset(struct pci_device *dev)
 		bm->eot = false;
 		ide_bus_reset(&s->bus[i]);
 	}
+	pci_set_word(dev->config + PIIX_IDETIM, PIIX_IDETIM_IDE_DECODE);
+	pci_set_word(dev->config + PIIX_IDETIM + 2, PIIX_IDETIM_IDE_DECODE);
 }
 
 static const struct vmstate_field piix_ide_fields[] = {

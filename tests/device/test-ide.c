@@ -181,8 +181,11 @@ static void test_ide_piix3_pci_header(void)
 	g_assert_cmphex(cfg_readl(IDE_DEVFN, PCI_VENDOR_ID), ==, 0x70108086);
 	g_assert_cmphex(cfg_readl(IDE_DEVFN, PCI_REVISION_ID) >> 8, ==, 0x010180);
 	g_assert_cmphex(cfg_readl(IDE_DEVFN, PCI_BASE_ADDRESS_0 + 16), ==, BM | 1);
-	cfg_writew(IDE_DEVFN, 0x40, 0x8000);	/* IDETIM: plain storage */
+	/* IDETIM: decode enabled after reset (the ports always decode), storage */
 	g_assert_cmphex(cfg_readw(IDE_DEVFN, 0x40), ==, 0x8000);
+	g_assert_cmphex(cfg_readw(IDE_DEVFN, 0x42), ==, 0x8000);
+	cfg_writew(IDE_DEVFN, 0x40, 0xa307);
+	g_assert_cmphex(cfg_readw(IDE_DEVFN, 0x40), ==, 0xa307);
 	teardown();
 }
 
