@@ -286,7 +286,8 @@ def bench_grub(tab, emus, runs, kvm_kind, pvm):
     iso = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso'
     if kvm_kind and pvm:
         print('# grub [kvm]: skipped: KVM is PVM here (/sys/module/kvm_pvm); single runs '
-              'measured 2026-11-25: kemu 116-534 s, QEMU 144-539 s to the menu (docs/status.md)')
+              'measured 2026-11-25: kemu 47 s, QEMU 40 s to the menu on a quiet host, '
+              'up to 534 s / 539 s under load (docs/status.md)')
         return
     if not os.path.exists(iso):
         print('# grub: %s missing (Debian package grub-rescue-pc)' % iso)

@@ -79,8 +79,8 @@ PVM_GRUB = ('KVM here is PVM (/sys/module/kvm_pvm): GRUB\'s protected-mode code 
             'BIOS disk calls run through the host kernel\'s instruction emulator; kemu+KVM '
             'shows "Welcome to GRUB!" after a few seconds but the menu only after %s '
             '(KEMU_SLOW_TESTS=1 runs it with a 600 s deadline)')
-PVM_GRUB_MEASURED = ('116 to 534 s depending on the host\'s load (measured on 2026-11-25; '
-                     'QEMU 7.2 with KVM: 144 to 539 s)')
+PVM_GRUB_MEASURED = ('47 s on a quiet host and up to 534 s under load (measured on '
+                     '2026-11-25; QEMU 7.2 with KVM: 40 to 539 s)')
 PVM_ISOLINUX = ('KVM here is PVM (/sys/module/kvm_pvm): ISOLINUX\'s real-mode and 32-bit '
                 'non-paged code runs through the host kernel\'s instruction emulator; kemu+KVM '
                 'shows the menu after 137 s (measured on 2026-11-25), too long for make check '
