@@ -37,6 +37,8 @@ packages=(
 	libjson-glib-dev
 	# virtio functional tests: GRUB rescue disk image booted from virtio-blk
 	grub-rescue-pc
+	# IDE/ATAPI boot tests: GRUB rescue CD/disk images, an ISOLINUX ISO built by the suite
+	grub-rescue-pc isolinux xorriso
 	# ACPI: iasl disassembles kemu's tables in tests/unit/test-acpi.c
 	acpica-tools
 	# networking: user-mode networking (net/slirp.c), iPXE NIC option ROMs, pcap checks

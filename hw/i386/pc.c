@@ -41,6 +41,7 @@
 #include "hw/misc/port92.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/virtio/virtio-blk.h"
+#include "hw/ide/ide.h"
 #include "target/i386/cpu.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
@@ -524,6 +525,10 @@ static bool pc_isa_devices_init(struct pc_machine *pc, GError **errp)
 		if (!device_realize(dev, errp))
 			return false;
 	}
+
+	/* PIIX3 IDE at 00:01.1 with its -drive if=ide disks; needs the RTC for CMOS */
+	if (!pc_ide_init(pc->pci_bus, PCI_DEVFN(1, 1), pc->rtc, errp))
+		return false;
 
 	dev = pc_device_new(ms, "i8042", "i8042", errp, NULL);
 	if (!dev)
