@@ -148,8 +148,14 @@ class Machine:
         self.p = subprocess.Popen(self.cmdline, stdin=subprocess.DEVNULL, stdout=self.logf,
                                   stderr=subprocess.STDOUT, start_new_session=True)
         self.t0 = time.monotonic()
-        self.qmp = QMP(sock)
         self.screen = ''
+        self.qmp = None
+        deadline = time.monotonic() + 20 * SCALE
+        # a guest may finish before QMP is up (a boot sector that exits at once)
+        while not os.path.exists(sock) and self.p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if self.p.poll() is None:
+            self.qmp = QMP(sock)
 
     def serial(self):
         try:
@@ -169,6 +175,7 @@ class Machine:
 
     def wait_screen(self, text, timeout):
         deadline = time.monotonic() + timeout * SCALE
+        check(self.qmp is not None, 'exited with status %s before QMP was up' % self.p.returncode)
         while True:
             check(self.p.poll() is None, 'exited with status %s' % self.p.returncode)
             self.screen = text_screen(self.qmp, self.tmp)
@@ -187,7 +194,8 @@ class Machine:
         if self.logf.closed:
             return
         try:
-            self.qmp.close()
+            if self.qmp:
+                self.qmp.close()
         except Exception:
             pass
         if self.p.poll() is None:

@@ -349,6 +349,8 @@ def main():
                 res.report('SKIP', tag, str(e))
             except Failure as e:
                 res.report('FAIL', tag, str(e))
+            except Exception as e:  # a broken QMP connection, a test bug: still one FAIL line
+                res.report('FAIL', tag, '%s: %s' % (type(e).__name__, e))
             finally:
                 for m in machines:
                     m.close()
