@@ -31,14 +31,14 @@ static void hmp_usage(struct monitor *mon, const char *cmd)
 	monitor_printf(mon, "Try \"help %s\" for more information\n", cmd);
 }
 
-static void hmp_error(struct monitor *mon, GError *err)
+void hmp_error(struct monitor *mon, GError *err)
 {
 	monitor_printf(mon, "Error: %s\n", err->message);
 	g_error_free(err);
 }
 
 /* A word, or a "quoted string" with \-escapes. NULL at the end of the line. */
-static char *hmp_word(const char **pp)
+char *hmp_word(const char **pp)
 {
 	const char *p = *pp;
 	GString *s;
@@ -872,6 +872,7 @@ static void hmp_help(struct monitor *mon, const char *args);
 
 const struct hmp_command hmp_info_commands[] = {
 	{ "chardev", "", "show the character devices", info_chardev },
+	{ "block", "", "show the block devices", hmp_info_block },
 	{ "cpus", "", "show infos for each CPU", info_cpus },
 	{ "emul", "", "show the instructions kemu emulated for KVM", info_emul },
 	{ "ioapic", "", "show io apic state", info_ioapic },
@@ -915,8 +916,9 @@ const struct hmp_command hmp_commands[] = {
 	{ "cpu", "index", "set the default CPU", hmp_cpu },
 	{ "sendkey", "keys [hold_ms]", "send keys to the VM (not supported yet)", hmp_sendkey },
 	{ "screendump", "filename", "save screen as an image", hmp_screendump },
-	{ "change", "device filename", "change a removable medium (not supported yet)", hmp_pending },
-	{ "eject", "device", "eject a removable medium (not supported yet)", hmp_pending },
+	{ "change", "device filename [format [read-only-mode]]", "change a removable medium, "
+	  "optional format", hmp_change },
+	{ "eject", "[-f] device", "eject a removable medium (use -f to force it)", hmp_eject },
 	{ "gdbserver", "[device]", "start gdbserver (not supported yet)", hmp_pending },
 	{ NULL },
 };

@@ -129,6 +129,13 @@ struct hmp_command {
 	void (*fn)(struct monitor *mon, const char *args);
 };
 extern const struct hmp_command hmp_commands[];
+/* Parsing helpers for HMP commands: a word or "quoted string"; an error line. */
+char *hmp_word(const char **pp);
+void hmp_error(struct monitor *mon, GError *err);
+/* qmp-cmds-block.c */
+void hmp_info_block(struct monitor *mon, const char *args);
+void hmp_eject(struct monitor *mon, const char *args);
+void hmp_change(struct monitor *mon, const char *args);
 extern const struct hmp_command hmp_info_commands[];
 void hmp_cpu_dump_state(struct monitor *mon, struct x86_cpu *cpu);
 
@@ -153,7 +160,8 @@ qmp_handler_fn qmp_cmd_qmp_capabilities, qmp_cmd_query_version, qmp_cmd_query_co
 	qmp_cmd_qom_get, qmp_cmd_qom_set, qmp_cmd_qom_list_types,
 	qmp_cmd_device_list_properties, qmp_cmd_pmemsave, qmp_cmd_memsave,
 	qmp_cmd_query_qmp_schema, qmp_cmd_query_hotpluggable_cpus, qmp_cmd_input_send_event,
-	qmp_cmd_send_key, qmp_cmd_screendump;
+	qmp_cmd_send_key, qmp_cmd_screendump, qmp_cmd_query_block, qmp_cmd_eject,
+	qmp_cmd_blockdev_change_medium;
 
 /* Host thread id of a vCPU thread (query-cpus-fast, info cpus). */
 int64_t monitor_cpu_thread_id(struct x86_cpu *cpu);

@@ -155,7 +155,8 @@ void monitor_printf(struct monitor *mon, const char *fmt, ...)
 
 /* ---- run state ---- */
 
-enum vm_state { VM_PRELAUNCH, VM_RUNNING, VM_PAUSED, VM_SHUTDOWN };
+enum vm_state { VM_PRELAUNCH, VM_RUNNING, VM_PAUSED, VM_SHUTDOWN, VM_IO_ERROR,
+		VM_INTERNAL_ERROR };
 static enum vm_state vm_state = VM_PRELAUNCH;
 static bool vm_state_known;
 
@@ -193,6 +194,10 @@ const char *monitor_runstate_name(void)
 		return "paused";
 	case VM_SHUTDOWN:
 		return "shutdown";
+	case VM_IO_ERROR:
+		return "io-error";
+	case VM_INTERNAL_ERROR:
+		return "internal-error";
 	case VM_RUNNING:
 	default:
 		/* we did not stop it: a vCPU hit a fatal error (cpus_report_fatal) */
@@ -206,6 +211,20 @@ void monitor_vm_stop(void)
 		return;		/* QEMU: no state change, no event */
 	cpus_pause_all();
 	vm_state_set(VM_PAUSED);
+	monitor_qmp_event_emit("STOP", NULL);
+}
+
+/*
+ * A device stopped the VM (werror=stop: "io-error"); system/blockdev.c
+ * calls this through a weak reference. `cont` resumes it.
+ */
+void monitor_vm_stop_reason(const char *reason);
+void monitor_vm_stop_reason(const char *reason)
+{
+	if (!cpus_running())
+		return;
+	cpus_pause_all();
+	vm_state_set(!strcmp(reason, "io-error") ? VM_IO_ERROR : VM_PAUSED);
 	monitor_qmp_event_emit("STOP", NULL);
 }
 
@@ -267,6 +286,11 @@ static void monitor_runstate_changed(enum runstate_change change, enum shutdown_
 		break;
 	case RUNSTATE_STOP:
 		vm_state_set(VM_SHUTDOWN);
+		monitor_qmp_event_emit("STOP", NULL);
+		break;
+	case RUNSTATE_INTERNAL_ERROR:
+		/* a vCPU stopped on an error the accelerator could not handle */
+		vm_state_set(VM_INTERNAL_ERROR);
 		monitor_qmp_event_emit("STOP", NULL);
 		break;
 	}

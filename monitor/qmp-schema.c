@@ -163,6 +163,39 @@ static const struct qmp_member t_ObjectTypeInfo_members[] = {
 OBJECT_TYPE(t_ObjectTypeInfo, "ObjectTypeInfo");
 ARRAY(t_ObjectTypeInfo_list, "[ObjectTypeInfo]", t_ObjectTypeInfo);
 
+ENUM(t_BlockdevChangeReadOnlyMode, "BlockdevChangeReadOnlyMode", "retain", "read-only",
+     "read-write");
+ENUM(t_IoOperationType, "IoOperationType", "read", "write");
+ENUM(t_BlockErrorAction, "BlockErrorAction", "ignore", "report", "stop");
+ENUM(t_BlockDeviceIoStatus, "BlockDeviceIoStatus", "ok", "failed", "nospace");
+ENUM(t_BlockdevDetectZeroesOptions, "BlockdevDetectZeroesOptions", "off", "on", "unmap");
+
+static const struct qmp_member t_ImageInfo_members[] = {
+	M("filename", t_str), M("format", t_str), OPT("dirty-flag", t_bool),
+	OPT("actual-size", t_int), M("virtual-size", t_int), OPT("cluster-size", t_int), END
+};
+OBJECT_TYPE(t_ImageInfo, "ImageInfo");
+static const struct qmp_member t_BlockdevCacheInfo_members[] = {
+	M("writeback", t_bool), M("direct", t_bool), M("no-flush", t_bool), END
+};
+OBJECT_TYPE(t_BlockdevCacheInfo, "BlockdevCacheInfo");
+static const struct qmp_member t_BlockDeviceInfo_members[] = {
+	M("file", t_str), OPT("node-name", t_str), M("ro", t_bool), M("drv", t_str),
+	OPT("backing_file", t_str), M("backing_file_depth", t_int), M("encrypted", t_bool),
+	M("detect_zeroes", t_BlockdevDetectZeroesOptions), M("bps", t_int), M("bps_rd", t_int),
+	M("bps_wr", t_int), M("iops", t_int), M("iops_rd", t_int), M("iops_wr", t_int),
+	M("image", t_ImageInfo), M("write_threshold", t_int), M("cache", t_BlockdevCacheInfo),
+	END
+};
+OBJECT_TYPE(t_BlockDeviceInfo, "BlockDeviceInfo");
+static const struct qmp_member t_BlockInfo_members[] = {
+	M("device", t_str), OPT("qdev", t_str), M("type", t_str), M("removable", t_bool),
+	M("locked", t_bool), OPT("inserted", t_BlockDeviceInfo), OPT("tray_open", t_bool),
+	OPT("io-status", t_BlockDeviceIoStatus), END
+};
+OBJECT_TYPE(t_BlockInfo, "BlockInfo");
+ARRAY(t_BlockInfo_list, "[BlockInfo]", t_BlockInfo);
+
 /* ---- commands ---- */
 
 static const struct qmp_member a_qmp_capabilities[] = {
@@ -196,6 +229,14 @@ static const struct qmp_member a_send_key[] = {
 static const struct qmp_member a_screendump[] = {
 	M("filename", t_str), OPT("device", t_str), OPT("head", t_int),
 	OPT("format", t_ImageFormat), END
+};
+
+static const struct qmp_member a_eject[] = {
+	OPT("device", t_str), OPT("id", t_str), OPT("force", t_bool), END
+};
+static const struct qmp_member a_blockdev_change_medium[] = {
+	OPT("device", t_str), OPT("id", t_str), M("filename", t_str), OPT("format", t_str),
+	OPT("force", t_bool), OPT("read-only-mode", t_BlockdevChangeReadOnlyMode), END
 };
 
 const struct qmp_command_def qmp_commands[] = {
@@ -235,6 +276,10 @@ const struct qmp_command_def qmp_commands[] = {
 	{ "input-send-event", a_input_send_event, NULL, qmp_cmd_input_send_event },
 	{ "send-key", a_send_key, NULL, qmp_cmd_send_key },
 	{ "screendump", a_screendump, NULL, qmp_cmd_screendump },
+	{ "query-block", NULL, &t_BlockInfo_list, qmp_cmd_query_block },
+	{ "eject", a_eject, NULL, qmp_cmd_eject },
+	{ "blockdev-change-medium", a_blockdev_change_medium, NULL,
+	  qmp_cmd_blockdev_change_medium },
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);
 
@@ -244,12 +289,23 @@ static const struct qmp_member e_shutdown[] = {
 	M("guest", t_bool), M("reason", t_ShutdownCause), END
 };
 
+static const struct qmp_member e_block_io_error[] = {
+	OPT("qdev", t_str), M("node-name", t_str), M("device", t_str),
+	M("operation", t_IoOperationType), M("action", t_BlockErrorAction),
+	OPT("nospace", t_bool), M("reason", t_str), END
+};
+static const struct qmp_member e_device_tray_moved[] = {
+	M("device", t_str), M("id", t_str), M("tray-open", t_bool), END
+};
+
 const struct qmp_event_def qmp_events[] = {
 	{ "SHUTDOWN", e_shutdown },
 	{ "POWERDOWN", NULL },
 	{ "RESET", e_shutdown },
 	{ "STOP", NULL },
 	{ "RESUME", NULL },
+	{ "BLOCK_IO_ERROR", e_block_io_error },
+	{ "DEVICE_TRAY_MOVED", e_device_tray_moved },
 };
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 

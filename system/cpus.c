@@ -120,6 +120,8 @@ void cpus_report_fatal(struct x86_cpu *cpu)
 	fprintf(stderr, "kemu: vCPU %d stopped: the VM is paused "
 		"(use the monitor to inspect it, or quit)\n", cpu->cpu_index);
 	cpus_paused = true;
+	/* the monitor's run state and its STOP event; we hold the BQL here */
+	runstate_notify(RUNSTATE_INTERNAL_ERROR, SHUTDOWN_CAUSE_NONE);
 }
 
 bool cpus_start(struct machine_state *ms, bool start_paused, GError **errp)

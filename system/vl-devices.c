@@ -5,6 +5,7 @@
  * plugging -device devices into the machine.
  */
 #include "kemu/common.h"
+#include "system/blockdev.h"
 #include "hw/boards.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
@@ -77,7 +78,9 @@ bool vl_plug_device(struct machine_state *ms, struct device *dev, GError **errp)
 
 void vl_shutdown(struct machine_state *ms)
 {
-	/* disks come with the block layer; the terminal is restored at exit by chardev */
+	/* every image drained, flushed and closed: what the guest wrote is on disk */
+	drive_close_all();
+	/* the terminal is restored at exit by chardev */
 	fflush(stdout);
 	fflush(stderr);
 }

@@ -9,6 +9,7 @@
  * before anything is written anywhere.
  */
 #include "kemu/common.h"
+#include "system/blockdev.h"
 #include "kemu/opts.h"
 #include "config-host.h"
 #include "hw/boards.h"
@@ -79,10 +80,14 @@ static const struct option_def option_defs[] = {
 	{ "device", ARG_REQUIRED, "driver[,prop=value...] (-device help)" },
 	{ "global", ARG_REQUIRED, "driver.property=value" },
 	{ "rtc", ARG_REQUIRED, "[base=utc|localtime|date][,clock=host|vm][,driftfix=none]" },
-	{ "drive", ARG_REQUIRED, "block devices (come with the firmware and block issues)" },
-	{ "hda", ARG_REQUIRED, "" }, { "hdb", ARG_REQUIRED, "" }, { "hdc", ARG_REQUIRED, "" },
-	{ "hdd", ARG_REQUIRED, "" }, { "cdrom", ARG_REQUIRED, "" }, { "fda", ARG_REQUIRED, "" },
-	{ "fdb", ARG_REQUIRED, "" }, { "boot", ARG_REQUIRED, "" }, { "snapshot", ARG_NONE, "" },
+	{ "drive", ARG_REQUIRED, "[file=F][,if=ide|floppy|virtio|none][,bus=B,unit=U|index=I][,media=disk|cdrom][,format=raw|qcow2][,cache=..][,aio=..][,readonly=on|off][,snapshot=on|off][,werror=..][,rerror=..][,id=ID]" },
+	{ "hda", ARG_REQUIRED, "FILE: IDE hard disk 0 (also hdb, hdc, hdd)" },
+	{ "hdb", ARG_REQUIRED, "" }, { "hdc", ARG_REQUIRED, "" },
+	{ "hdd", ARG_REQUIRED, "" }, { "cdrom", ARG_REQUIRED, "FILE: IDE CD-ROM (secondary master)" },
+	{ "fda", ARG_REQUIRED, "FILE: floppy disk 0 (also fdb)" },
+	{ "fdb", ARG_REQUIRED, "" },
+	{ "boot", ARG_REQUIRED, "[order=drives][,once=drives][,menu=on|off][,splash-time=ms][,reboot-timeout=ms][,strict=on|off]" },
+	{ "snapshot", ARG_NONE, "write to temporary overlays, never to the disk images" },
 	{ "netdev", ARG_REQUIRED, "" }, { "nic", ARG_REQUIRED, "" }, { "net", ARG_REQUIRED, "" },
 	{ "vnc", ARG_REQUIRED, "" }, { "s", ARG_NONE, "" }, { "gdb", ARG_REQUIRED, "" },
 	{ "object", ARG_REQUIRED, "" }, { "icount", ARG_REQUIRED, "" },
@@ -94,16 +99,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } options_pending[] = {
-	{ "drive", "disks come with the firmware (IDE) and block-layer work" },
-	{ "hda", "disks come with the firmware (IDE) and block-layer work" },
-	{ "hdb", "disks come with the firmware (IDE) and block-layer work" },
-	{ "hdc", "disks come with the firmware (IDE) and block-layer work" },
-	{ "hdd", "disks come with the firmware (IDE) and block-layer work" },
-	{ "cdrom", "CD-ROMs come with the firmware (ATAPI) work" },
-	{ "fda", "floppies come with the firmware work" },
-	{ "fdb", "floppies come with the firmware work" },
-	{ "boot", "boot order comes with the firmware work" },
-	{ "snapshot", "snapshot mode comes with the block layer" },
 	{ "netdev", "networking comes with the virtio/network work" },
 	{ "nic", "networking comes with the virtio/network work" },
 	{ "net", "networking comes with the virtio/network work" },
@@ -112,6 +107,12 @@ static const struct {
 	{ "gdb", "the gdbstub comes with the debugging work" },
 	{ "object", "user-creatable objects are not supported yet" },
 	{ "icount", "deterministic instruction counting is not supported yet" },
+};
+
+/* One -drive, or a shorthand (-hda..-hdd, -cdrom, -fda, -fdb). */
+struct drive_opt {
+	const char *option;		/* "drive", "hda", "cdrom", ... */
+	const char *arg;
 };
 
 /* One -monitor, -qmp, -qmp-pretty or -mon, in command-line order. */
@@ -131,6 +132,9 @@ struct cmdline {
 	GPtrArray *serials;
 	GPtrArray *chardevs;
 	GPtrArray *devices;
+	GPtrArray *drives;		/* struct drive_opt *: -drive and its shorthands, in order */
+	const char *boot;		/* -boot */
+	bool snapshot;			/* -snapshot */
 	GPtrArray *fw_cfg;		/* raw -fw_cfg strings */
 	GPtrArray *monitors;		/* struct monitor_opt * */
 	bool default_monitor;		/* no -monitor, -qmp or -mon */
@@ -204,6 +208,7 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 	c->serials = g_ptr_array_new();
 	c->chardevs = g_ptr_array_new();
 	c->devices = g_ptr_array_new();
+	c->drives = g_ptr_array_new_with_free_func(g_free);
 	c->fw_cfg = g_ptr_array_new();
 	c->monitors = g_ptr_array_new_with_free_func(g_free);
 	c->default_monitor = true;
@@ -214,8 +219,12 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 
 		if (argv[i][0] != '-') {
 			/* QEMU treats a bare argument as -hda */
-			fail("%s: a bare disk image is not supported yet: disks come with "
-			     "the firmware and block-layer work", argv[i]);
+			struct drive_opt *dopt = g_new0(struct drive_opt, 1);
+
+			dopt->option = "hda";
+			dopt->arg = argv[i];
+			g_ptr_array_add(c->drives, dopt);
+			continue;
 		}
 		d = option_lookup(argv[i]);
 		if (!d)
@@ -323,6 +332,18 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 		} else if (!strcmp(name, "global")) {
 			if (!device_global_add(arg, &err))
 				error_exit(err);
+		} else if (!strcmp(name, "drive") || !strcmp(name, "hda") || !strcmp(name, "hdb") ||
+			   !strcmp(name, "hdc") || !strcmp(name, "hdd") || !strcmp(name, "cdrom") ||
+			   !strcmp(name, "fda") || !strcmp(name, "fdb")) {
+			struct drive_opt *dopt = g_new0(struct drive_opt, 1);
+
+			dopt->option = name;
+			dopt->arg = arg;
+			g_ptr_array_add(c->drives, dopt);
+		} else if (!strcmp(name, "snapshot")) {
+			c->snapshot = true;
+		} else if (!strcmp(name, "boot")) {
+			c->boot = arg;
 		} else if (!strcmp(name, "rtc")) {
 			c->rtc = arg;
 		} else if (!strcmp(name, "fw_cfg")) {
@@ -334,6 +355,91 @@ static void parse_cmdline(int argc, char **argv, struct cmdline *c)
 }
 
 /* ---- machine configuration ---- */
+
+/* -boot drive letters: QEMU's validate_bootdevices plus the pc's own check */
+static void check_boot_devices(const char *opt, const char *devs)
+{
+	unsigned seen = 0;
+
+	for (const char *p = devs; *p; p++) {
+		if (*p < 'a' || *p > 'p')
+			fail("-boot %s: Invalid boot device '%c'", opt, *p);
+		if (seen & (1u << (*p - 'a')))
+			fail("-boot %s: Boot device '%c' was given twice", opt, *p);
+		seen |= 1u << (*p - 'a');
+		if (!strchr("acdn", *p))
+			fail("-boot %s: Invalid boot device for PC: '%c'", opt, *p);
+	}
+	if (strlen(devs) > 3)
+		fail("-boot %s: Too many boot devices for PC", opt);
+}
+
+/* -boot [order=]drives,once=,menu=,splash=,splash-time=,reboot-timeout=,strict= */
+static void configure_boot(struct machine_state *ms, const char *arg)
+{
+	g_autoptr(kemu_opts) o = NULL;
+	GError *err = NULL;
+	const char *v;
+	uint64_t n;
+
+	ms->boot_order = g_strdup("cad");	/* QEMU's pc default */
+	ms->boot_splash_time = -1;
+	ms->boot_reboot_timeout = -1;
+	if (!arg)
+		return;
+	o = opts_parse("-boot", arg, "order", &err);
+	if (!o)
+		error_exit(err);
+	if ((v = opts_get(o, "order"))) {
+		check_boot_devices(arg, v);
+		g_free(ms->boot_order);
+		ms->boot_order = g_strdup(v);
+	}
+	if ((v = opts_get(o, "once"))) {
+		check_boot_devices(arg, v);
+		ms->boot_once = g_strdup(v);
+	}
+	if (!opts_get_bool(o, "menu", &ms->boot_menu, &err) ||
+	    !opts_get_bool(o, "strict", &ms->boot_strict, &err))
+		error_exit(err);
+	if (opts_has(o, "splash-time")) {
+		if (!opts_get_number(o, "splash-time", &n, &err))
+			error_exit(err);
+		if (n > 0xffff)
+			fail("-boot %s: splash-time is invalid, it should be a value between 0 "
+			     "and 65535", arg);
+		ms->boot_splash_time = n;
+	}
+	if ((v = opts_get(o, "reboot-timeout"))) {
+		char *end;
+		long long t = strtoll(v, &end, 0);
+
+		if (*end || end == v || t < -1 || t > 0xffff)
+			fail("-boot %s: reboot timeout is invalid, it should be a value between "
+			     "-1 and 65535", arg);
+		ms->boot_reboot_timeout = t;
+	}
+	if (opts_get(o, "splash"))
+		fail("-boot %s: splash=: a boot splash picture is not supported yet", arg);
+	if (!opts_check_unused(o, &err))
+		error_exit(err);
+}
+
+/* -drive and its shorthands, after -snapshot is known (it applies to all) */
+static void configure_drives(struct machine_state *ms, struct cmdline *c)
+{
+	GError *err = NULL;
+
+	drive_set_default_snapshot(ms, c->snapshot);
+	for (guint i = 0; i < c->drives->len; i++) {
+		struct drive_opt *d = g_ptr_array_index(c->drives, i);
+		bool ok = !strcmp(d->option, "drive") ? drive_add(ms, d->arg, &err)
+						      : drive_add_shorthand(ms, d->option, d->arg, &err);
+
+		if (!ok)
+			error_exit(err);
+	}
+}
 
 /* -fw_cfg [name=]NAME,file=FILE|string=STR, as QEMU: the board adds them to fw_cfg */
 static void configure_fw_cfg(struct machine_state *ms, GPtrArray *args)
@@ -943,6 +1049,8 @@ int kemu_main(int argc, char **argv)
 				   c.default_monitor, c.debugcon, &err))
 		error_exit(err);
 	configure_monitors(&c);
+	configure_boot(ms, c.boot);
+	configure_drives(ms, &c);
 	machine_memory_init(ms);
 	if (!ms->accel->init(ms, &err))
 		error_exit(err);
@@ -986,6 +1094,12 @@ int kemu_main(int argc, char **argv)
 		}
 	}
 
+	/* boot order and the like need every device; then no drive may be left over */
+	if (mc->done && !mc->done(ms, &err))
+		error_exit(err);
+	if (!drive_check_all_attached(&err))
+		error_exit(err);
+
 	g_unix_signal_add(SIGINT, on_terminate_signal, GINT_TO_POINTER(SIGINT));
 	g_unix_signal_add(SIGTERM, on_terminate_signal, GINT_TO_POINTER(SIGTERM));
 	g_unix_signal_add(SIGHUP, on_terminate_signal, GINT_TO_POINTER(SIGHUP));
@@ -1010,6 +1124,7 @@ int kemu_main(int argc, char **argv)
 	g_ptr_array_free(c.serials, true);
 	g_ptr_array_free(c.chardevs, true);
 	g_ptr_array_free(c.devices, true);
+	g_ptr_array_free(c.drives, true);
 	g_ptr_array_free(c.fw_cfg, true);
 	g_ptr_array_free(c.monitors, true);
 	return status;

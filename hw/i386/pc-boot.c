@@ -17,6 +17,8 @@
  * file "genroms/linuxboot.bin", first in "bootorder", loads and starts it.
  */
 #include "hw/i386/pc.h"
+#include "hw/rtc/mc146818rtc.h"
+#include "system/bootdevice.h"
 #include "hw/i386/e820.h"
 #include "hw/i386/loader.h"
 #include "hw/acpi/acpi-build.h"
@@ -54,6 +56,7 @@ static void pc_fw_tables_config(struct pc_machine *pc, struct pc_fw_tables_confi
 		.below_4g = ms->below_4g_mem_size,
 		.above_4g = ms->above_4g_mem_size,
 		.serial_mask = (ms->serial_chr[0] ? 1 : 0) | (ms->serial_chr[1] ? 2 : 0),
+		.boot_menu = ms->boot_menu,
 	};
 }
 
@@ -132,7 +135,6 @@ bool pc_firmware_kernel_init(struct pc_machine *pc, GError **errp)
 {
 	struct machine_state *ms = MACHINE(pc);
 	struct fw_cfg_state *fw = fw_cfg_io_state(pc->fw_cfg);
-	static const char bootorder[] = "/rom@" PC_LINUXBOOT_ROM "\n";
 	g_autofree char *kernel = NULL, *initrd = NULL;
 	gsize kernel_len, initrd_len = 0;
 	GError *err = NULL;
@@ -156,12 +158,79 @@ bool pc_firmware_kernel_init(struct pc_machine *pc, GError **errp)
 					   ms->kernel);
 		return false;
 	}
-	/* QEMU's x86_load_linux gives its ROM bootindex 0: first in the boot order */
-	if (!fw_cfg_add_file(fw, PC_LINUXBOOT_ROM, optionrom_linuxboot, optionrom_linuxboot_size) ||
-	    !fw_cfg_add_file(fw, "bootorder", bootorder, sizeof(bootorder) - 1)) {
+	/* first in "bootorder": pc_boot_order_done() puts it there */
+	if (!fw_cfg_add_file(fw, PC_LINUXBOOT_ROM, optionrom_linuxboot, optionrom_linuxboot_size)) {
 		g_set_error(errp, KEMU_ERROR, 0, "-kernel %s: fw_cfg has no room for the "
 			    "linuxboot option ROM", ms->kernel);
 		return false;
+	}
+	return true;
+}
+
+/*
+ * -boot order= as the CMOS bytes SeaBIOS reads for devices "bootorder" does
+ * not name (QEMU's set_boot_dev): one nibble per device, 1 floppy, 2 hard
+ * disk, 3 CD-ROM, 4 network; 0x3d holds the first two, 0x38 bits 7-4 the
+ * third, bit 0 set would skip the floppy boot-signature check.
+ */
+void pc_boot_order_cmos(struct pc_machine *pc, const char *order)
+{
+	uint8_t dev[3] = { 0 };
+
+	for (size_t i = 0; order && order[i] && i < 3; i++)
+		dev[i] = order[i] == 'a' ? 1 : order[i] == 'c' ? 2 : order[i] == 'd' ? 3 :
+			 order[i] == 'n' ? 4 : 0;
+	rtc_set_cmos(pc->rtc, 0x3d, dev[0] | dev[1] << 4);
+	rtc_set_cmos(pc->rtc, 0x38, dev[2] << 4);
+}
+
+/*
+ * After every device exists (board and -device): the "bootorder" file from
+ * the bootindex= registry, the boot menu and retry settings.
+ */
+bool pc_boot_order_done(struct pc_machine *pc, GError **errp)
+{
+	struct machine_state *ms = MACHINE(pc);
+	struct fw_cfg_state *fw;
+	g_autofree char *order = NULL;
+	g_autoptr(GString) file = g_string_new(NULL);
+	size_t len;
+	uint32_t fail_wait;
+
+	if (!bootdevice_check(errp))
+		return false;
+	if (!pc->fw_cfg)
+		return true;
+	fw = fw_cfg_io_state(pc->fw_cfg);
+	/* QEMU's x86_load_linux gives its ROM bootindex 0: first in the boot order */
+	if (pc_kernel_via_firmware(pc))
+		g_string_append(file, "/rom@" PC_LINUXBOOT_ROM "\n");
+	order = bootdevice_get_bootorder(&len);
+	g_string_append_len(file, order, len);
+	/* strict=on: SeaBIOS boots nothing the list does not name */
+	if (ms->boot_strict)
+		g_string_append(file, "HALT\n");
+	if (file->len && !fw_cfg_add_file(fw, "bootorder", file->str, file->len)) {
+		g_set_error(errp, KEMU_ERROR, 0, "-boot: fw_cfg has no room for bootorder");
+		return false;
+	}
+	if (ms->boot_menu && ms->boot_splash_time >= 0) {
+		uint8_t wait[2] = { ms->boot_splash_time & 0xff, (ms->boot_splash_time >> 8) & 0xff };
+
+		fw_cfg_add_file(fw, "etc/boot-menu-wait", wait, sizeof(wait));
+	}
+	/* SeaBIOS retries a failed boot after this many ms; all ones: never */
+	fail_wait = ms->boot_reboot_timeout < 0 ? UINT32_MAX : (uint32_t)ms->boot_reboot_timeout;
+	{
+		uint8_t b[4] = { fail_wait, fail_wait >> 8, fail_wait >> 16, fail_wait >> 24 };
+
+		fw_cfg_add_file(fw, "etc/boot-fail-wait", b, sizeof(b));
+	}
+	{
+		const char *first = ms->boot_once ? ms->boot_once : ms->boot_order;
+
+		fw_cfg_add_i16(fw, FW_CFG_BOOT_DEVICE, first ? (uint8_t)first[0] : 'c');
+		pc_boot_order_cmos(pc, first ? first : "cad");
 	}
 	return true;
 }

@@ -581,8 +581,7 @@ static void pc_cmos_init(struct pc_machine *pc)
 	rtc_set_cmos(pc->rtc, 0x5f, ms->smp_cpus - 1);	/* SeaBIOS: CPUs - 1 */
 	rtc_set_cmos(pc->rtc, 0x14, 0x06);		/* equipment: FPU, display */
 	rtc_set_cmos(pc->rtc, 0x10, 0);			/* no floppy yet */
-	rtc_set_cmos(pc->rtc, 0x3d, 0x02);		/* boot order: hard disk */
-	rtc_set_cmos(pc->rtc, 0x38, 0x00);
+	pc_boot_order_cmos(pc, ms->boot_once ? ms->boot_once : ms->boot_order ? ms->boot_order : "cad");
 }
 
 /* Reset: CPUs to power-on state, then (direct boot) the kernel again. */
@@ -607,6 +606,9 @@ static void pc_machine_reset(struct machine_state *ms)
 		cpu->env.apic_base = APIC_DEFAULT_ADDRESS | MSR_IA32_APICBASE_ENABLE |
 				     (i == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	}
+	/* -boot once=: the first reset after power-on goes back to order= */
+	if (ms->boot_once && pc->resets++ == 1 && pc->rtc)
+		pc_boot_order_cmos(pc, ms->boot_order);
 	if (pc->boot_plan) {
 		/* the guest may have overwritten the kernel: load it again */
 		if (!x86_boot_plan_write(pc->boot_plan, ms->as_mem, &err)) {
@@ -661,6 +663,12 @@ fail:
 	return false;
 }
 
+/* Every device exists (board and -device): what depends on all of them. */
+static bool pc_machine_done(struct machine_state *ms, GError **errp)
+{
+	return pc_boot_order_done(PC_MACHINE(ms), errp);
+}
+
 static void pc_machine_class_init(struct object_class *klass, const void *data)
 {
 	struct machine_class *mc = MACHINE_CLASS(klass);
@@ -671,6 +679,7 @@ static void pc_machine_class_init(struct object_class *klass, const void *data)
 	mc->default_ram_size = 128 * MiB;
 	mc->init = pc_machine_init;
 	mc->reset = pc_machine_reset;
+	mc->done = pc_machine_done;
 	klass->desc = "Standard PC (i440FX + PIIX, 1996)";
 }
 

@@ -45,6 +45,16 @@ struct machine_state {
 	struct chardev *serial_chr[4];	/* -serial, in order; NULL: no port */
 	struct chardev *debugcon_chr;	/* -debugcon */
 	char *vga;			/* display adapter to create: "std", or NULL for none */
+	GPtrArray *drives;		/* struct drive_info *, system/blockdev.c */
+	bool drive_snapshot_default;	/* -snapshot */
+	/* -boot (system/bootdevice.c; include/system/bootdevice.h) */
+	char *boot_order;		/* order=, default "cad" as QEMU's pc */
+	char *boot_once;		/* once=: first boot only, NULL if not given */
+	bool boot_menu;			/* menu=on */
+	bool boot_strict;		/* strict=on */
+	int64_t boot_splash_time;	/* splash-time= in ms, -1 if not given */
+	int64_t boot_reboot_timeout;	/* reboot-timeout= in ms, -1 (no retry) default */
+	GPtrArray *boot_devices;	/* bootindex= entries, system/bootdevice.c */
 
 	/* what the board built */
 	struct memory_region sysmem;	/* root of the memory address space */
@@ -69,6 +79,8 @@ struct machine_class {
 	unsigned max_cpus;
 	uint64_t default_ram_size;
 	bool (*init)(struct machine_state *ms, GError **errp);
+	/* after the board and every -device: boot order and the like (may be NULL) */
+	bool (*done)(struct machine_state *ms, GError **errp);
 	/* system reset: devices, then CPUs */
 	void (*reset)(struct machine_state *ms);
 };

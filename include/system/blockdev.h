@@ -91,6 +91,9 @@ struct drive_info {
 	bool readonly;			/* readonly=on (or a CD-ROM) */
 	enum drive_error_action werror, rerror;
 	char *serial;			/* serial= (IDE/virtio serial number) or NULL */
+	bool tray_open;			/* the monitor ejected the medium: tray left open
+					 * until a new medium is inserted (a device may
+					 * report "tray open" to the guest) */
 
 	/* the device that claimed the drive */
 	struct device *dev;

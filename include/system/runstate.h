@@ -44,9 +44,11 @@ enum shutdown_cause runstate_take_reset_cause(void);
 /*
  * Notifiers: called on the main thread with the BQL held when the machine
  * is about to exit (SHUTDOWN), has been reset (RESET) or was paused by the
- * run-state code itself (STOP, e.g. -no-shutdown).
+ * run-state code itself (STOP, e.g. -no-shutdown), or a vCPU stopped on a fatal
+ * error (INTERNAL_ERROR: the VM is paused for inspection).
  */
-enum runstate_change { RUNSTATE_SHUTDOWN, RUNSTATE_RESET, RUNSTATE_STOP };
+enum runstate_change { RUNSTATE_SHUTDOWN, RUNSTATE_RESET, RUNSTATE_STOP,
+		       RUNSTATE_INTERNAL_ERROR };
 typedef void runstate_notify_fn(enum runstate_change change, enum shutdown_cause cause,
 				void *opaque);
 void runstate_add_notifier(runstate_notify_fn *fn, void *opaque);

@@ -104,10 +104,69 @@ static void test_cli_kernel_errors(void)
 
 static void test_cli_features_not_there_yet_are_refused(void)
 {
-	expect_error("-accel test -hda disk.img", "-hda disk.img: not supported yet");
+	expect_error("-accel test -drive file=/dev/null,if=scsi", "if=scsi: not supported yet");
 	expect_error("-accel test -netdev user,id=n0", "-netdev user,id=n0: not supported yet");
 	expect_error("-accel test -display sdl", "-display sdl: not supported yet");
 	expect_error("-accel test -machine pc,smm=on", "SMM is not supported");
+}
+
+/*
+ * -drive, its shorthands and -boot: QEMU's messages, status 1, and the
+ * image untouched by a run that stops on a bad option.
+ */
+static void test_cli_drive_and_boot_errors(void)
+{
+	g_autofree char *img = g_build_filename(g_get_tmp_dir(), "kemu-test-cli-drive.img", NULL);
+	g_autofree char *before = NULL, *after = NULL;
+	gsize before_len, after_len;
+	char data[4096];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7 + 3);
+	g_assert_true(g_file_set_contents(img, data, sizeof(data), NULL));
+	g_assert_true(g_file_get_contents(img, &before, &before_len, NULL));
+
+#define DRIVE_ERR(args, msg) do {						\
+		g_autofree char *a_ = g_strdup_printf("-accel test " args, img);	\
+		expect_error(a_, msg);						\
+	} while (0)
+	DRIVE_ERR("-drive file=%s,format=raw,media=tape", "'tape' invalid media");
+	DRIVE_ERR("-drive file=%s,format=raw,if=sd", "if=sd: not supported yet");
+	DRIVE_ERR("-drive file=%s,format=raw,if=usb", "unsupported bus type 'usb'");
+	DRIVE_ERR("-drive file=%s,format=raw,index=9",
+		  "machine type does not support if=ide,bus=4,unit=1");
+	DRIVE_ERR("-drive file=%s,format=raw,unit=3", "unit 3 too big (max is 1)");
+	DRIVE_ERR("-drive file=%s,format=raw,if=virtio,index=1,bus=1",
+		  "index cannot be used with bus and unit");
+	DRIVE_ERR("-drive file=%s,format=raw,if=floppy,index=2",
+		  "machine type does not support if=floppy,bus=0,unit=2");
+	DRIVE_ERR("-drive file=%s,format=raw,cache=bogus", "cache=bogus: expected none");
+	DRIVE_ERR("-drive file=%s,format=raw,werror=x", "'x' invalid write error action");
+	DRIVE_ERR("-drive file=%s,format=raw,rerror=enospc", "'enospc' invalid read error action");
+	DRIVE_ERR("-drive file=%s,format=raw,colour=red", "Invalid parameter 'colour'");
+	DRIVE_ERR("-drive file=%s,format=vmdkx", "format=vmdkx: unknown format");
+	DRIVE_ERR("-hda %s -hda /dev/null", "drive with bus=0, unit=0 (index=0) exists");
+	DRIVE_ERR("-drive if=none,id=x,format=raw,file=%s -drive if=none,id=x,file=/dev/null",
+		  "Duplicate ID 'x' for drive");
+	DRIVE_ERR("-hda %s -boot order=cc", "-boot order=cc: Boot device 'c' was given twice");
+	DRIVE_ERR("-hda %s -boot order=b", "Invalid boot device for PC: 'b'");
+	DRIVE_ERR("-hda %s -boot x", "Invalid boot device 'x'");
+	DRIVE_ERR("-hda %s -boot order=cdna", "Too many boot devices for PC");
+	DRIVE_ERR("-hda %s -boot menu=maybe", "Parameter 'menu' expects 'on' or 'off'");
+	DRIVE_ERR("-hda %s -boot reboot-timeout=70000", "reboot timeout is invalid");
+	DRIVE_ERR("-drive file=%s,format=raw,if=none,id=d0 -device isa-debug-exit,iobase=zz",
+		  "Parameter 'iobase' expects a number");
+#undef DRIVE_ERR
+	expect_error("-accel test -drive file=/nonexistent/disk.img,format=raw",
+		     "-drive file=/nonexistent/disk.img,format=raw: Could not open "
+		     "'/nonexistent/disk.img': No such file or directory");
+	expect_error("-accel test -cdrom /nonexistent/x.iso", "-cdrom /nonexistent/x.iso: Could not open");
+	expect_error("-accel test -fda /nonexistent/f.img", "-fda /nonexistent/f.img: Could not open");
+
+	/* none of those runs wrote to the image */
+	g_assert_true(g_file_get_contents(img, &after, &after_len, NULL));
+	g_assert_cmpmem(before, before_len, after, after_len);
+	unlink(img);
 }
 
 /* -vga: std and none only; the device checks its own properties */
@@ -211,6 +270,7 @@ int main(int argc, char **argv)
 			test_cli_features_not_there_yet_are_refused);
 	g_test_add_func("/cli/informational_options", test_cli_informational_options);
 	g_test_add_func("/cli/vga_std_or_none", test_cli_vga_std_or_none);
+	g_test_add_func("/cli/drive_and_boot_errors", test_cli_drive_and_boot_errors);
 	g_test_add_func("/cli/daemonize_pidfile_and_sigterm", test_cli_daemonize_pidfile_and_sigterm);
 	return g_test_run();
 }

@@ -687,6 +687,61 @@ def hmp_nographic_mux():
         os.close(fd)
 
 
+def block_commands():
+    """query-block, eject and blockdev-change-medium on drives no device holds."""
+    tmp = tempfile.mkdtemp(prefix='kemu-qmp-block-')
+    img = os.path.join(tmp, 'd.qcow2')
+    raw = os.path.join(tmp, 'r.img')
+    with open(raw, 'wb') as f:
+        f.truncate(2 * 1024 * 1024)
+    qimg = os.path.join(os.path.dirname(OPTS.kemu), 'tools', 'kemu-img')
+    subprocess.run([qimg, 'create', '-q', '-f', 'qcow2', img, '16M'], check=True)
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S',
+                     '-drive', f'if=none,id=d0,file={img},format=qcow2,cache=none',
+                     '-drive', f'if=none,id=c0,media=cdrom,file={raw},format=raw',
+                     '-drive', 'if=none,id=e0,media=cdrom',
+                     '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off',
+                     '-monitor', 'unix:{T}/hmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        blocks = {b['device']: b for b in q.cmd('query-block')}
+        check(set(blocks) == {'d0', 'c0', 'e0'}, f'devices {sorted(blocks)}')
+        d0 = blocks['d0']
+        check(d0['removable'] is False and d0['locked'] is False and d0['type'] == 'unknown',
+              f'd0 {d0}')
+        ins = d0['inserted']
+        check(ins['drv'] == 'qcow2' and ins['ro'] is False and ins['file'] == img, f'inserted {ins}')
+        check(ins['image']['virtual-size'] == 16 * 1024 * 1024, f'image {ins["image"]}')
+        check(ins['cache'] == {'writeback': True, 'direct': True, 'no-flush': False},
+              f'cache {ins["cache"]}')
+        check(blocks['c0']['removable'] is True and blocks['c0']['inserted']['ro'] is True,
+              f'c0 {blocks["c0"]}')
+        check('inserted' not in blocks['e0'] and blocks['e0']['tray_open'] is False,
+              f'e0 {blocks["e0"]}')
+        q.error('eject', {'device': 'd0'}, desc="Device 'd0' is not removable")
+        q.error('eject', {'device': 'nosuch'}, cls='DeviceNotFound', desc="Device 'nosuch' not found")
+        q.error('eject', {}, desc="Need exactly one of 'device' and 'id'")
+        q.error('eject', {'device': 'c0', 'force': 'yes'},
+                desc="Invalid parameter type for 'force', expected: boolean")
+        q.error('blockdev-change-medium', {'device': 'c0'},
+                desc="Parameter 'filename' is missing")
+        q.error('blockdev-change-medium', {'device': 'c0', 'filename': raw,
+                                           'read-only-mode': 'sometimes'},
+                desc="Parameter 'read-only-mode' does not accept value 'sometimes'")
+        h = HMP(k.path('hmp.sock'))
+        out = h.cmd('info block')
+        check(f'd0: {img} (qcow2)' in out and f'c0: {raw} (raw, read-only)' in out
+              and 'e0: [not inserted]' in out, f'info block: {out!r}')
+        out = h.cmd('eject d0')
+        check("Device 'd0' is not removable" in out, f'HMP eject: {out!r}')
+        check(q.cmd('query-status')['status'] == 'prelaunch', 'session still usable')
+    finally:
+        k.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def kvm_registers():
     """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
     try:
@@ -736,6 +791,7 @@ def main():
     run_case('qmp-event-guest-reset', guest_reset)
     run_case('qmp-event-host-signal', host_signal)
     run_case('qmp-screendump', screendump)
+    run_case('qmp-block', block_commands)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]

@@ -39,6 +39,7 @@ struct pc_machine {
 
 	/* direct boot */
 	struct x86_boot_plan *boot_plan;	/* kernel, tables; rewritten on reset */
+	unsigned resets;			/* 0: power-on; -boot once= ends at the next */
 };
 
 #define TYPE_PC_MACHINE "pc-i440fx-kemu"
@@ -54,5 +55,8 @@ bool pc_kernel_via_firmware(struct pc_machine *pc);
 /* after pc_fw_cfg_init and the BIOS: the kernel items and the linuxboot ROM */
 bool pc_firmware_kernel_init(struct pc_machine *pc, GError **errp);
 void pc_acpi_sci(void *opaque, int n, int level);
+/* -boot: CMOS boot order bytes; after all devices: bootorder, menu, retry */
+void pc_boot_order_cmos(struct pc_machine *pc, const char *order);
+bool pc_boot_order_done(struct pc_machine *pc, GError **errp);
 
 #endif
