@@ -170,6 +170,20 @@ static bool kvm_get_supported_cpuid(struct kvm_state *s, GError **errp)
 	return false;
 }
 
+/*
+ * KVM's PVM module (no VMX/SVM; CPL0 and real-mode guest code run in KVM's
+ * instruction emulator). KEMU_KVM_IRQ_WINDOW_STEP=0|1 overrides, to measure
+ * the work-around or to try it elsewhere.
+ */
+static bool kvm_host_is_pvm(void)
+{
+	const char *force = getenv("KEMU_KVM_IRQ_WINDOW_STEP");
+
+	if (force && *force)
+		return strcmp(force, "0") != 0;
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
 struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp)
 {
 	struct kvm_state *s = g_new0(struct kvm_state, 1);
@@ -218,6 +232,7 @@ struct kvm_state *kvm_state_new(enum kernel_irqchip_mode irqchip, GError **errp)
 	s->sync_regs = (kvm_check_extension_int(s, KVM_CAP_SYNC_REGS) &
 			(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS)) ==
 		       (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS);
+	s->irq_window_step = irqchip == KERNEL_IRQCHIP_ON && kvm_host_is_pvm();
 	s->nr_slots = kvm_check_extension_int(s, KVM_CAP_NR_MEMSLOTS);
 	if (s->nr_slots == 0)
 		s->nr_slots = 32;
@@ -446,6 +461,14 @@ bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp)
 		g_set_error(errp, KEMU_ERROR, 0, "kvm: KVM_IRQ_LINE gsi %d: %s", gsi,
 			    g_strerror(errno));
 		return false;
+	}
+	if (level && s->irq_window_step) {
+		/* the vCPUs look at their interrupt window before they run again */
+		__atomic_fetch_add(&s->gsi_raises, 1, __ATOMIC_SEQ_CST);
+		g_mutex_lock(&s->vcpus_lock);
+		for (unsigned i = 0; i < s->vcpus->len; i++)
+			kvm_vcpu_kick_run(g_ptr_array_index(s->vcpus, i));
+		g_mutex_unlock(&s->vcpus_lock);
 	}
 	return true;
 }

@@ -543,6 +543,81 @@ void kvm_vcpu_kick(struct kvm_vcpu *v)
 		pthread_kill(v->thread, KVM_KICK_SIGNAL);
 }
 
+void kvm_vcpu_kick_run(struct kvm_vcpu *v)
+{
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->thread_valid, __ATOMIC_SEQ_CST) &&
+	    !pthread_equal(v->thread, pthread_self()))
+		pthread_kill(v->thread, KVM_KICK_SIGNAL);
+}
+
+/* ---- interrupt windows on PVM (kernel-irqchip=on) ---- */
+
+/* Steps are ~10 us each: at most ~0.3 s of single-stepping per raised IRQ. */
+#define KVM_IRQ_WINDOW_MAX_STEPS 20000
+
+static void kvm_vcpu_set_single_step(struct kvm_vcpu *v, bool on)
+{
+	struct kvm_guest_debug dbg = {
+		.control = on ? KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP : 0,
+	};
+
+	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		g_warning("kvm: vCPU %d: KVM_SET_GUEST_DEBUG: %s", v->cpu->cpu_index,
+			  g_strerror(errno));
+}
+
+/* An unmasked request in KVM's PIC that the guest has not yet taken. */
+static bool kvm_vcpu_pic_pending(struct kvm_vcpu *v)
+{
+	for (int id = KVM_IRQCHIP_PIC_MASTER; id <= KVM_IRQCHIP_PIC_SLAVE; id++) {
+		struct kvm_irqchip chip = { .chip_id = id };
+
+		if (ioctl(v->s->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
+			return false;
+		if (chip.chip.pic.irr & ~chip.chip.pic.imr)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Before KVM_RUN (irq_window_step): a GSI rose since this vCPU last looked
+ * and the guest had interrupts off, so a PVM host might never find the
+ * moment the guest turns them on again. Single-step until it does (each
+ * step is a KVM_RUN, and KVM checks for a pending interrupt on every entry),
+ * then run freely: the interrupt goes in on that entry.
+ */
+static void kvm_vcpu_irq_window_step(struct kvm_vcpu *v)
+{
+	unsigned raises = __atomic_load_n(&v->s->gsi_raises, __ATOMIC_SEQ_CST);
+
+	if (raises != v->gsi_raises_seen) {
+		v->gsi_raises_seen = raises;
+		if (!v->window_steps && !v->run->if_flag) {
+			kvm_vcpu_set_single_step(v, true);
+			v->window_steps = 1;
+			v->window_if_steps = 0;
+		}
+		return;
+	}
+	if (!v->window_steps)
+		return;
+	/*
+	 * IF on at two exits in a row is past any STI shadow, so KVM has had
+	 * an entry where it could inject. Keep stepping while the PIC still
+	 * holds a request: the timer's IRQ 0 often goes first, and the guest
+	 * returns from it into the same short window.
+	 */
+	v->window_if_steps = v->run->if_flag ? v->window_if_steps + 1 : 0;
+	if (v->window_steps >= KVM_IRQ_WINDOW_MAX_STEPS ||
+	    (v->window_if_steps >= 2 && !kvm_vcpu_pic_pending(v))) {
+		kvm_vcpu_set_single_step(v, false);
+		v->nr_window_steps += v->window_steps;
+		v->window_steps = 0;
+	}
+}
+
 /* ---- reports ---- */
 
 bool kvm_vcpu_code64(const CPUX86State *env)
@@ -823,6 +898,8 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 			cpu->env.halted = cpu->env.wait_for_sipi = false;
 		if (v->s->irqchip != KERNEL_IRQCHIP_ON)
 			kvm_vcpu_inject(v);
+		else if (v->s->irq_window_step)
+			kvm_vcpu_irq_window_step(v);
 
 		r = ioctl(v->fd, KVM_RUN, 0);
 		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
@@ -862,6 +939,10 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 		case KVM_EXIT_SHUTDOWN:
 			return EXEC_SHUTDOWN;
 		case KVM_EXIT_DEBUG:
+			if (v->window_steps) {
+				v->window_steps++;
+				break;
+			}
 			return EXEC_DEBUG;
 		case KVM_EXIT_SYSTEM_EVENT:
 			if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ||

@@ -64,6 +64,17 @@ struct kvm_state {
 	/* where exits go (NULL in tests that install their own handlers) */
 	struct address_space *as_mem, *as_io;
 	struct memory_listener listener;
+
+	/*
+	 * kernel-irqchip=on on a PVM host: KVM emulates CPL0 and real-mode code
+	 * in batches and injects a pending in-kernel PIC interrupt only between
+	 * them, so a guest that enables interrupts for a few instructions
+	 * (SeaBIOS's "sti; nop; pause; cli") never takes an IRQ kemu raised
+	 * while IF was 0. kemu then single-steps that vCPU until the guest
+	 * opens its interrupt window (kvm-cpu.c, docs/kvm-pvm-notes.md).
+	 */
+	bool irq_window_step;
+	unsigned gsi_raises;		/* atomic: rising GSI levels kemu set */
 };
 
 /* Exit dispatch; the default sends exits to s->as_mem / s->as_io under the BQL. */
@@ -125,6 +136,10 @@ struct kvm_vcpu {
 	uint64_t nr_exits;
 	uint64_t nr_fallbacks;
 	unsigned same_rip_fallbacks;	/* successive fallbacks that changed nothing */
+	unsigned gsi_raises_seen;	/* s->gsi_raises when this vCPU last looked */
+	unsigned window_steps;		/* > 0: single-stepping to an interrupt window */
+	unsigned window_if_steps;	/* successive steps that ended with IF set */
+	uint64_t nr_window_steps;
 };
 
 /* kvm-all.c */
@@ -140,6 +155,8 @@ bool kvm_del_user_memory(struct kvm_state *s, uint64_t gpa, uint64_t size);
 /* Copy guest RAM through the memslot table; false if not all of it is RAM. */
 bool kvm_guest_phys_read(struct kvm_state *s, uint64_t gpa, void *buf, size_t len);
 bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp);
+/* kvm-cpu.c: make a vCPU leave KVM_RUN and come back (no run-control request). */
+void kvm_vcpu_kick_run(struct kvm_vcpu *v);
 /* In-kernel LAPICs (and PIC, IOAPIC, PIT with kernel-irqchip=on) to power-on state. */
 bool kvm_state_irqchip_reset(struct kvm_state *s, GError **errp);
 

@@ -259,6 +259,7 @@ static void fdc_update_irq(struct fdc_state *s)
 {
 	bool enabled = (s->dor & FD_DOR_DMAEN) && (s->dor & FD_DOR_nRESET);
 
+
 	irq_line_set(&s->irq, s->irq_pending && enabled);
 }
 
@@ -285,6 +286,13 @@ static void fdc_to_command_phase(struct fdc_state *s)
 
 static void fdc_to_result_phase(struct fdc_state *s, const uint8_t *res, unsigned len)
 {
+	if (log_enabled(LOG_TRACE)) {
+		g_autoptr(GString) t = g_string_new(NULL);
+
+		for (unsigned i = 0; i < len; i++)
+			g_string_append_printf(t, " %02x", res[i]);
+		kemu_log("fdc: result:%s\n", t->str);
+	}
 	memcpy(s->res, res, len);
 	s->res_len = len;
 	s->res_pos = 0;
@@ -934,7 +942,15 @@ static void fdc_command_byte(struct fdc_state *s, uint8_t v)
 	s->cmd[s->cmd_pos++] = v;
 	if (s->cmd_pos < s->cmd_len)
 		return;
-	fdc_command_find(s->cmd[0])->handler(s);
+	c = fdc_command_find(s->cmd[0]);
+	if (log_enabled(LOG_TRACE)) {
+		g_autoptr(GString) t = g_string_new(NULL);
+
+		for (unsigned i = 0; i < s->cmd_len; i++)
+			g_string_append_printf(t, " %02x", s->cmd[i]);
+		kemu_log("fdc: %s:%s\n", c->name, t->str);
+	}
+	c->handler(s);
 }
 
 /* ---- registers ---- */
@@ -1011,6 +1027,7 @@ static void fdc_write_dor(struct fdc_state *s, uint8_t v)
 {
 	uint8_t old = s->dor;
 
+	log_mask(LOG_TRACE, "fdc: DOR 0x%02x\n", v);
 	s->dor = v;
 	if ((v & FD_DOR_nRESET) && !(old & FD_DOR_nRESET))
 		fdc_reset_controller(s, true);	/* leaving reset */
