@@ -142,7 +142,12 @@ static bool i8257_channel_run(struct i8257_state *s, int ch)
 		s->pos[ch] = 0;
 		if (!(s->mode[ch] & DMA_MODE_AUTOINIT))
 			s->mask |= 1u << ch;
-		return true;
+		/*
+		 * An auto-init channel with DREQ still up would go round forever
+		 * inside one main-loop iteration: the next cycle starts when the
+		 * device asks again (i8257_dma_hold).
+		 */
+		return false;
 	}
 	return s->pos[ch] != old;
 }

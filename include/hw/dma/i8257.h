@@ -30,7 +30,9 @@
  * auto-init reloads the address and count, else the channel masks itself).
  * A callback that cannot make progress (its data is still coming from the
  * block layer) returns pos unchanged and calls i8257_dma_hold() again once
- * it can: the controller does not poll.
+ * it can: the controller does not poll. After terminal count the controller
+ * also waits for the next i8257_dma_hold() before it starts a new
+ * (auto-init) cycle.
  *
  * i8257_dma_read_memory / i8257_dma_write_memory turn a position into guest
  * physical addresses as the hardware does (page register + 16-bit address,
