@@ -311,7 +311,8 @@ static void fdc_stop_transfer(struct fdc_state *s)
 static void fdc_end_command(struct fdc_state *s, uint8_t st0, uint8_t st1, uint8_t st2)
 {
 	uint8_t res[7] = {
-		st0 | (s->xfer_h & 1) << 2 | s->xfer_unit,
+		/* ST0 HD: the head that was reading, not the next sector's */
+		st0 | (s->head[s->xfer_unit] & 1) << 2 | s->xfer_unit,
 		st1, st2, s->xfer_c, s->xfer_h, s->xfer_r, s->xfer_n,
 	};
 
