@@ -86,6 +86,12 @@ if [ $sanitize_only -eq 0 ]; then
 	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	rm -f "$out"
+	echo "== floppy boots (FDC, ISA DMA)"
+	out=$(mktemp)
+	KEMU="$build/kemu" python3 tests/functional/test-floppy.py | tee "$out"
+	p=$(grep -c '^PASS' "$out"); f=$(grep -c '^FAIL' "$out"); s=$(grep -c '^SKIP' "$out")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	rm -f "$out"
 fi
 
 if [ $sanitize_only -eq 0 ]; then
