@@ -24,6 +24,9 @@ Metrics:
              ../shared/tools/kvm-exit-floor.c, N and N=0), and that tool's
              own minimal-VMM floor for the same image
   seabios    time to "SeaBIOS (version" on isa-debugcon (port 0x402)
+  memtest    Debian's memtest86+ (-kernel /boot/memtest86+x64.bin, 256 MiB) to
+             "Status: Testing" on serial: its start-up copies memory with
+             rep movsq, what the interpreter does as bulk copies
   linux      Debian kernel + busybox initramfs (-smp 2) to "KEMU-INIT: start"
              (the shell runs) and to power-off; skipped on PVM for KVM
 """
@@ -245,6 +248,16 @@ def bench_seabios(tab, emus, runs):
         runs, until=r'SeaBIOS \(version')[0] * 1000)
 
 
+def bench_memtest(tab, emus, runs):
+    img = '/boot/memtest86+x64.bin'
+    if not os.path.exists(img):
+        print('# memtest: no %s (install memtest86+)' % img)
+        return
+    args = ['-kernel', img, '-append', 'console=ttyS0,115200', '-m', '256', '-serial', 'stdio']
+    both(tab, 'memtest86+ to its test screen', 's', emus, lambda e: median_run(
+        e.cmd(*args), runs, until=r'Status: Testing')[0])
+
+
 def bench_linux(tab, emus, runs, kvm_kind, pvm):
     if kvm_kind and pvm:
         print('# linux [kvm]: skipped: KVM is PVM here (/sys/module/kvm_pvm), Linux does not boot '
@@ -272,7 +285,7 @@ def main():
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('--no-kemu', action='store_true')
     ap.add_argument('--runs', type=int, default=5)
-    ap.add_argument('--only', default='startup,mips,exits,seabios,linux')
+    ap.add_argument('--only', default='startup,mips,exits,seabios,memtest,linux')
     ap.add_argument('--accel', choices=['interp', 'kvm', 'both'], default='both')
     a = ap.parse_args()
     if a.runs < 5:
@@ -314,6 +327,8 @@ def main():
             bench_exits(tab, emus, a.runs)
         if 'seabios' in only:
             bench_seabios(tab, emus, a.runs)
+        if 'memtest' in only:
+            bench_memtest(tab, emus, a.runs)
         if 'linux' in only:
             bench_linux(tab, emus, a.runs, kind == 'kvm', pvm)
     return 0

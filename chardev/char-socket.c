@@ -12,6 +12,7 @@
  */
 #include "kemu/common.h"
 #include "chardev/char.h"
+#include "system/main-loop.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -35,6 +36,17 @@ struct chardev_socket {
 	char *port;
 	int listen_fd;
 	int fd;			/* the connected client, -1 if none */
+	/*
+	 * Output the peer has not taken yet (under write_lock). Writers never
+	 * wait for the peer: what the socket does not take is queued, sent
+	 * from the main loop when the socket is writable, and beyond
+	 * SOCKET_OUTQ_MAX dropped, so a peer that stops reading cannot stall
+	 * a vCPU or the main loop.
+	 */
+	GByteArray *outq;
+	guint out_watch;	/* main loop only */
+	struct kemu_bh *out_bh;	/* arms out_watch from any thread */
+	uint64_t dropped;
 	guint listen_watch;
 	guint reconnect_timer;
 };
@@ -202,6 +214,11 @@ static void socket_hangup(struct chardev *chr)
 		return;
 	g_mutex_lock(&chr->write_lock);
 	chardev_be_set_fds(chr, -1, -1);
+	if (s->out_watch)
+		g_source_remove(s->out_watch);
+	s->out_watch = 0;
+	g_byte_array_set_size(s->outq, 0);
+	s->dropped = 0;
 	close(s->fd);
 	s->fd = -1;
 	g_mutex_unlock(&chr->write_lock);
@@ -212,27 +229,96 @@ static void socket_hangup(struct chardev *chr)
 		socket_schedule_reconnect(s);
 }
 
+/* 1 MiB: minutes of serial output at 115200 baud, a blink for a reader that reads */
+#define SOCKET_OUTQ_MAX (1u << 20)
+
+/* Send from the queue; write_lock held. True when the queue is empty. */
+static bool socket_flush_locked(struct chardev_socket *s)
+{
+	while (s->fd >= 0 && s->outq->len) {
+		ssize_t n = send(s->fd, s->outq->data, s->outq->len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			g_byte_array_remove_range(s->outq, 0, n);
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && errno == EAGAIN) {
+			return false;
+		} else {
+			/* broken connection: the read side reports the hang-up */
+			g_byte_array_set_size(s->outq, 0);
+			break;
+		}
+	}
+	if (s->fd < 0)
+		g_byte_array_set_size(s->outq, 0);
+	return true;
+}
+
+static gboolean socket_out_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct chardev_socket *s = opaque;
+	bool empty;
+
+	g_mutex_lock(&s->parent.write_lock);
+	empty = socket_flush_locked(s);
+	if (empty)
+		s->out_watch = 0;
+	g_mutex_unlock(&s->parent.write_lock);
+	return empty ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/* On the main loop: watch the socket for room while something is queued. */
+static void socket_out_bh(void *opaque)
+{
+	struct chardev_socket *s = opaque;
+
+	g_mutex_lock(&s->parent.write_lock);
+	if (s->outq->len && s->fd >= 0 && !s->out_watch)
+		s->out_watch = g_unix_fd_add(s->fd, G_IO_OUT, socket_out_ready, s);
+	g_mutex_unlock(&s->parent.write_lock);
+}
+
+/* write_lock is held by chardev_write_all */
 static int socket_write(struct chardev *chr, const uint8_t *buf, int len)
 {
 	struct chardev_socket *s = CHARDEV_SOCKET(chr);
-	int done = 0;
+	const int taken = len;	/* sent, queued or dropped: the writer is done with it */
+	int room;
 
-	while (s->fd >= 0 && done < len) {
-		ssize_t n = send(s->fd, buf + done, len - done, MSG_NOSIGNAL);
+	if (s->fd < 0)
+		return len;	/* no client: dropped, as QEMU does */
+	if (socket_flush_locked(s)) {
+		while (len > 0) {
+			ssize_t n = send(s->fd, buf, len, MSG_NOSIGNAL);
 
-		if (n > 0) {
-			done += n;
-		} else if (n < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
-
-			poll(&pfd, 1, -1);
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else {
-			break;	/* broken connection: the read side reports the hang-up */
+			if (n > 0) {
+				buf += n;
+				len -= n;
+			} else if (n < 0 && errno == EINTR) {
+				continue;
+			} else if (n < 0 && errno == EAGAIN) {
+				break;
+			} else {
+				return taken;	/* broken: the read side reports the hang-up */
+			}
 		}
+		if (!len)
+			return taken;
 	}
-	return len;	/* no client: dropped, as QEMU does */
+	room = SOCKET_OUTQ_MAX - MIN(s->outq->len, SOCKET_OUTQ_MAX);
+	if (len > room) {
+		if (!s->dropped)
+			fprintf(stderr, "kemu: chardev '%s': the peer is not reading; output "
+				"is being dropped\n", chr->id);
+		s->dropped += len - room;
+		len = room;
+	} else if (s->dropped && !s->outq->len) {
+		s->dropped = 0;		/* caught up: warn again next time */
+	}
+	g_byte_array_append(s->outq, buf, len);
+	bh_schedule(s->out_bh);
+	return taken;
 }
 
 static bool socket_open(struct chardev *chr, struct chardev_opts *opts, GError **errp)
@@ -311,6 +397,8 @@ static void socket_instance_init(struct object *obj)
 
 	s->listen_fd = -1;
 	s->fd = -1;
+	s->outq = g_byte_array_new();
+	s->out_bh = bh_new(socket_out_bh, s);
 }
 
 static void socket_instance_finalize(struct object *obj)
@@ -318,6 +406,12 @@ static void socket_instance_finalize(struct object *obj)
 	struct chardev_socket *s = CHARDEV_SOCKET(obj);
 
 	chardev_be_stop_input(&s->parent);
+	if (s->out_watch)
+		g_source_remove(s->out_watch);
+	if (s->out_bh)
+		bh_delete(s->out_bh);
+	if (s->outq)
+		g_byte_array_free(s->outq, true);
 	if (s->listen_watch)
 		g_source_remove(s->listen_watch);
 	if (s->reconnect_timer)

@@ -919,6 +919,9 @@ const struct hmp_command hmp_commands[] = {
 	{ "change", "device filename [format [read-only-mode]]", "change a removable medium, "
 	  "optional format", hmp_change },
 	{ "eject", "[-f] device", "eject a removable medium (use -f to force it)", hmp_eject },
+	{ "device_add", "driver[,prop=value][,...]", "add device, like -device on the command line",
+	  hmp_device_add },
+	{ "device_del", "device", "remove device", hmp_device_del },
 	{ "gdbserver", "[device]", "start gdbserver (not supported yet)", hmp_pending },
 	{ NULL },
 };

@@ -136,6 +136,9 @@ void hmp_error(struct monitor *mon, GError *err);
 void hmp_info_block(struct monitor *mon, const char *args);
 void hmp_eject(struct monitor *mon, const char *args);
 void hmp_change(struct monitor *mon, const char *args);
+/* qmp-cmds-device.c */
+void hmp_device_add(struct monitor *mon, const char *args);
+void hmp_device_del(struct monitor *mon, const char *args);
 extern const struct hmp_command hmp_info_commands[];
 void hmp_cpu_dump_state(struct monitor *mon, struct x86_cpu *cpu);
 
@@ -161,7 +164,7 @@ qmp_handler_fn qmp_cmd_qmp_capabilities, qmp_cmd_query_version, qmp_cmd_query_co
 	qmp_cmd_device_list_properties, qmp_cmd_pmemsave, qmp_cmd_memsave,
 	qmp_cmd_query_qmp_schema, qmp_cmd_query_hotpluggable_cpus, qmp_cmd_input_send_event,
 	qmp_cmd_send_key, qmp_cmd_screendump, qmp_cmd_query_block, qmp_cmd_eject,
-	qmp_cmd_blockdev_change_medium;
+	qmp_cmd_blockdev_change_medium, qmp_cmd_device_add, qmp_cmd_device_del;
 
 /* Host thread id of a vCPU thread (query-cpus-fast, info cpus). */
 int64_t monitor_cpu_thread_id(struct x86_cpu *cpu);

@@ -239,6 +239,12 @@ static const struct qmp_member a_blockdev_change_medium[] = {
 	OPT("force", t_bool), OPT("read-only-mode", t_BlockdevChangeReadOnlyMode), END
 };
 
+/* device_add: driver, bus, id, then the device's own properties */
+static const struct qmp_member a_device_add[] = {
+	M("driver", t_str), OPT("bus", t_str), OPT("id", t_str), END
+};
+static const struct qmp_member a_device_del[] = { M("id", t_str), END };
+
 const struct qmp_command_def qmp_commands[] = {
 	{ "qmp_capabilities", a_qmp_capabilities, NULL, qmp_cmd_qmp_capabilities },
 	{ "query-version", NULL, &t_VersionInfo, qmp_cmd_query_version },
@@ -277,6 +283,8 @@ const struct qmp_command_def qmp_commands[] = {
 	{ "send-key", a_send_key, NULL, qmp_cmd_send_key },
 	{ "screendump", a_screendump, NULL, qmp_cmd_screendump },
 	{ "query-block", NULL, &t_BlockInfo_list, qmp_cmd_query_block },
+	{ "device_add", a_device_add, NULL, qmp_cmd_device_add, .extra_args = true },
+	{ "device_del", a_device_del, NULL, qmp_cmd_device_del },
 	{ "eject", a_eject, NULL, qmp_cmd_eject },
 	{ "blockdev-change-medium", a_blockdev_change_medium, NULL,
 	  qmp_cmd_blockdev_change_medium },
@@ -294,6 +302,9 @@ static const struct qmp_member e_block_io_error[] = {
 	M("operation", t_IoOperationType), M("action", t_BlockErrorAction),
 	OPT("nospace", t_bool), M("reason", t_str), END
 };
+static const struct qmp_member e_device_deleted[] = {
+	OPT("device", t_str), M("path", t_str), END
+};
 static const struct qmp_member e_device_tray_moved[] = {
 	M("device", t_str), M("id", t_str), M("tray-open", t_bool), END
 };
@@ -306,6 +317,7 @@ const struct qmp_event_def qmp_events[] = {
 	{ "RESUME", NULL },
 	{ "BLOCK_IO_ERROR", e_block_io_error },
 	{ "DEVICE_TRAY_MOVED", e_device_tray_moved },
+	{ "DEVICE_DELETED", e_device_deleted },
 };
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 
@@ -435,8 +447,17 @@ static bool check_builtin(const struct qmp_type *type, JsonNode *node, const cha
 	}
 }
 
+static bool check_object_extra(const struct qmp_member *members, JsonNode *node,
+			       const char *prefix, const char *name, bool extra, GError **errp);
+
 static bool check_object(const struct qmp_member *members, JsonNode *node, const char *prefix,
 			 const char *name, GError **errp)
+{
+	return check_object_extra(members, node, prefix, name, false, errp);
+}
+
+static bool check_object_extra(const struct qmp_member *members, JsonNode *node,
+			       const char *prefix, const char *name, bool extra, GError **errp)
 {
 	JsonObject *obj;
 	GList *keys;
@@ -458,7 +479,7 @@ static bool check_object(const struct qmp_member *members, JsonNode *node, const
 		if (!qmp_schema_check_value(m->type, v, full, errp))
 			return false;
 	}
-	keys = json_object_get_members(obj);
+	keys = extra ? NULL : json_object_get_members(obj);
 	for (GList *l = keys; l && ok; l = l->next) {
 		const struct qmp_member *m;
 
@@ -520,7 +541,7 @@ bool qmp_schema_check_args(const struct qmp_command_def *cmd, JsonObject *args, 
 	json_node_set_object(node, args ? args : json_object_new());
 	if (!args)
 		json_object_unref(json_node_get_object(node));	/* the node holds it */
-	return check_object(cmd->args, node, NULL, "arguments", errp);
+	return check_object_extra(cmd->args, node, NULL, "arguments", cmd->extra_args, errp);
 }
 
 bool qmp_schema_check_return(const struct qmp_command_def *cmd, JsonNode *ret, GError **errp)

@@ -211,40 +211,21 @@ bool object_property_parse(struct object *obj, const char *name, const char *val
 		else
 			goto bad;
 		return true;
-	case PROP_TYPE_CHARDEV: {
-		struct chardev *chr = chardev_find ? chardev_find(value) : NULL;
-
-		if (!chr) {
-			g_set_error(errp, KEMU_ERROR, 0,
-				    "Property '%s.%s' can't find value '%s'",
-				    object_get_typename(obj), name, value);
-			return false;
-		}
-		*(struct chardev **)ptr = chr;
-		return true;
-	}
-	case PROP_TYPE_DRIVE: {
-		struct drive_info *d = drive_find ? drive_find(value) : NULL;
-
-		if (!d) {
-			g_set_error(errp, KEMU_ERROR, 0,
-				    "Property '%s.%s' can't find value '%s'",
-				    object_get_typename(obj), name, value);
-			return false;
-		}
-		*(struct drive_info **)ptr = d;
-		return true;
-	}
+	case PROP_TYPE_CHARDEV:
+	case PROP_TYPE_DRIVE:
 	case PROP_TYPE_NETDEV: {
-		struct net_client *nc = net_client_find_netdev ? net_client_find_netdev(value) : NULL;
+		/* a backend by its id: -chardev, -drive or -netdev */
+		void *backend = p->type == PROP_TYPE_CHARDEV ? (chardev_find ? (void *)chardev_find(value) : NULL)
+			      : p->type == PROP_TYPE_DRIVE ? (drive_find ? (void *)drive_find(value) : NULL)
+			      : (net_client_find_netdev ? (void *)net_client_find_netdev(value) : NULL);
 
-		if (!nc) {
+		if (!backend) {
 			g_set_error(errp, KEMU_ERROR, 0,
 				    "Property '%s.%s' can't find value '%s'",
 				    object_get_typename(obj), name, value);
 			return false;
 		}
-		*(struct net_client **)ptr = nc;
+		*(void **)ptr = backend;
 		return true;
 	}
 	case PROP_TYPE_LINK: {

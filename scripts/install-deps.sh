@@ -13,6 +13,8 @@ packages=(
 	linux-image-amd64 busybox-static cpio gzip seabios
 	# firmware kernel boot tests: syslinux memdisk, iPXE ipxe.lkrn
 	syslinux-common ipxe
+	# memtest86+ to its test screen under interp and KVM (tests/functional/run.py)
+	memtest86+
 	# functional test runner and benchmarks (tests/functional/run.py, bench/run.py)
 	python3 file
 	# oracles and benchmarks: QEMU from Debian, side by side

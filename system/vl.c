@@ -425,6 +425,22 @@ static void configure_boot(struct machine_state *ms, const char *arg)
 		error_exit(err);
 }
 
+/* Is there a -device of this driver (first element, or driver=)? */
+static bool cmdline_has_device(struct cmdline *c, const char *driver)
+{
+	size_t n = strlen(driver);
+
+	for (guint i = 0; i < c->devices->len; i++) {
+		const char *s = g_ptr_array_index(c->devices, i);
+
+		if (g_str_has_prefix(s, "driver="))
+			s += 7;
+		if (!strncmp(s, driver, n) && (s[n] == ',' || !s[n]))
+			return true;
+	}
+	return false;
+}
+
 /* -drive and its shorthands, after -snapshot is known (it applies to all) */
 static void configure_drives(struct machine_state *ms, struct cmdline *c)
 {
@@ -439,6 +455,20 @@ static void configure_drives(struct machine_state *ms, struct cmdline *c)
 		if (!ok)
 			error_exit(err);
 	}
+	/*
+	 * QEMU's pc has an empty CD-ROM (ide1-cd0) and an empty floppy drive
+	 * (floppy0) unless -nodefaults or the position is taken; kemu adds
+	 * them once the devices that hold them exist.
+	 */
+	/* as QEMU's default_list: a -device of the kind turns the default off */
+	if (!c->nodefaults && object_class_by_name("ide-cd") && !drive_get(IF_IDE, 1, 0) &&
+	    !cmdline_has_device(c, "ide-cd") && !cmdline_has_device(c, "ide-hd") &&
+	    !drive_add(ms, "if=ide,index=2,media=cdrom", &err))
+		error_exit(err);
+	if (!c->nodefaults && object_class_by_name("isa-fdc") && !drive_get(IF_FLOPPY, 0, 0) &&
+	    !cmdline_has_device(c, "isa-fdc") && !cmdline_has_device(c, "floppy") &&
+	    !drive_add(ms, "if=floppy,index=0", &err))
+		error_exit(err);
 }
 
 /* -fw_cfg [name=]NAME,file=FILE|string=STR, as QEMU: the board adds them to fw_cfg */
@@ -1061,9 +1091,6 @@ int kemu_main(int argc, char **argv)
 	for (guint i = 0; i < c.devices->len; i++) {
 		const char *s = g_ptr_array_index(c.devices, i);
 		struct device *dev;
-		struct object *parent;
-		const char *pname;
-
 		if (g_str_has_suffix(s, ",help") || g_str_has_suffix(s, ",?")) {
 			g_autofree char *name = g_strndup(s, strrchr(s, ',') - s);
 
@@ -1073,19 +1100,9 @@ int kemu_main(int argc, char **argv)
 		dev = device_new_from_opts(s, &err);
 		if (!dev)
 			error_exit(err);
-		pname = dev->id ? "peripheral" : "peripheral-anon";
-		parent = object_get_child(OBJECT(ms), pname);
-		if (!parent) {
-			parent = object_new("container");
-			object_property_add_child(OBJECT(ms), pname, parent);
-			object_unref(parent);
-		}
-		if (dev->id) {
-			if (object_get_child(parent, dev->id))
-				fail("-device %s: Duplicate device ID '%s'", s, dev->id);
-			object_property_add_child(parent, dev->id, OBJECT(dev));
-		} else {
-			object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
+		if (!machine_add_user_device(ms, dev, &err)) {
+			g_prefix_error(&err, "-device %s: ", s);
+			error_exit(err);
 		}
 		object_unref(OBJECT(dev));
 		if (!vl_plug_device(ms, dev, &err)) {

@@ -111,6 +111,129 @@ static struct aml *crs_io_irq(uint16_t port, uint8_t len, int irq)
 	return crs;
 }
 
+/*
+ * PCI interrupt links (ACPI 6.4 §6.2.13 _PRT, §6.2.16 _SRS; PCI Firmware
+ * Spec 3.2 "interrupt link devices"): LNKA..LNKD are PIIX3's PIRQA..D route
+ * registers (config 0x60-0x63 of 00:01.0: bit 7 disables, bits 0-3 the ISA
+ * IRQ). The OS picks an IRQ from _PRS and writes it with _SRS, so PCI INTx
+ * works with no firmware having programmed the router (direct boot).
+ */
+static const char *const pci_link_names[4] = { "LNKA", "LNKB", "LNKC", "LNKD" };
+
+static struct aml *pci_link_device(unsigned n)
+{
+	static const uint32_t link_irqs[] = { 5, 10, 11 };	/* level, active high in the MADT */
+	g_autofree char *field = g_strdup_printf("\\_SB.PCI0.ISA.PRQ%c", 'A' + n);
+	struct aml *dev = aml_device(pci_link_names[n]);
+	struct aml *prs = aml_resource_template();
+	struct aml *m, *cond, *res;
+
+	aml_append(dev, aml_name_decl("_HID", aml_eisaid("PNP0C0F")));
+	aml_append(dev, aml_name_decl("_UID", aml_int(n + 1)));
+	aml_append(prs, aml_interrupt(true, false, true, link_irqs, G_N_ELEMENTS(link_irqs)));
+	aml_append(dev, aml_name_decl("_PRS", prs));
+
+	/* _STA: present and enabled (0x0b), or present and disabled (0x09) */
+	m = aml_method("_STA", 0, false);
+	cond = aml_if(aml_and(aml_name(field), aml_int(0x80)));
+	aml_append(cond, aml_return(aml_int(0x09)));
+	aml_append(m, cond);
+	aml_append(m, aml_return(aml_int(0x0b)));
+	aml_append(dev, m);
+
+	m = aml_method("_DIS", 0, false);
+	aml_append(m, aml_store(aml_or(aml_name(field), aml_int(0x80)), aml_name(field)));
+	aml_append(dev, m);
+
+	/* _CRS: the routed IRQ (0 while disabled) in an Interrupt descriptor */
+	m = aml_method("_CRS", 0, true);
+	res = aml_resource_template();
+	aml_append(res, aml_interrupt(true, false, true, (const uint32_t[]){ 0 }, 1));
+	aml_append(m, aml_name_decl("RES", res));
+	aml_append(m, aml_create_dword_field(aml_name("RES"), aml_int(5), "IRQV"));
+	cond = aml_if(aml_lequal(aml_and(aml_name(field), aml_int(0x80)), aml_int(0)));
+	aml_append(cond, aml_store(aml_and(aml_name(field), aml_int(0x0f)), aml_name("IRQV")));
+	aml_append(m, cond);
+	aml_append(m, aml_return(aml_name("RES")));
+	aml_append(dev, m);
+
+	/* _SRS(resource): the IRQ number is the descriptor's dword at byte 5 */
+	m = aml_method("_SRS", 1, true);
+	aml_append(m, aml_create_dword_field(aml_arg(0), aml_int(5), "IRQW"));
+	aml_append(m, aml_store(aml_name("IRQW"), aml_name(field)));
+	aml_append(dev, m);
+	return dev;
+}
+
+/* _PRT: every slot's INTA-D to its PIRQ, (slot + pin - 1) & 3 as PIIX3 wires them */
+static struct aml *pci_prt(void)
+{
+	struct aml *prt = aml_package();
+
+	for (unsigned slot = 1; slot < 32; slot++) {
+		for (unsigned pin = 0; pin < 4; pin++) {
+			struct aml *e = aml_package();
+
+			aml_append(e, aml_int(((uint64_t)slot << 16) | 0xffff));
+			aml_append(e, aml_int(pin));
+			aml_append(e, aml_name(pci_link_names[(slot + pin - 1) & 3]));
+			aml_append(e, aml_int(0));
+			aml_append(prt, e);
+		}
+	}
+	return prt;
+}
+
+/*
+ * ACPI PCI hotplug (hw/acpi/pcihp.c): registers PCIU (slots inserted, read
+ * clears), PCID (slots to remove), B0EJ (write a slot bit: eject done). The
+ * GPE handler \_GPE._E01 calls PCNT, which sends Device Check (1) to new
+ * slots and Eject Request (3) to those the host wants removed; the OS then
+ * calls the slot's _EJ0, which writes B0EJ (ACPI 6.4 §5.6.6, §6.3.3).
+ */
+static void pci_hotplug_aml(struct aml *pci, const struct acpi_build_config *cfg)
+{
+	struct aml *field, *m, *cond, *pcnt;
+
+	aml_append(pci, aml_operation_region("PCST", AML_SYSTEM_IO, cfg->pcihp_base, 0x0c));
+	field = aml_field("PCST", AML_DWORD_ACC, true);
+	aml_append(field, aml_named_field("PCIU", 32));
+	aml_append(field, aml_named_field("PCID", 32));
+	aml_append(field, aml_named_field("B0EJ", 32));
+	aml_append(pci, field);
+
+	m = aml_method("PCEJ", 1, false);
+	aml_append(m, aml_store(aml_shiftleft(aml_int(1), aml_arg(0)), aml_name("B0EJ")));
+	aml_append(pci, m);
+
+	pcnt = aml_method("PCNT", 0, true);
+	aml_append(pcnt, aml_store(aml_name("PCIU"), aml_local(0)));
+	aml_append(pcnt, aml_store(aml_name("PCID"), aml_local(1)));
+	for (unsigned slot = 0; slot < 32; slot++) {
+		char name[8];
+		struct aml *dev;
+
+		if (!(cfg->pcihp_slots & (1u << slot)))
+			continue;
+		snprintf(name, sizeof(name), "S%02X", slot);
+		dev = aml_device(name);
+		aml_append(dev, aml_name_decl("_ADR", aml_int((uint64_t)slot << 16)));
+		aml_append(dev, aml_name_decl("_SUN", aml_int(slot)));
+		m = aml_method("_EJ0", 1, false);
+		aml_append(m, aml_call("PCEJ", 1, aml_int(slot)));
+		aml_append(dev, m);
+		aml_append(pci, dev);
+
+		cond = aml_if(aml_and(aml_local(0), aml_int(1u << slot)));
+		aml_append(cond, aml_notify(aml_name(name), aml_int(1)));
+		aml_append(pcnt, cond);
+		cond = aml_if(aml_and(aml_local(1), aml_int(1u << slot)));
+		aml_append(cond, aml_notify(aml_name(name), aml_int(3)));
+		aml_append(pcnt, cond);
+	}
+	aml_append(pci, pcnt);
+}
+
 GByteArray *acpi_build_dsdt_aml(const struct acpi_build_config *cfg)
 {
 	struct aml *top = aml_list();
@@ -135,9 +258,26 @@ GByteArray *acpi_build_dsdt_aml(const struct acpi_build_config *cfg)
 						 cfg->pci_hole64_start + cfg->pci_hole64_size - 1,
 						 true));
 	aml_append(pci, aml_name_decl("_CRS", crs));
+	if (cfg->pci_links)
+		aml_append(pci, aml_name_decl("_PRT", pci_prt()));
+	if (cfg->pcihp_base)
+		pci_hotplug_aml(pci, cfg);
 
 	/* PIIX3 function 0, the ISA bridge, with the devices behind it */
 	aml_append(isa, aml_name_decl("_ADR", aml_int(0x00010000)));
+	if (cfg->pci_links) {
+		struct aml *field;
+
+		aml_append(isa, aml_operation_region("PIRQ", AML_PCI_CONFIG, 0x60, 4));
+		field = aml_field("PIRQ", AML_BYTE_ACC, false);
+		for (unsigned n = 0; n < 4; n++) {
+			char fname[8];
+
+			snprintf(fname, sizeof(fname), "PRQ%c", 'A' + n);
+			aml_append(field, aml_named_field(fname, 8));
+		}
+		aml_append(isa, field);
+	}
 	crs = aml_resource_template();
 	aml_append(crs, aml_io(0x60, 0x60, 1, 1));
 	aml_append(crs, aml_io(0x64, 0x64, 1, 1));
@@ -163,6 +303,8 @@ GByteArray *acpi_build_dsdt_aml(const struct acpi_build_config *cfg)
 	}
 	aml_append(pci, isa);
 	aml_append(sb, pci);
+	for (unsigned n = 0; cfg->pci_links && n < 4; n++)
+		aml_append(sb, pci_link_device(n));
 
 	/* Processor devices; _UID matches the MADT's ACPI processor UID. */
 	for (unsigned i = 0; i < cfg->nr_cpus; i++) {
@@ -181,6 +323,16 @@ GByteArray *acpi_build_dsdt_aml(const struct acpi_build_config *cfg)
 	for (int i = 0; i < 4; i++)
 		aml_append(s5, aml_int(i < 2 ? ACPI_S5_SLP_TYP : 0));
 	aml_append(top, aml_name_decl("\\_S5", s5));
+
+	if (cfg->pcihp_base) {
+		struct aml *gpe = aml_scope("\\_GPE");
+		struct aml *m = aml_method("_E01", 0, false);
+
+		aml_append(gpe, aml_name_decl("_HID", aml_string("ACPI0006")));
+		aml_append(m, aml_call("\\_SB.PCI0.PCNT", 0));
+		aml_append(gpe, m);
+		aml_append(top, gpe);
+	}
 	return aml_finish(top);
 }
 
@@ -228,13 +380,13 @@ static void build_fadt(GByteArray *b, GByteArray *loader, struct acpi_tables *t,
 	put32(b, 0);			/* PM1b_CNT_BLK */
 	put32(b, 0);			/* PM2_CNT_BLK */
 	put32(b, cfg->pm_base + 8);	/* PM_TMR_BLK */
-	put32(b, 0);			/* GPE0_BLK */
+	put32(b, cfg->gpe0_base);	/* GPE0_BLK */
 	put32(b, 0);			/* GPE1_BLK */
 	put8(b, 4);			/* PM1_EVT_LEN */
 	put8(b, 2);			/* PM1_CNT_LEN */
 	put8(b, 0);			/* PM2_CNT_LEN */
 	put8(b, 4);			/* PM_TMR_LEN */
-	put8(b, 0);			/* GPE0_BLK_LEN */
+	put8(b, cfg->gpe0_base ? cfg->gpe0_len : 0);	/* GPE0_BLK_LEN */
 	put8(b, 0);			/* GPE1_BLK_LEN */
 	put8(b, 0);			/* GPE1_BASE */
 	put8(b, 0);			/* CST_CNT */
@@ -264,7 +416,10 @@ static void build_fadt(GByteArray *b, GByteArray *loader, struct acpi_tables *t,
 	put_gas_none(b);		/* X_PM1b_CNT_BLK */
 	put_gas_none(b);		/* X_PM2_CNT_BLK */
 	put_gas_io(b, 32, 0, cfg->pm_base + 8);	/* X_PM_TMR_BLK */
-	put_gas_none(b);		/* X_GPE0_BLK */
+	if (cfg->gpe0_base)
+		put_gas_io(b, cfg->gpe0_len * 8, 0, cfg->gpe0_base);	/* X_GPE0_BLK */
+	else
+		put_gas_none(b);	/* X_GPE0_BLK */
 	put_gas_none(b);		/* X_GPE1_BLK */
 	g_assert(b->len - s == FADT_REV3_LEN);
 

@@ -4,8 +4,9 @@
  * timer and the SMI command port, at PIIX4's layout (ACPI 6.4 §4.8 "ACPI
  * Hardware Model", §4.8.3 "Fixed hardware registers"). See
  * include/hw/acpi/acpi-pm.h for the register map and how the board wires it.
- * Not here: GPE blocks, S3/S4 (logged as unimplemented), the PIIX4 PCI
- * function's configuration space.
+ * GPE0 (a 16-bit status and a 16-bit enable register, ACPI 6.4 §4.8.4.1)
+ * carries the PCI hotplug event (bit 1). Not here: S3/S4 (logged as
+ * unimplemented), the PIIX4 PCI function's configuration space.
  */
 #include "kemu/common.h"
 #include "hw/acpi/acpi-pm.h"
@@ -20,6 +21,7 @@ struct acpi_pm {
 	struct device parent;
 	struct memory_region io;
 	struct memory_region smi;
+	struct memory_region gpe;
 	struct irq_line sci;
 	struct kemu_timer *overflow;
 	/* guest-visible state */
@@ -27,6 +29,8 @@ struct acpi_pm {
 	uint16_t pm1_en;
 	uint16_t pm1_cnt;
 	uint8_t apm_sts;
+	uint16_t gpe_sts;
+	uint16_t gpe_en;
 };
 
 #define ACPI_PM(obj) OBJECT_CHECK(struct acpi_pm, (obj), TYPE_ACPI_PM)
@@ -57,7 +61,7 @@ int64_t acpi_pm_timer_next_overflow_ns(int64_t ns)
 static void acpi_pm_update_sci(struct acpi_pm *s)
 {
 	bool level = (s->pm1_cnt & ACPI_PM1_CNT_SCI_EN) &&
-		     (s->pm1_sts & s->pm1_en & PM1_SCI_SOURCES);
+		     ((s->pm1_sts & s->pm1_en & PM1_SCI_SOURCES) || (s->gpe_sts & s->gpe_en));
 
 	irq_line_set(&s->sci, level);
 }
@@ -224,6 +228,51 @@ static const struct memory_region_ops acpi_pm_smi_ops = {
 	.valid = { .min_access_size = 1, .max_access_size = 1 },
 };
 
+/* GPE0: +0 status (16 bits, write 1 to clear), +2 enable; any access size */
+static uint64_t acpi_pm_gpe_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct acpi_pm *s = opaque;
+	uint32_t regs = s->gpe_sts | (uint32_t)s->gpe_en << 16;
+
+	return (regs >> (8 * offset)) & (size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+}
+
+static void acpi_pm_gpe_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+	struct acpi_pm *s = opaque;
+
+	for (unsigned i = 0; i < size && offset + i < ACPI_GPE0_LEN; i++) {
+		unsigned byte = offset + i, sh = 8 * (byte & 1);
+		uint16_t v = ((value >> (8 * i)) & 0xff) << sh;
+
+		if (byte < 2)
+			s->gpe_sts &= ~v;
+		else
+			s->gpe_en = (s->gpe_en & ~(0xff << sh)) | v;
+	}
+	acpi_pm_update_sci(s);
+}
+
+static const struct memory_region_ops acpi_pm_gpe_ops = {
+	.read = acpi_pm_gpe_read,
+	.write = acpi_pm_gpe_write,
+	.valid = { .min_access_size = 1, .max_access_size = 4 },
+	.impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+void acpi_pm_gpe_event(struct device *dev, unsigned bit)
+{
+	struct acpi_pm *s = ACPI_PM(dev);
+
+	s->gpe_sts |= 1u << (bit & 15);
+	acpi_pm_update_sci(s);
+}
+
+struct memory_region *acpi_pm_gpe_region(struct device *dev)
+{
+	return &ACPI_PM(dev)->gpe;
+}
+
 void acpi_pm_power_button(struct device *dev)
 {
 	struct acpi_pm *s = ACPI_PM(dev);
@@ -253,6 +302,7 @@ static bool acpi_pm_realize(struct device *dev, GError **errp)
 
 	memory_region_init_io(&s->io, OBJECT(s), &acpi_pm_io_any_ops, s, "acpi-pm", ACPI_PM_IO_SIZE);
 	memory_region_init_io(&s->smi, OBJECT(s), &acpi_pm_smi_ops, s, "acpi-smi-cmd", 2);
+	memory_region_init_io(&s->gpe, OBJECT(s), &acpi_pm_gpe_ops, s, "acpi-gpe0", ACPI_GPE0_LEN);
 	s->overflow = timer_new_ns(CLOCK_VIRTUAL, acpi_pm_overflow_cb, s);
 	return true;
 }
@@ -273,6 +323,8 @@ static void acpi_pm_reset(struct device *dev)
 	s->pm1_en = 0;
 	s->pm1_cnt = 0;		/* legacy mode until the OS writes ACPI_ENABLE */
 	s->apm_sts = 0;
+	s->gpe_sts = 0;
+	s->gpe_en = 0;
 	acpi_pm_arm_overflow(s);
 	acpi_pm_update_sci(s);
 }
@@ -282,6 +334,8 @@ static const struct vmstate_field acpi_pm_fields[] = {
 	VMSTATE_U16(struct acpi_pm, pm1_en),
 	VMSTATE_U16(struct acpi_pm, pm1_cnt),
 	VMSTATE_U8(struct acpi_pm, apm_sts),
+	VMSTATE_U16(struct acpi_pm, gpe_sts),
+	VMSTATE_U16(struct acpi_pm, gpe_en),
 	VMSTATE_TIMER(struct acpi_pm, overflow),
 	VMSTATE_END
 };

@@ -416,3 +416,195 @@ struct aml *aml_qword_memory(uint64_t min, uint64_t max, bool cacheable)
 	put64(a->body, max - min + 1);
 	return a;
 }
+
+/* ---- expressions and statements (§20.2.5) ---- */
+
+static struct aml *aml_op_terms(const uint8_t *op, unsigned op_len, struct aml **terms,
+				unsigned n, bool null_target)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	g_byte_array_append(a->body, op, op_len);
+	for (unsigned i = 0; i < n; i++) {
+		aml_encode(a->body, terms[i]);
+		aml_free(terms[i]);
+	}
+	if (null_target)
+		put8(a->body, 0x00);	/* Target: NullName, the result is only returned */
+	return a;
+}
+
+struct aml *aml_local(unsigned n)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	g_assert(n < 8);
+	put8(a->body, 0x60 + n);
+	return a;
+}
+
+struct aml *aml_arg(unsigned n)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	g_assert(n < 7);
+	put8(a->body, 0x68 + n);
+	return a;
+}
+
+struct aml *aml_store(struct aml *value, struct aml *target)
+{
+	static const uint8_t op = 0x70;		/* StoreOp */
+	struct aml *t[] = { value, target };
+
+	return aml_op_terms(&op, 1, t, 2, false);
+}
+
+struct aml *aml_and(struct aml *a, struct aml *b)
+{
+	static const uint8_t op = 0x7b;		/* AndOp */
+	struct aml *t[] = { a, b };
+
+	return aml_op_terms(&op, 1, t, 2, true);
+}
+
+struct aml *aml_or(struct aml *a, struct aml *b)
+{
+	static const uint8_t op = 0x7d;		/* OrOp */
+	struct aml *t[] = { a, b };
+
+	return aml_op_terms(&op, 1, t, 2, true);
+}
+
+struct aml *aml_shiftleft(struct aml *a, struct aml *count)
+{
+	static const uint8_t op = 0x79;		/* ShiftLeftOp */
+	struct aml *t[] = { a, count };
+
+	return aml_op_terms(&op, 1, t, 2, true);
+}
+
+struct aml *aml_lequal(struct aml *a, struct aml *b)
+{
+	static const uint8_t op = 0x93;		/* LEqualOp */
+	struct aml *t[] = { a, b };
+
+	return aml_op_terms(&op, 1, t, 2, false);
+}
+
+struct aml *aml_notify(struct aml *object, struct aml *value)
+{
+	static const uint8_t op = 0x86;		/* NotifyOp */
+	struct aml *t[] = { object, value };
+
+	return aml_op_terms(&op, 1, t, 2, false);
+}
+
+struct aml *aml_call(const char *method, unsigned nargs, ...)
+{
+	struct aml *a = aml_new(AML_RAW);
+	va_list ap;
+
+	put_namestring(a->body, method);
+	va_start(ap, nargs);
+	for (unsigned i = 0; i < nargs; i++) {
+		struct aml *arg = va_arg(ap, struct aml *);
+
+		aml_encode(a->body, arg);
+		aml_free(arg);
+	}
+	va_end(ap);
+	return a;
+}
+
+struct aml *aml_if(struct aml *predicate)
+{
+	struct aml *a = aml_new(AML_BLOCK);
+
+	a->op[0] = 0xa0;		/* IfOp PkgLength Predicate TermList */
+	a->op_len = 1;
+	aml_encode(a->hdr, predicate);
+	aml_free(predicate);
+	return a;
+}
+
+struct aml *aml_else(void)
+{
+	struct aml *a = aml_new(AML_BLOCK);
+
+	a->op[0] = 0xa1;		/* ElseOp PkgLength TermList */
+	a->op_len = 1;
+	return a;
+}
+
+/* §19.6.100 OperationRegion: ExtOp RegionOp NameString RegionSpace Offset Length */
+struct aml *aml_operation_region(const char *name, enum aml_region_space space,
+				 uint64_t offset, uint64_t len)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	put8(a->body, 0x5b);
+	put8(a->body, 0x80);
+	put_namestring(a->body, name);
+	put8(a->body, space);
+	put_int(a->body, offset);
+	put_int(a->body, len);
+	return a;
+}
+
+/* §19.6.48 Field: ExtOp FieldOp PkgLength NameString FieldFlags FieldList */
+struct aml *aml_field(const char *region, enum aml_field_access access, bool write_as_zeros)
+{
+	struct aml *a = aml_block(0x5b, 0x81, region);
+
+	/* AccessType bits 0-3, LockRule bit 4 (NoLock), UpdateRule bits 5-6 */
+	put8(a->hdr, access | (write_as_zeros ? 0x40 : 0x00));
+	return a;
+}
+
+/* A NamedField: NameSeg and its width in bits (a PkgLength-style number). */
+struct aml *aml_named_field(const char *name, unsigned bits)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	put_nameseg(a->body, name, strlen(name));
+	if (bits < 0x40) {
+		put8(a->body, bits);
+	} else {
+		g_assert(bits < 0x1000);
+		put8(a->body, 0x40 | (bits & 0xf));
+		put8(a->body, bits >> 4);
+	}
+	return a;
+}
+
+/* §19.6.20 CreateDWordField(SourceBuffer, ByteIndex, Name) */
+struct aml *aml_create_dword_field(struct aml *buffer, struct aml *index, const char *name)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	put8(a->body, 0x8a);
+	aml_encode(a->body, buffer);
+	aml_free(buffer);
+	aml_encode(a->body, index);
+	aml_free(index);
+	put_namestring(a->body, name);
+	return a;
+}
+
+/* §6.4.3.6 Extended Interrupt Descriptor, one or more interrupt numbers */
+struct aml *aml_interrupt(bool level, bool active_low, bool shared, const uint32_t *irqs,
+			  unsigned n)
+{
+	struct aml *a = aml_new(AML_RAW);
+
+	g_assert(n >= 1 && n < 256);
+	put8(a->body, 0x89);
+	put16(a->body, 2 + 4 * n);
+	/* bit 0 consumer, bit 1 edge, bit 2 active low, bit 3 shared */
+	put8(a->body, 0x01 | (level ? 0 : 0x02) | (active_low ? 0x04 : 0) | (shared ? 0x08 : 0));
+	put8(a->body, n);
+	for (unsigned i = 0; i < n; i++)
+		put32(a->body, irqs[i]);
+	return a;
+}

@@ -12,6 +12,7 @@ static void device_finalize(struct object *obj)
 
 	if (dev->realized)
 		device_unrealize(dev);
+	g_clear_error(&dev->globals_err);
 	g_free(dev->id);
 }
 
@@ -50,7 +51,9 @@ static void device_type_class_init(struct object_class *klass, const void *data)
 	if (info->category)
 		dc->category = info->category;
 	dc->no_user = info->no_user;
-	dc->hotpluggable = info->hotpluggable;
+	/* inherited: every PCI device takes hotplug unless its type says no_user */
+	if (info->hotpluggable)
+		dc->hotpluggable = true;
 	if (info->class_init)
 		info->class_init(klass, data);
 }
@@ -73,7 +76,15 @@ void device_type_register(const struct device_type_info *info)
 
 struct device *device_new(const char *typename)
 {
-	return DEVICE(object_new(typename));
+	struct device *dev = DEVICE(object_new(typename));
+
+	/*
+	 * -global values come first, as QEMU applies them when the object is
+	 * made: whoever creates the device (board or -device) may still set
+	 * the property afterwards. A bad value fails realize.
+	 */
+	device_globals_apply(dev, &dev->globals_err);
+	return dev;
 }
 
 bool device_realize(struct device *dev, GError **errp)
@@ -81,6 +92,10 @@ bool device_realize(struct device *dev, GError **errp)
 	struct device_class *dc = DEVICE_GET_CLASS(dev);
 
 	g_assert(!dev->realized);
+	if (dev->globals_err) {
+		g_propagate_error(errp, g_steal_pointer(&dev->globals_err));
+		return false;
+	}
 	if (dc->realize && !dc->realize(dev, errp))
 		return false;
 	dev->realized = true;
@@ -207,9 +222,10 @@ struct device *device_new_from_opts(const char *optstr, GError **errp)
 		return NULL;
 	}
 	dev = device_new(driver);
-	device_globals_apply(dev, &err);
-	if (err)
+	if (dev->globals_err) {
+		err = g_steal_pointer(&dev->globals_err);
 		goto fail;
+	}
 	for (guint i = 0; i < o->list->len; i++) {
 		struct opt *opt = g_ptr_array_index(o->list, i);
 

@@ -16,19 +16,41 @@ void machine_set_current(struct machine_state *ms)
 	current_machine = ms;
 }
 
-void machine_add_device(struct machine_state *ms, const char *name, struct device *dev)
+static struct object *machine_container(struct machine_state *ms, const char *name)
 {
-	struct object *parent = object_get_child(OBJECT(ms), "unattached");
+	struct object *parent = object_get_child(OBJECT(ms), name);
 
 	if (!parent) {
 		parent = object_new("container");
-		object_property_add_child(OBJECT(ms), "unattached", parent);
+		object_property_add_child(OBJECT(ms), name, parent);
 		object_unref(parent);
 	}
+	return parent;
+}
+
+void machine_add_device(struct machine_state *ms, const char *name, struct device *dev)
+{
+	struct object *parent = machine_container(ms, "unattached");
+
 	if (name && !object_get_child(parent, name))
 		object_property_add_child(parent, name, OBJECT(dev));
 	else
 		object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
+}
+
+bool machine_add_user_device(struct machine_state *ms, struct device *dev, GError **errp)
+{
+	struct object *parent = machine_container(ms, dev->id ? "peripheral" : "peripheral-anon");
+
+	if (dev->id && object_get_child(parent, dev->id)) {
+		g_set_error(errp, KEMU_ERROR, 0, "Duplicate device ID '%s'", dev->id);
+		return false;
+	}
+	if (dev->id)
+		object_property_add_child(parent, dev->id, OBJECT(dev));
+	else
+		object_property_add_child_auto(parent, "device[*]", OBJECT(dev));
+	return true;
 }
 
 void machine_memory_init(struct machine_state *ms)

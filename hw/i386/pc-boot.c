@@ -24,11 +24,35 @@
 #include "hw/acpi/acpi-build.h"
 #include "hw/i386/fw-tables.h"
 #include "hw/acpi/acpi-pm.h"
+#include "hw/acpi/pcihp.h"
+#include "hw/irq.h"
 #include "hw/nvram/fw_cfg.h"
 #include "target/i386/cpu.h"
 #include "pc-bios/optionrom/optionroms.h"
 
 #define PC_FW_CFG_IO_BASE 0x510	/* QEMU fw_cfg_io: selector, data at +1, DMA at +4 */
+
+/*
+ * Root-bus slots that take hotplug: all but the board's own (0 host bridge,
+ * 1 PIIX3, 2 VGA). The DSDT (built before -device runs) and the hotplug
+ * registers use this one mask; devices the command line puts in these slots
+ * can be unplugged too, as in QEMU.
+ */
+uint32_t pc_pcihp_slots(struct pc_machine *pc)
+{
+	struct machine_state *ms = MACHINE(pc);
+
+	return 0xfffffffcu & ~(ms->vga ? 1u << 2 : 0);
+}
+
+/* The hotplug registers raise GPE0 bit 1 on acpi-pm (an edge: the status bit latches). */
+static void pc_pcihp_gpe(void *opaque, int n, int level)
+{
+	struct pc_machine *pc = opaque;
+
+	if (level && pc->acpi_pm)
+		acpi_pm_gpe_event(pc->acpi_pm, ACPI_GPE_PCI_HOTPLUG);
+}
 
 bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp)
 {
@@ -42,7 +66,19 @@ bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp)
 	memory_region_add_subregion(&ms->iomem, ACPI_PM_BASE_DEFAULT, acpi_pm_io_region(dev));
 	memory_region_add_subregion(&ms->iomem, ACPI_SMI_CMD_PORT, acpi_pm_smi_region(dev));
 	irq_line_connect(acpi_pm_sci(dev), pc_acpi_sci, ms, ACPI_SCI_IRQ);
+	memory_region_add_subregion(&ms->iomem, ACPI_GPE0_BASE_DEFAULT, acpi_pm_gpe_region(dev));
 	pc->acpi_pm = dev;
+
+	/* ACPI PCI hotplug of the root bus, its event on GPE0 bit 1 */
+	dev = device_new(TYPE_ACPI_PCIHP);
+	machine_add_device(ms, "acpi-pcihp", dev);
+	object_unref(OBJECT(dev));
+	if (!device_realize(dev, errp))
+		return false;
+	acpi_pcihp_set_bus(dev, pc->pci_bus, pc_pcihp_slots(pc));
+	memory_region_add_subregion(&ms->iomem, ACPI_PCIHP_BASE_DEFAULT, acpi_pcihp_io_region(dev));
+	irq_line_connect(acpi_pcihp_gpe(dev), pc_pcihp_gpe, pc, 0);
+	pc->pcihp = dev;
 	return true;
 }
 
@@ -57,6 +93,7 @@ static void pc_fw_tables_config(struct pc_machine *pc, struct pc_fw_tables_confi
 		.above_4g = ms->above_4g_mem_size,
 		.serial_mask = (ms->serial_chr[0] ? 1 : 0) | (ms->serial_chr[1] ? 2 : 0),
 		.boot_menu = ms->boot_menu,
+		.pcihp_slots = pc_pcihp_slots(pc),
 	};
 }
 

@@ -20,6 +20,10 @@ static struct acpi_build_config acpi_config(const struct pc_fw_tables_config *cf
 	a.serial_mask = cfg->serial_mask;
 	if (cfg->pm_base)
 		a.pm_base = cfg->pm_base;
+	if (cfg->pcihp_slots) {
+		a.pcihp_base = ACPI_PCIHP_BASE_DEFAULT;
+		a.pcihp_slots = cfg->pcihp_slots;
+	}
 	return a;
 }
 

@@ -26,6 +26,7 @@
  * ISA IRQs: 0 PIT (IOAPIC pin 2), 1 keyboard, 3/4 COM, 8 RTC, 9 SCI, 12 mouse.
  */
 #include "hw/i386/pc.h"
+#include "hw/acpi/pcihp.h"
 #include "hw/isa/isa.h"
 #include "hw/isa/piix3.h"
 #include "hw/pci-host/i440fx.h"
@@ -257,8 +258,6 @@ static struct device *pc_device_new(struct machine_state *ms, const char *type,
 	}
 	va_end(ap);
 	if (!err)
-		device_globals_apply(dev, &err);
-	if (!err)
 		machine_add_device(ms, name, dev);
 	object_unref(OBJECT(dev));
 	if (!err && !device_realize(dev, &err)) {
@@ -483,8 +482,7 @@ static bool pc_vga_init(struct pc_machine *pc, GError **errp)
 	dev = pci_new(pc->pci_bus, PCI_DEVFN(2, 0), "VGA");
 	machine_add_device(ms, "vga", DEVICE(dev));
 	object_unref(OBJECT(dev));
-	device_globals_apply(DEVICE(dev), &err);
-	if (err || !pci_realize(dev, &err)) {
+	if (!pci_realize(dev, &err)) {
 		g_propagate_prefixed_error(errp, err, "-vga std: ");
 		return false;
 	}
@@ -673,6 +671,34 @@ static bool pc_machine_done(struct machine_state *ms, GError **errp)
 	return pc_boot_order_done(PC_MACHINE(ms), errp);
 }
 
+/* device_add: a PCI device on the root bus is announced to the guest by ACPI */
+static bool pc_device_plugged(struct machine_state *ms, struct device *dev, GError **errp)
+{
+	struct pc_machine *pc = PC_MACHINE(ms);
+	struct object *pci = object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE);
+
+	if (!pci || !pc->pcihp) {
+		g_set_error(errp, KEMU_ERROR, 0, "Device '%s' does not support hotplugging",
+			    object_get_typename(OBJECT(dev)));
+		return false;
+	}
+	return acpi_pcihp_plug(pc->pcihp, PCI_DEVICE(pci), errp);
+}
+
+static bool pc_device_unplug_request(struct machine_state *ms, struct device *dev,
+				     GError **errp)
+{
+	struct pc_machine *pc = PC_MACHINE(ms);
+	struct object *pci = object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE);
+
+	if (!pci || !pc->pcihp || !DEVICE_GET_CLASS(dev)->hotpluggable) {
+		g_set_error(errp, KEMU_ERROR, 0, "Device '%s' does not support hotplugging",
+			    object_get_typename(OBJECT(dev)));
+		return false;
+	}
+	return acpi_pcihp_unplug_request(pc->pcihp, PCI_DEVICE(pci), errp);
+}
+
 static void pc_machine_class_init(struct object_class *klass, const void *data)
 {
 	struct machine_class *mc = MACHINE_CLASS(klass);
@@ -684,6 +710,8 @@ static void pc_machine_class_init(struct object_class *klass, const void *data)
 	mc->init = pc_machine_init;
 	mc->reset = pc_machine_reset;
 	mc->done = pc_machine_done;
+	mc->device_plugged = pc_device_plugged;
+	mc->device_unplug_request = pc_device_unplug_request;
 	klass->desc = "Standard PC (i440FX + PIIX, 1996)";
 }
 

@@ -855,4 +855,4 @@ DEFINE_DEVICE_TYPE(pci_device, TYPE_PCI_DEVICE, TYPE_DEVICE, struct pci_device,
 		   .realize = pci_qdev_realize, .unrealize = pci_qdev_unrealize,
 		   .reset = pci_qdev_reset, .instance_init = pci_device_instance_init,
 		   .props = pci_device_props, .vmstate = pci_device_fields,
-		   .vmstate_version = 1);
+		   .vmstate_version = 1, .hotpluggable = true);

@@ -81,6 +81,11 @@ struct machine_class {
 	bool (*init)(struct machine_state *ms, GError **errp);
 	/* after the board and every -device: boot order and the like (may be NULL) */
 	bool (*done)(struct machine_state *ms, GError **errp);
+	/* device_add of a realized device while the machine exists (may be NULL:
+	 * no hotplug); device_del asks the guest to release one */
+	bool (*device_plugged)(struct machine_state *ms, struct device *dev, GError **errp);
+	bool (*device_unplug_request)(struct machine_state *ms, struct device *dev,
+				      GError **errp);
 	/* system reset: devices, then CPUs */
 	void (*reset)(struct machine_state *ms);
 };
@@ -99,6 +104,12 @@ void machine_memory_init(struct machine_state *ms);
 struct machine_state *machine_current(void);
 void machine_set_current(struct machine_state *ms);
 
+/*
+ * A -device or device_add device: under /machine/peripheral/ID, or
+ * /machine/peripheral-anon/device[N] without an id. Fails with QEMU's
+ * "Duplicate device ID 'x'".
+ */
+bool machine_add_user_device(struct machine_state *ms, struct device *dev, GError **errp);
 /* Attach a board-created device under /machine/unattached or a named path. */
 void machine_add_device(struct machine_state *ms, const char *name, struct device *dev);
 

@@ -27,6 +27,7 @@ struct device {
 	struct object parent;
 	char *id;			/* -device ...,id=; may be NULL */
 	bool realized;
+	GError *globals_err;		/* a -global that did not apply: realize fails */
 };
 
 struct device_class {

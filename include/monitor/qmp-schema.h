@@ -76,6 +76,7 @@ struct qmp_command_def {
 	const struct qmp_member *args;	/* NULL: no arguments */
 	const struct qmp_type *ret;	/* NULL: returns {} */
 	qmp_handler_fn *handler;
+	bool extra_args;		/* members beyond args are the handler's (device_add) */
 };
 
 struct qmp_event_def {

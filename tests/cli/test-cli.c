@@ -83,6 +83,10 @@ static void test_cli_unknown_things_are_errors(void)
 	expect_error("-smp", "-smp: requires an argument");
 	expect_error("-accel test -serial bogus:x", "-serial bogus:x");
 	expect_error("-accel test -global nodot", "-global nodot: expected DRIVER.PROPERTY=VALUE");
+	/* -global reaches devices the board creates, not only -device ones */
+	expect_error("-accel test -global mc146818rtc.nosuch=1",
+		     "-global mc146818rtc.nosuch=1: Property 'mc146818rtc.nosuch' not found");
+	expect_error("-accel test -global VGA.vgamem_mb=3", "vgamem_mb=3: expected a power of two");
 }
 
 static void test_cli_kernel_errors(void)

@@ -65,7 +65,8 @@ class Case:
 
     def __init__(self, name, args, status=PASS, expect=(), reject=(), deadline=20,
                  kvm_deadline=None, kinds=('interp', 'kvm'), feed=None, linux=False, pvm_skip=None,
-                 qemu_pvm_skip=None, qemu_skip=None, qemu_pvm_skip_accels=None, known_bug=None):
+                 qemu_pvm_skip=None, qemu_skip=None, qemu_pvm_skip_accels=None, known_bug=None,
+                 until=None, accels=None, needs_file=None):
         self.name, self.args, self.status = name, args, status
         self.expect, self.reject = list(expect), list(reject)
         self.deadline = deadline
@@ -80,6 +81,13 @@ class Case:
         # (accels, reason): a kemu bug written down in docs/status.md; the
         # case says SKIP with the reason there until the bug is fixed
         self.known_bug = known_bug
+        # a guest that never exits: the run ends, successfully so far, when
+        # this regex shows on serial (expect/reject are still checked)
+        self.until = until
+        # only these accelerator configurations (names in ACCELS), e.g. one KVM one
+        self.accels = accels
+        # (path, package): SKIP with the package to install when path is missing
+        self.needs_file = needs_file
 
 
 def mb(guest, append=None, *extra):
@@ -179,6 +187,13 @@ def cases():
                  status=0, deadline=linux_deadline, linux=True,
                  expect=[r'KEMU-INIT: start', r'KEMU-RESULT: cpus=%d' % n, r'KEMU-INIT: poweroff'],
                  reject=[r'Kernel panic', r'poweroff failed']))
+    # memtest86+ (Debian's package) to its test screen on serial; it never
+    # exits, so the run ends when "Status: Testing" shows
+    add(Case('memtest86', ['-kernel', '/boot/memtest86+x64.bin', '-append', 'console=ttyS0,115200',
+                           '-m', '256'],
+             until=r'Status: Testing', deadline=120, kvm_deadline=240,
+             expect=[r'Memtest86\+ v\d', r'Status: Testing'], accels=('interp', 'kvm'),
+             needs_file=('/boot/memtest86+x64.bin', 'memtest86+')))
     add(Case('linux-cmd', linux + ['-append', 'console=ttyS0 quiet panic=-1 '
                                    'kemu.cmd=echo+kemu-says-$((6*7))'],
              status=0, deadline=linux_deadline, linux=True,
@@ -198,8 +213,10 @@ def kvm_status():
 
 
 class Run:
-    def __init__(self, cmd, feed, deadline, log):
+    def __init__(self, cmd, feed, deadline, log, until=None):
         self.cmd, self.feed, self.deadline, self.logpath = cmd, feed, deadline, log
+        self.until = until
+        self.stopped = False
         self.out = bytearray()
         self.lock = threading.Lock()
 
@@ -226,6 +243,11 @@ class Run:
         while p.poll() is None:
             if time.monotonic() - t0 > self.deadline:
                 timed_out = True
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                break
+            if self.until and re.search(self.until, self.text()):
+                self.stopped = True
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
                 break
@@ -367,7 +389,7 @@ def main():
     for c in sel:
         for acc in accels:
             spec = ACCELS[acc]
-            if spec['kind'] not in c.kinds:
+            if spec['kind'] not in c.kinds or (c.accels and acc not in c.accels):
                 continue
             tag = '%s [%s]' % (c.name, acc)
             why = None
@@ -388,6 +410,8 @@ def main():
                        'deprecated in QEMU) SeaBIOS hangs when -smp > 1')
             elif flavour == 'qemu' and c.qemu_skip:
                 why = 'QEMU cannot pass this: ' + c.qemu_skip
+            elif c.needs_file and not os.path.exists(c.needs_file[0]):
+                why = 'no %s (install %s)' % c.needs_file
             elif c.linux and not kernel:
                 why = 'no Linux kernel in /boot/vmlinuz-* (install linux-image-amd64)'
             elif c.linux and initrd_why:
@@ -413,7 +437,10 @@ def main():
         nonlocal npass, nfail
         c, tag, cmd, deadline, log = job
         try:
-            rc, timed_out, elapsed, out = Run(cmd, c.feed, deadline, log).go()
+            run = Run(cmd, c.feed, deadline, log, c.until)
+            rc, timed_out, elapsed, out = run.go()
+            if run.stopped:
+                rc = c.status  # ended by us on `until`: the status says nothing
             bad = judge(c, rc, timed_out, out, deadline)
         except OSError as e:
             rc, timed_out, elapsed, out = None, False, 0.0, ''

@@ -15,6 +15,7 @@ One line per case: PASS name / FAIL name: reason / SKIP name: reason, then
 "N passed, N failed, N skipped"; exit status 1 if anything failed.
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -742,6 +743,93 @@ def block_commands():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def device_add_errors():
+    """device_add/device_del errors as QEMU words them; the session stays usable."""
+    k = Kemu(BASE + ['-kernel', guest('serial-in.elf'), '-S', '-device', 'isa-debug-exit,id=d1',
+                     '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off',
+                     '-monitor', 'unix:{T}/hmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        q.error('device_add', {'driver': 'isa-debug-exit', 'id': 'x'},
+                desc="Bus 'isa.0' does not support hotplugging")
+        q.error('device_add', {'driver': 'nosuch'}, desc="'nosuch' is not a valid device model name")
+        q.error('device_add', {'driver': 'pci-testdev', 'colour': 'red'},
+                desc="Property 'pci-testdev.colour' not found")
+        q.error('device_add', {'id': 'x'}, desc="Parameter 'driver' is missing")
+        check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 't1', 'addr': '0x5'}) == {},
+              'device_add pci-testdev')
+        q.error('device_add', {'driver': 'pci-testdev', 'id': 't1'}, desc="Duplicate device ID 't1'")
+        q.error('device_add', {'driver': 'pci-testdev', 'addr': '0x5'},
+                desc='PCI: slot 5 function 0 not available for pci-testdev')
+        q.error('device_del', {'id': 'nosuch'}, cls='DeviceNotFound', desc="Device 'nosuch' not found")
+        q.error('device_del', {'id': 'd1'}, desc="Device 'isa-debug-exit' does not support hotplugging")
+        h = HMP(k.path('hmp.sock'))
+        out = h.cmd('device_add pci-testdev,id=t2')
+        check(out == '', f'HMP device_add: {out!r}')
+        check(any(d['qdev_id'] == 't2' for b in q.cmd('query-pci') for d in b['devices']),
+              'HMP device_add did not add t2')
+        out = h.cmd('device_del nosuch')
+        check("Device 'nosuch' not found" in out, f'HMP device_del: {out!r}')
+        check(q.cmd('query-status')['status'] == 'prelaunch', 'session still usable')
+    finally:
+        k.kill()
+
+
+def find_linux():
+    k = os.environ.get('KEMU_LINUX_KERNEL')
+    if k:
+        return k
+    ks = sorted(glob.glob('/boot/vmlinuz-*'))
+    return ks[-1] if ks else None
+
+
+def pci_hotplug_linux():
+    """device_add/device_del of a PCI device with Debian's Linux (ACPI hotplug, acpiphp)."""
+    kernel = find_linux()
+    if not kernel:
+        report('SKIP', 'qmp-pci-hotplug-linux', 'no Linux kernel in /boot/vmlinuz-* (install linux-image-amd64)')
+        return
+    initrd = os.path.join(ROOT, 'tests', 'functional', 'work', 'initramfs.cpio.gz')
+    if not os.path.exists(initrd):
+        subprocess.run(['bash', os.path.join(ROOT, 'scripts', 'build-initramfs.sh'), initrd],
+                       check=False, stdout=subprocess.DEVNULL)
+    if not os.path.exists(initrd):
+        report('FAIL', 'qmp-pci-hotplug-linux', 'scripts/build-initramfs.sh did not build ' + initrd)
+        return
+    # The guest prints HPST-1 when it is up, HPST-2 once 1b36:0005 is in
+    # sysfs, HPST-3 once it is gone ($((n)) so the kernel's echo of its
+    # command line cannot match).
+    has = 'grep+-q+0x1b36+/sys/bus/pci/devices/*/vendor'
+    cmd = ('echo+HPST-$((1));while+!+' + has + ';do+sleep+1;done;echo+HPST-$((2));'
+           'while+' + has + ';do+sleep+1;done;echo+HPST-$((3))')
+    k = Kemu(['-accel', 'interp', '-nodefaults', '-display', 'none', '-m', '512',
+              '-kernel', kernel, '-initrd', initrd, '-no-reboot', '-serial', 'stdio',
+              '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + cmd,
+              '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off'])
+    try:
+        q = QMP(connect_unix(k.path('qmp.sock')))
+        q.recv_msg()
+        q.cmd('qmp_capabilities')
+        # a deadline that only catches a hang: Linux under interp on a loaded 2-core host
+        k.wait_serial(r'HPST-1', timeout=900)
+        check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 'hp1'}) == {}, 'device_add')
+        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+        check(any(d['id']['vendor'] == 0x1b36 and d['id']['device'] == 5 for d in devs),
+              'pci-testdev not in query-pci after device_add')
+        k.wait_serial(r'HPST-2', timeout=120)
+        check(q.cmd('device_del', {'id': 'hp1'}) == {}, 'device_del')
+        ev = q.wait_event('DEVICE_DELETED', timeout=120)
+        check(ev['data'] == {'device': 'hp1', 'path': '/machine/peripheral/hp1'}, f'event {ev}')
+        k.wait_serial(r'HPST-3', timeout=120)
+        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+        check(not any(d['id']['vendor'] == 0x1b36 for d in devs), 'pci-testdev still in query-pci')
+        q.error('device_del', {'id': 'hp1'}, cls='DeviceNotFound', desc="Device 'hp1' not found")
+    finally:
+        k.kill()
+
+
 def kvm_registers():
     """Registers come from KVM (vcpu_sync_state) with the vCPU paused."""
     try:
@@ -792,6 +880,8 @@ def main():
     run_case('qmp-event-host-signal', host_signal)
     run_case('qmp-screendump', screendump)
     run_case('qmp-block', block_commands)
+    run_case('qmp-device-add-errors', device_add_errors)
+    run_case('qmp-pci-hotplug-linux', pci_hotplug_linux)
     kvm_registers()
     bad = [k.tmp for k in INSTANCES if re.search(r'AddressSanitizer|LeakSanitizer|runtime error|BUG',
                                                  k.stderr())]

@@ -360,6 +360,8 @@ static void test_acpi_tables_disassemble_cleanly_with_iasl(void)
 	g_assert_nonnull(dir);
 	cfg.pci_hole64_start = 0x100000000ULL;
 	cfg.pci_hole64_size = 32 * GiB;
+	cfg.pcihp_base = ACPI_PCIHP_BASE_DEFAULT;
+	cfg.pcihp_slots = 0xfffffff8;	/* slots 3-31, as the pc board with VGA */
 	acpi_build(&cfg, &t);
 	g_assert_true(acpi_tables_place(&t, ACPI_DIRECT_RSDP_ADDR, ACPI_DIRECT_TABLES_ADDR, NULL));
 	offs[0] = t.dsdt; offs[1] = t.fadt; offs[2] = t.madt;
@@ -384,11 +386,29 @@ static void test_acpi_tables_disassemble_cleanly_with_iasl(void)
 			g_assert_nonnull(strstr(text, "EisaId (\"PNP0A03\")"));
 			g_assert_nonnull(strstr(text, "Name (\\_S5, Package (0x04)"));
 			g_assert_nonnull(strstr(text, "QWordMemory"));
+			/* interrupt links on PIIX3's PIRQ registers and the routing table */
+			g_assert_nonnull(strstr(text, "OperationRegion (PIRQ, PCI_Config, 0x60, 0x04)"));
+			g_assert_nonnull(strstr(text, "Device (LNKD)"));
+			g_assert_nonnull(strstr(text, "Interrupt (ResourceConsumer, Level, ActiveHigh, "
+						      "Shared, ,, )"));
+			g_assert_nonnull(strstr(text, "Name (_PRT, Package (0x7C)"));
+			/* hotplug: registers, slot objects, the GPE handler */
+			g_assert_nonnull(strstr(text, "OperationRegion (PCST, SystemIO, 0xAE00, 0x0C)"));
+			g_assert_nonnull(strstr(text, "Device (S1F)"));
+			g_assert_null(strstr(text, "Device (S02)"));
+			g_assert_nonnull(strstr(text, "Notify (S03, 0x03)"));
+			g_assert_nonnull(strstr(text, "Method (_E01, 0, NotSerialized)"));
 		}
+		if (i == 1)
+			g_assert_nonnull(strstr(text, "GPE0 Block Address : 0000AFE0"));
 		if (i == 2)
 			g_assert_nonnull(strstr(text, "Local Apic ID : 07"));
-		remove(dat);
-		remove(dsl);
+		if (g_getenv("KEMU_TEST_KEEP_DSL"))
+			g_printerr("kept %s\n", dsl);
+		else {
+			remove(dat);
+			remove(dsl);
+		}
 	}
 	remove(dir);
 	acpi_tables_free(&t);

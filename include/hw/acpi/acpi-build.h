@@ -51,13 +51,26 @@ struct acpi_build_config {
 	uint64_t pci_hole_start;	/* end of RAM below 4 GiB */
 	uint64_t pci_hole64_start, pci_hole64_size;	/* size 0: no 64-bit window */
 	unsigned serial_mask;		/* bit 0: COM1 (0x3f8, IRQ 4), bit 1: COM2 */
+	bool pci_links;			/* _PRT through LNKA-D on PIIX3's PIRQ registers */
+	uint16_t gpe0_base;		/* GPE0 block (status, enable); 0: none */
+	uint8_t gpe0_len;
+	uint16_t pcihp_base;		/* ACPI PCI hotplug registers; 0: no hotplug */
+	uint32_t pcihp_slots;		/* slots of bus 0 that take hotplug (bit n: slot n) */
 };
+
+/* ACPI PCI hotplug (hw/acpi/pcihp.c) and the GPE0 block, at QEMU's PIIX4 ports */
+#define ACPI_GPE0_BASE_DEFAULT	0xafe0
+#define ACPI_GPE0_LEN		4
+#define ACPI_PCIHP_BASE_DEFAULT	0xae00
+#define ACPI_PCIHP_SIZE		0x14
+#define ACPI_GPE_PCI_HOTPLUG	1	/* GPE0 bit for hotplug events: \_GPE._E01 */
 
 #define ACPI_BUILD_CONFIG_PC(cpus, below_4g) (struct acpi_build_config){	\
 	.nr_cpus = (cpus), .ioapic_addr = 0xfec00000, .ioapic_id = 0,		\
 	.pm_base = ACPI_PM_BASE_DEFAULT, .smi_cmd = ACPI_SMI_CMD_PORT,		\
 	.sci_irq = ACPI_SCI_IRQ, .pci_hole_start = (below_4g),			\
-	.serial_mask = 3 }
+	.serial_mask = 3, .pci_links = true,					\
+	.gpe0_base = ACPI_GPE0_BASE_DEFAULT, .gpe0_len = ACPI_GPE0_LEN }
 
 struct acpi_tables {
 	GByteArray *tables;	/* FACS, DSDT, FACP, APIC, RSDT, XSDT */

@@ -51,6 +51,10 @@ int64_t acpi_pm_timer_next_overflow_ns(int64_t ns);
 struct memory_region *acpi_pm_io_region(struct device *dev);
 struct memory_region *acpi_pm_smi_region(struct device *dev);
 struct irq_line *acpi_pm_sci(struct device *dev);
+/* GPE0 block (4 bytes, mapped by the board at ACPI_GPE0_BASE_DEFAULT). */
+struct memory_region *acpi_pm_gpe_region(struct device *dev);
+/* A general-purpose event: sets GPE0_STS bit, SCI if enabled. */
+void acpi_pm_gpe_event(struct device *dev, unsigned bit);
 /* A press of the (fixed-feature) power button: PWRBTN_STS, SCI if enabled. */
 void acpi_pm_power_button(struct device *dev);
 

@@ -60,4 +60,35 @@ struct aml *aml_list(void);
 GByteArray *aml_finish(struct aml *a);
 void aml_free(struct aml *a);
 
+/*
+ * Expressions and statements (§19.6, §20.2.5), enough for the PCI interrupt
+ * links and hotplug methods. Binary operators take their operands (owned)
+ * and store to NullName: use them as values. aml_if/aml_else are blocks:
+ * append statements to them, then append them to a method.
+ */
+enum aml_region_space { AML_SYSTEM_MEMORY = 0, AML_SYSTEM_IO = 1, AML_PCI_CONFIG = 2 };
+enum aml_field_access { AML_ANY_ACC = 0, AML_BYTE_ACC = 1, AML_WORD_ACC = 2, AML_DWORD_ACC = 3 };
+
+struct aml *aml_local(unsigned n);		/* Local0..Local7 */
+struct aml *aml_arg(unsigned n);		/* Arg0..Arg6 */
+struct aml *aml_store(struct aml *value, struct aml *target);
+struct aml *aml_and(struct aml *a, struct aml *b);
+struct aml *aml_or(struct aml *a, struct aml *b);
+struct aml *aml_shiftleft(struct aml *a, struct aml *count);
+struct aml *aml_lequal(struct aml *a, struct aml *b);
+struct aml *aml_notify(struct aml *object, struct aml *value);
+/* Method invocation: the name, then nargs struct aml * arguments. */
+struct aml *aml_call(const char *method, unsigned nargs, ...);
+struct aml *aml_if(struct aml *predicate);
+struct aml *aml_else(void);
+struct aml *aml_operation_region(const char *name, enum aml_region_space space,
+				 uint64_t offset, uint64_t len);
+/* Field(region, access, NoLock, Preserve or WriteAsZeros): append aml_named_field()s. */
+struct aml *aml_field(const char *region, enum aml_field_access access, bool write_as_zeros);
+struct aml *aml_named_field(const char *name, unsigned bits);
+struct aml *aml_create_dword_field(struct aml *buffer, struct aml *index, const char *name);
+/* Extended Interrupt Descriptor (consumer) for a resource template. */
+struct aml *aml_interrupt(bool level, bool active_low, bool shared, const uint32_t *irqs,
+			  unsigned n);
+
 #endif

@@ -31,6 +31,7 @@ struct pc_fw_tables_config {
 	uint16_t pm_base;		/* 0: 0x600 */
 	bool boot_menu;
 	const uint8_t *uuid;		/* 16 bytes or NULL */
+	uint32_t pcihp_slots;		/* root-bus slots that take ACPI hotplug; 0: none */
 };
 
 bool pc_direct_tables_add(struct x86_boot_plan *plan, const struct pc_fw_tables_config *cfg,

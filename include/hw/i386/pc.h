@@ -36,6 +36,7 @@ struct pc_machine {
 	struct device *rtc;
 	struct device *acpi_pm;
 	struct device *fw_cfg;
+	struct device *pcihp;		/* ACPI PCI hotplug of the root bus */
 
 	/* direct boot */
 	struct x86_boot_plan *boot_plan;	/* kernel, tables; rewritten on reset */
@@ -47,6 +48,7 @@ struct pc_machine {
 
 /* pc-boot.c */
 bool pc_acpi_pm_init(struct pc_machine *pc, GError **errp);
+uint32_t pc_pcihp_slots(struct pc_machine *pc);
 bool pc_fw_cfg_init(struct pc_machine *pc, GError **errp);
 /* -kernel: direct boot, or (kernel-boot=firmware, or auto and the loader
  * says the kernel needs the BIOS) no boot plan and firmware boot */
