@@ -1152,8 +1152,12 @@ static bool fdc_realize(struct device *dev, GError **errp)
 		attached |= 1u << i;
 	}
 	s->dma = i8257_for_channel(s->dma_chan);
-	if (s->dma)
-		i8257_dma_register_channel(s->dma, s->dma_chan, fdc_dma_transfer, s);
+	if (s->dma && !i8257_dma_register_channel(s->dma, s->dma_chan, fdc_dma_transfer, s)) {
+		g_set_error(errp, KEMU_ERROR, 0, "dma=%u: the channel is used by another device "
+			    "(the pc board already has a floppy controller on DMA 2)", s->dma_chan);
+		s->dma = NULL;
+		goto fail;
+	}
 	memory_region_init_io(&s->io, OBJECT(dev), &fdc_io_ops, s, "fdc", 6);
 	memory_region_init_io(&s->io_dir, OBJECT(dev), &fdc_dir_ops, s, "fdc-dir", 1);
 	isa_register_ioport(ISA_DEVICE(dev), &s->io, s->iobase);

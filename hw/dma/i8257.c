@@ -165,15 +165,18 @@ static void i8257_run_bh(void *opaque)
 		i8257_schedule(s);
 }
 
-void i8257_dma_register_channel(struct device *dma, int nchan, i8257_transfer_fn fn,
+bool i8257_dma_register_channel(struct device *dma, int nchan, i8257_transfer_fn fn,
 				void *opaque)
 {
 	int ch;
 	struct i8257_state *s = i8257_channel_owner(dma, nchan, &ch);
 
 	g_assert(s);
+	if (fn && s->client[ch].transfer && s->client[ch].opaque != opaque)
+		return false;
 	s->client[ch].transfer = fn;
 	s->client[ch].opaque = opaque;
+	return true;
 }
 
 void i8257_dma_hold(struct device *dma, int nchan)

@@ -56,8 +56,11 @@ typedef int (*i8257_transfer_fn)(void *opaque, int nchan, int pos, int len);
 /* The controller serving ISA channel nchan (0-7), NULL if the board has none. */
 struct device *i8257_for_channel(int nchan);
 
-/* nchan is the ISA channel number (0-7) and must belong to dma. */
-void i8257_dma_register_channel(struct device *dma, int nchan, i8257_transfer_fn fn,
+/*
+ * nchan is the ISA channel number (0-7) and must belong to dma. False if
+ * another device already has the channel; fn NULL gives it up.
+ */
+bool i8257_dma_register_channel(struct device *dma, int nchan, i8257_transfer_fn fn,
 				void *opaque);
 void i8257_dma_hold(struct device *dma, int nchan);	/* assert DREQ */
 void i8257_dma_release(struct device *dma, int nchan);	/* deassert DREQ */
