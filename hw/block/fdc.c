@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Intel 82077AA floppy disk controller in PC-AT mode ("isa-fdc").
+ * Intel 82077AA floppy disk controller in PC-AT mode ("isa-fdc"): the
+ * controller core (media, commands, data transfer); the ISA device with its
+ * ports and life cycle is hw/block/fdc-isa.c.
  *
  * Ports (82077AA data sheet, Table 2 "Register Set"): iobase+2 DOR,
  * +3 TDR, +4 MSR (read) / DSR (write), +5 FIFO, +7 DIR (read) / CCR
@@ -25,82 +27,13 @@
  * what an 82077AA says to the 82078 ones); sector sizes other than 512
  * bytes; step and head-load timing; drives 2 and 3.
  */
-#include "kemu/common.h"
-#include "hw/block/fdc.h"
+#include "hw/block/fdc-internal.h"
 #include "hw/dma/i8257.h"
-#include "hw/isa/isa.h"
-#include "system/blockdev.h"
-#include "system/bootdevice.h"
 
-#define FDC_MAX_DRIVES	2	/* drives that can be connected (A, B) */
-#define FDC_UNITS	4	/* drive selects the controller has */
-#define FDC_SECTOR_SIZE	512
-
-/* Digital output register */
-#define FD_DOR_SELMASK	0x03
-#define FD_DOR_nRESET	0x04
-#define FD_DOR_DMAEN	0x08	/* AT mode: gates INT and DRQ */
-#define FD_DOR_MOTEN0	0x10
-
-/* Main status register */
-#define FD_MSR_DRV0BUSY	0x01
-#define FD_MSR_CMDBUSY	0x10
-#define FD_MSR_NONDMA	0x20
-#define FD_MSR_DIO	0x40	/* 1: controller -> CPU */
-#define FD_MSR_RQM	0x80
-
-/* Data rate select register / configuration control register */
-#define FD_DSR_DRATEMASK 0x03
-#define FD_DSR_PWRDOWN	0x40
-#define FD_DSR_SWRESET	0x80
-
-#define FD_DIR_DSKCHG	0x80
-
-/* Status registers (data sheet section 8.2, "Status Register Encoding") */
-#define FD_SR0_HEAD	0x04
-#define FD_SR0_EQPMT	0x10
-#define FD_SR0_SEEK	0x20
-#define FD_SR0_ABNTERM	0x40
-#define FD_SR0_INVCMD	0x80
-#define FD_SR0_RDYCHG	0xc0
-
-#define FD_SR1_MA	0x01	/* missing address mark */
-#define FD_SR1_NW	0x02	/* not writable */
-#define FD_SR1_ND	0x04	/* no data (sector not found) */
-#define FD_SR1_DE	0x20	/* data error */
-#define FD_SR1_EC	0x80	/* end of cylinder */
-
-#define FD_SR2_MD	0x01	/* missing address mark in data field */
-#define FD_SR2_WC	0x10	/* wrong cylinder */
-#define FD_SR2_DD	0x20	/* data error in data field */
-
-#define FD_SR3_TS	0x08	/* two-sided */
-#define FD_SR3_TRK0	0x10
-#define FD_SR3_RDY	0x20
-#define FD_SR3_WP	0x40
-
-/* Data rates (DSR/CCR bits 0-1) */
-#define FDC_RATE_500K	0
-#define FDC_RATE_300K	1
-#define FDC_RATE_250K	2
-#define FDC_RATE_1M	3
-
-/* CONFIGURE byte 2 power-on value: implied seek off, FIFO off, polling on */
-#define FD_CONFIG_DEFAULT 0x20
-
-#define FDC_VERSION_82077 0x90
-
-enum fdc_phase { FDC_PHASE_COMMAND, FDC_PHASE_EXEC, FDC_PHASE_RESULT };
-enum fdc_xfer_kind { FDC_XFER_NONE, FDC_XFER_READ, FDC_XFER_WRITE, FDC_XFER_FORMAT };
+static void fdc_end_command(struct fdc_state *s, uint8_t st0, uint8_t st1, uint8_t st2);
+static void fdc_sector_done(struct fdc_state *s);
 
 /* Media formats the image size selects (3.5" and 5.25" PC formats). */
-struct fdc_format {
-	uint64_t size;
-	uint8_t tracks, heads, sectors, rate;
-	enum fdc_drive_type drive_type;
-	const char *name;
-};
-
 static const struct fdc_format fdc_formats[] = {
 	{ 368640, 40, 2, 9, FDC_RATE_300K, FDC_DRIVE_TYPE_120, "360K" },
 	{ 737280, 80, 2, 9, FDC_RATE_250K, FDC_DRIVE_TYPE_144, "720K" },
@@ -110,80 +43,9 @@ static const struct fdc_format fdc_formats[] = {
 	{ 2949120, 80, 2, 36, FDC_RATE_1M, FDC_DRIVE_TYPE_288, "2.88M" },
 };
 
-struct fdc_state;
-
-struct fdc_drive {
-	struct fdc_state *fdc;
-	int unit;
-	struct drive_info *drive;	/* driveA/driveB; NULL: no drive */
-	const struct fdc_format *format;	/* NULL: no medium (or unusable) */
-	bool readonly;
-	enum fdc_drive_type type;
-};
-
-/* One block request in flight; its buffer is its own so a reset can drop it. */
-struct fdc_request {
-	struct fdc_state *s;
-	uint32_t gen;
-	struct iovec iov;
-	uint8_t data[FDC_SECTOR_SIZE];
-};
-
-struct fdc_state {
-	struct isa_device parent;
-	struct memory_region io, io_dir;
-	struct irq_line irq;
-	struct device *dma;		/* the 8237 serving dma_chan, or NULL */
-	struct fdc_drive drives[FDC_MAX_DRIVES];
-
-	/* registers */
-	uint8_t dor, tdr, dsr;
-	bool irq_pending;
-	/* command / result FIFO */
-	uint8_t phase;
-	uint8_t cmd[16];
-	uint8_t cmd_pos, cmd_len;
-	uint8_t res[16];
-	uint8_t res_pos, res_len;
-	/* settings from SPECIFY, CONFIGURE, PERPENDICULAR MODE, LOCK */
-	uint8_t specify[2];
-	uint8_t config, pretrk, perpendicular;
-	bool lock;
-	/* per drive: present cylinder, head, disk change, pending seek status */
-	uint8_t track[FDC_UNITS];
-	uint8_t head[FDC_UNITS];
-	uint8_t sector[FDC_UNITS];	/* last sector ID READ ID saw */
-	uint8_t media_changed[FDC_UNITS];
-	uint8_t seek_st0[FDC_UNITS];
-	uint8_t seek_pending;		/* bit per drive: interrupt for SENSE INTERRUPT */
-	uint8_t reset_sense;		/* SENSE INTERRUPTs still owed after a reset */
-
-	/* the data transfer of READ DATA / WRITE DATA / FORMAT TRACK */
-	uint8_t xfer_kind;
-	uint8_t xfer_unit;
-	bool xfer_dma, xfer_mt, xfer_tc;
-	uint8_t xfer_c, xfer_h, xfer_r, xfer_n, xfer_eot;
-	uint8_t fmt_left, fmt_filler;
-	uint8_t buf[FDC_SECTOR_SIZE];
-	uint16_t buf_pos, buf_len;
-	bool buf_ready;			/* data for the guest / room for the guest's */
-	bool io_busy;			/* a block request is in flight */
-	uint32_t gen;			/* bumped by reset: stale completions are dropped */
-
-	/* properties */
-	uint32_t iobase, isairq, dma_chan;
-	struct drive_info *drive_prop[FDC_MAX_DRIVES];
-	int32_t bootindex[FDC_MAX_DRIVES];
-};
-
-#define ISA_FDC(obj) OBJECT_CHECK(struct fdc_state, (obj), TYPE_ISA_FDC)
-
-static void fdc_end_command(struct fdc_state *s, uint8_t st0, uint8_t st1, uint8_t st2);
-static void fdc_sector_done(struct fdc_state *s);
-
 /* ---- media ---- */
 
-static struct blk *fdc_blk(struct fdc_drive *drv)
+struct blk *fdc_blk(struct fdc_drive *drv)
 {
 	return drv->drive ? drv->drive->blk : NULL;
 }
@@ -200,7 +62,7 @@ static const struct fdc_format *fdc_format_for_size(uint64_t size)
 	return NULL;
 }
 
-static void fdc_drive_probe(struct fdc_drive *drv)
+void fdc_drive_probe(struct fdc_drive *drv)
 {
 	struct blk *blk = fdc_blk(drv);
 	int64_t len = blk ? blk_getlength(blk) : -1;
@@ -212,7 +74,7 @@ static void fdc_drive_probe(struct fdc_drive *drv)
 			    'A' + drv->unit, len);
 }
 
-static struct fdc_drive *fdc_drive_get(struct fdc_state *s, unsigned unit)
+struct fdc_drive *fdc_drive_get(struct fdc_state *s, unsigned unit)
 {
 	if (unit >= FDC_MAX_DRIVES || !s->drives[unit].drive)
 		return NULL;
@@ -228,7 +90,7 @@ static void fdc_change_media(void *opaque, bool load)
 	drv->fdc->media_changed[drv->unit] = 1;
 }
 
-static const struct drive_dev_ops fdc_drive_ops = {
+const struct drive_dev_ops fdc_drive_ops = {
 	.change_media = fdc_change_media,
 };
 
@@ -255,7 +117,7 @@ static void fdc_drive_seek(struct fdc_state *s, unsigned unit, uint8_t c)
 
 /* ---- interrupt ---- */
 
-static void fdc_update_irq(struct fdc_state *s)
+void fdc_update_irq(struct fdc_state *s)
 {
 	bool enabled = (s->dor & FD_DOR_DMAEN) && (s->dor & FD_DOR_nRESET);
 
@@ -269,7 +131,7 @@ static void fdc_raise_irq(struct fdc_state *s)
 	fdc_update_irq(s);
 }
 
-static void fdc_lower_irq(struct fdc_state *s)
+void fdc_lower_irq(struct fdc_state *s)
 {
 	s->irq_pending = false;
 	fdc_update_irq(s);
@@ -277,7 +139,7 @@ static void fdc_lower_irq(struct fdc_state *s)
 
 /* ---- phases ---- */
 
-static void fdc_to_command_phase(struct fdc_state *s)
+void fdc_to_command_phase(struct fdc_state *s)
 {
 	s->phase = FDC_PHASE_COMMAND;
 	s->cmd_pos = s->cmd_len = 0;
@@ -321,7 +183,7 @@ static void fdc_end_command(struct fdc_state *s, uint8_t st0, uint8_t st1, uint8
 	fdc_raise_irq(s);
 }
 
-static void fdc_reset_controller(struct fdc_state *s, bool interrupt)
+void fdc_reset_controller(struct fdc_state *s, bool interrupt)
 {
 	s->gen++;			/* a block request in flight is forgotten */
 	s->io_busy = false;
@@ -550,7 +412,7 @@ static void fdc_format_id_done(struct fdc_state *s)
 }
 
 /* The DMA controller asks for data (channel unmasked, DREQ held). */
-static int fdc_dma_transfer(void *opaque, int nchan, int pos, int len)
+int fdc_dma_transfer(void *opaque, int nchan, int pos, int len)
 {
 	struct fdc_state *s = opaque;
 	int n;
@@ -592,7 +454,7 @@ static int fdc_dma_transfer(void *opaque, int nchan, int pos, int len)
 }
 
 /* Non-DMA mode: the guest reads/writes the FIFO during execution. */
-static uint8_t fdc_pio_read(struct fdc_state *s)
+uint8_t fdc_pio_read(struct fdc_state *s)
 {
 	uint8_t v;
 
@@ -609,7 +471,7 @@ static uint8_t fdc_pio_read(struct fdc_state *s)
 	return v;
 }
 
-static void fdc_pio_write(struct fdc_state *s, uint8_t v)
+void fdc_pio_write(struct fdc_state *s, uint8_t v)
 {
 	if (s->xfer_dma || s->xfer_kind == FDC_XFER_READ || !s->buf_ready) {
 		guest_error("isa-fdc: FIFO write 0x%02x during execution ignored", v);
@@ -925,7 +787,7 @@ static const struct fdc_command *fdc_command_find(uint8_t op)
 	return NULL;
 }
 
-static void fdc_command_byte(struct fdc_state *s, uint8_t v)
+void fdc_command_byte(struct fdc_state *s, uint8_t v)
 {
 	const struct fdc_command *c;
 
@@ -953,329 +815,3 @@ static void fdc_command_byte(struct fdc_state *s, uint8_t v)
 	}
 	c->handler(s);
 }
-
-/* ---- registers ---- */
-
-static uint8_t fdc_read_msr(struct fdc_state *s)
-{
-	uint8_t msr = s->seek_pending;		/* DRVxBUSY until the seek is sensed */
-
-	s->dsr &= ~FD_DSR_PWRDOWN;
-	if (!(s->dor & FD_DOR_nRESET))
-		return 0;
-	switch (s->phase) {
-	case FDC_PHASE_COMMAND:
-		msr |= FD_MSR_RQM | (s->cmd_pos ? FD_MSR_CMDBUSY : 0);
-		break;
-	case FDC_PHASE_EXEC:
-		msr |= FD_MSR_CMDBUSY;
-		if (!s->xfer_dma) {
-			msr |= FD_MSR_NONDMA;
-			if (s->buf_ready)
-				msr |= FD_MSR_RQM;
-			if (s->xfer_kind == FDC_XFER_READ)
-				msr |= FD_MSR_DIO;
-		}
-		break;
-	case FDC_PHASE_RESULT:
-		msr |= FD_MSR_RQM | FD_MSR_DIO | FD_MSR_CMDBUSY;
-		break;
-	}
-	return msr;
-}
-
-static uint8_t fdc_read_fifo(struct fdc_state *s)
-{
-	uint8_t v;
-
-	switch (s->phase) {
-	case FDC_PHASE_EXEC:
-		return fdc_pio_read(s);
-	case FDC_PHASE_RESULT:
-		v = s->res[s->res_pos++];
-		/* reading the result clears the interrupt of the command it ends */
-		if (!s->reset_sense && !s->seek_pending)
-			fdc_lower_irq(s);
-		if (s->res_pos == s->res_len)
-			fdc_to_command_phase(s);
-		return v;
-	default:
-		guest_error("isa-fdc: FIFO read in the command phase");
-		return 0xff;
-	}
-}
-
-static void fdc_write_fifo(struct fdc_state *s, uint8_t v)
-{
-	if (!(s->dor & FD_DOR_nRESET)) {
-		guest_error("isa-fdc: FIFO write 0x%02x while in reset", v);
-		return;
-	}
-	switch (s->phase) {
-	case FDC_PHASE_COMMAND:
-		fdc_command_byte(s, v);
-		break;
-	case FDC_PHASE_EXEC:
-		fdc_pio_write(s, v);
-		break;
-	default:
-		guest_error("isa-fdc: FIFO write 0x%02x in the result phase ignored", v);
-		break;
-	}
-}
-
-static void fdc_write_dor(struct fdc_state *s, uint8_t v)
-{
-	uint8_t old = s->dor;
-
-	log_mask(LOG_TRACE, "fdc: DOR 0x%02x\n", v);
-	s->dor = v;
-	if ((v & FD_DOR_nRESET) && !(old & FD_DOR_nRESET))
-		fdc_reset_controller(s, true);	/* leaving reset */
-	else if (!(v & FD_DOR_nRESET) && (old & FD_DOR_nRESET))
-		fdc_reset_controller(s, false);	/* held in reset */
-	fdc_update_irq(s);
-	/* DRQ was gated off: a transfer waiting for the channel can go on */
-	if ((v & FD_DOR_DMAEN) && !(old & FD_DOR_DMAEN) && s->phase == FDC_PHASE_EXEC &&
-	    s->xfer_dma && s->buf_ready && s->dma)
-		i8257_dma_hold(s->dma, s->dma_chan);
-}
-
-static uint64_t fdc_io_read(void *opaque, uint64_t off, unsigned size)
-{
-	struct fdc_state *s = opaque;
-	struct fdc_drive *drv;
-
-	switch (off) {
-	case 2:
-		return s->dor;
-	case 3:
-		return s->tdr;
-	case 4:
-		return fdc_read_msr(s);
-	case 5:
-		return fdc_read_fifo(s);
-	case 7:
-		drv = fdc_drive_get(s, s->dor & FD_DOR_SELMASK);
-		/* bits 0-6 belong to the hard disk controller in AT mode */
-		return drv && s->media_changed[drv->unit] ? FD_DIR_DSKCHG : 0;
-	default:
-		return 0xff;	/* SRA/SRB: PS/2 mode only */
-	}
-}
-
-static void fdc_io_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
-{
-	struct fdc_state *s = opaque;
-
-	switch (off) {
-	case 2:
-		fdc_write_dor(s, val);
-		break;
-	case 3:
-		s->tdr = val & 3;
-		break;
-	case 4:
-		s->dsr = val & ~FD_DSR_SWRESET;
-		if (val & FD_DSR_SWRESET)
-			fdc_reset_controller(s, true);	/* self-clearing */
-		if (val & FD_DSR_PWRDOWN)
-			log_unimp("isa-fdc: power down mode");
-		break;
-	case 5:
-		fdc_write_fifo(s, val);
-		break;
-	case 7:
-		s->dsr = (s->dsr & ~FD_DSR_DRATEMASK) | (val & FD_DSR_DRATEMASK);
-		break;
-	default:
-		guest_error("isa-fdc: write 0x%02x to read-only register %u", (unsigned)val,
-			    (unsigned)off);
-		break;
-	}
-}
-
-static const struct memory_region_ops fdc_io_ops = {
-	.read = fdc_io_read,
-	.write = fdc_io_write,
-	.valid = { .min_access_size = 1, .max_access_size = 4 },
-	.impl = { .min_access_size = 1, .max_access_size = 1 },
-};
-
-static uint64_t fdc_dir_read(void *opaque, uint64_t off, unsigned size)
-{
-	return fdc_io_read(opaque, 7, size);
-}
-
-static void fdc_dir_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
-{
-	fdc_io_write(opaque, 7, val, size);
-}
-
-static const struct memory_region_ops fdc_dir_ops = {
-	.read = fdc_dir_read,
-	.write = fdc_dir_write,
-	.valid = { .min_access_size = 1, .max_access_size = 1 },
-};
-
-/* ---- life cycle ---- */
-
-static bool fdc_realize(struct device *dev, GError **errp)
-{
-	struct fdc_state *s = ISA_FDC(dev);
-	unsigned attached = 0;
-
-	if (s->iobase > 0xfff8 || s->dma_chan > 3) {
-		g_set_error(errp, KEMU_ERROR, 0, "iobase=0x%x dma=%u: expected a port below "
-			    "0xfff8 and an 8-bit DMA channel (0-3)", s->iobase, s->dma_chan);
-		return false;
-	}
-	for (unsigned i = 0; i < FDC_MAX_DRIVES; i++) {
-		struct fdc_drive *drv = &s->drives[i];
-
-		drv->fdc = s;
-		drv->unit = i;
-		drv->drive = s->drive_prop[i];
-		if (!drv->drive)
-			continue;
-		fdc_drive_probe(drv);
-		if (fdc_blk(drv) && !drv->format) {
-			g_set_error(errp, KEMU_ERROR, 0, "drive%c=%s: %s: image of %" PRId64
-				    " bytes is larger than any floppy format (2.88M at most)",
-				    'A' + i, drv->drive->id, drv->drive->filename,
-				    blk_getlength(fdc_blk(drv)));
-			goto fail;
-		}
-		drv->type = drv->format ? drv->format->drive_type : FDC_DRIVE_TYPE_144;
-		if (!drive_attach(drv->drive, dev, &fdc_drive_ops, drv, errp))
-			goto fail;
-		attached |= 1u << i;
-	}
-	s->dma = i8257_for_channel(s->dma_chan);
-	if (s->dma && !i8257_dma_register_channel(s->dma, s->dma_chan, fdc_dma_transfer, s)) {
-		g_set_error(errp, KEMU_ERROR, 0, "dma=%u: the channel is used by another device "
-			    "(the pc board already has a floppy controller on DMA 2)", s->dma_chan);
-		s->dma = NULL;
-		goto fail;
-	}
-	memory_region_init_io(&s->io, OBJECT(dev), &fdc_io_ops, s, "fdc", 6);
-	memory_region_init_io(&s->io_dir, OBJECT(dev), &fdc_dir_ops, s, "fdc-dir", 1);
-	isa_register_ioport(ISA_DEVICE(dev), &s->io, s->iobase);
-	isa_register_ioport(ISA_DEVICE(dev), &s->io_dir, s->iobase + 7);
-	isa_connect_irq(ISA_DEVICE(dev), &s->irq, s->isairq);
-	for (unsigned i = 0; i < FDC_MAX_DRIVES; i++) {
-		g_autofree char *path = NULL;
-
-		if (!s->drives[i].drive)
-			continue;
-		path = g_strdup_printf("/pci@i0cf8/isa@1/fdc@%04x/floppy@%u", s->iobase, i);
-		bootdevice_add(s->bootindex[i], dev, path);
-	}
-	return true;
-fail:
-	for (unsigned i = 0; i < FDC_MAX_DRIVES; i++)
-		if (attached & (1u << i))
-			drive_detach(s->drives[i].drive);
-	return false;
-}
-
-static void fdc_unrealize(struct device *dev)
-{
-	struct fdc_state *s = ISA_FDC(dev);
-
-	bootdevice_remove(dev);
-	for (unsigned i = 0; i < FDC_MAX_DRIVES; i++) {
-		struct fdc_drive *drv = &s->drives[i];
-
-		if (!drv->drive)
-			continue;
-		/* completions reference s: let them land first */
-		if (fdc_blk(drv))
-			blk_drain(fdc_blk(drv));
-		drive_detach(drv->drive);
-		drv->drive = NULL;
-	}
-	if (s->dma)
-		i8257_dma_register_channel(s->dma, s->dma_chan, NULL, NULL);
-	memory_region_del_subregion(isa_bus_get()->io, &s->io);
-	memory_region_del_subregion(isa_bus_get()->io, &s->io_dir);
-	memory_region_destroy(&s->io);
-	memory_region_destroy(&s->io_dir);
-}
-
-static void fdc_reset(struct device *dev)
-{
-	struct fdc_state *s = ISA_FDC(dev);
-
-	s->dor = FD_DOR_nRESET | FD_DOR_DMAEN;
-	s->tdr = 0;
-	s->dsr = FDC_RATE_500K;
-	s->lock = false;
-	s->perpendicular = 0;
-	memset(s->specify, 0, sizeof(s->specify));
-	memset(s->head, 0, sizeof(s->head));
-	memset(s->sector, 0, sizeof(s->sector));
-	/* a drive reports DSKCHG from power-on until the first step with a disk */
-	for (unsigned i = 0; i < FDC_MAX_DRIVES; i++)
-		s->media_changed[i] = s->drives[i].drive != NULL;
-	fdc_reset_controller(s, false);
-}
-
-static const struct vmstate_field fdc_fields[] = {
-	VMSTATE_U8(struct fdc_state, dor),
-	VMSTATE_U8(struct fdc_state, tdr),
-	VMSTATE_U8(struct fdc_state, dsr),
-	VMSTATE_BOOL(struct fdc_state, irq_pending),
-	VMSTATE_U8(struct fdc_state, phase),
-	VMSTATE_U8_ARRAY(struct fdc_state, cmd, 16),
-	VMSTATE_U8(struct fdc_state, cmd_pos),
-	VMSTATE_U8(struct fdc_state, cmd_len),
-	VMSTATE_U8_ARRAY(struct fdc_state, res, 16),
-	VMSTATE_U8(struct fdc_state, res_pos),
-	VMSTATE_U8(struct fdc_state, res_len),
-	VMSTATE_U8_ARRAY(struct fdc_state, specify, 2),
-	VMSTATE_U8(struct fdc_state, config),
-	VMSTATE_U8(struct fdc_state, pretrk),
-	VMSTATE_U8(struct fdc_state, perpendicular),
-	VMSTATE_BOOL(struct fdc_state, lock),
-	VMSTATE_U8_ARRAY(struct fdc_state, track, FDC_UNITS),
-	VMSTATE_U8_ARRAY(struct fdc_state, head, FDC_UNITS),
-	VMSTATE_U8_ARRAY(struct fdc_state, sector, FDC_UNITS),
-	VMSTATE_U8_ARRAY(struct fdc_state, media_changed, FDC_UNITS),
-	VMSTATE_U8_ARRAY(struct fdc_state, seek_st0, FDC_UNITS),
-	VMSTATE_U8(struct fdc_state, seek_pending),
-	VMSTATE_U8(struct fdc_state, reset_sense),
-	VMSTATE_U8(struct fdc_state, xfer_kind),
-	VMSTATE_U8(struct fdc_state, xfer_unit),
-	VMSTATE_BOOL(struct fdc_state, xfer_dma),
-	VMSTATE_BOOL(struct fdc_state, xfer_mt),
-	VMSTATE_BOOL(struct fdc_state, xfer_tc),
-	VMSTATE_U8(struct fdc_state, xfer_c),
-	VMSTATE_U8(struct fdc_state, xfer_h),
-	VMSTATE_U8(struct fdc_state, xfer_r),
-	VMSTATE_U8(struct fdc_state, xfer_n),
-	VMSTATE_U8(struct fdc_state, xfer_eot),
-	VMSTATE_U8(struct fdc_state, fmt_left),
-	VMSTATE_U8(struct fdc_state, fmt_filler),
-	VMSTATE_BUFFER(struct fdc_state, buf),
-	VMSTATE_U16(struct fdc_state, buf_pos),
-	VMSTATE_U16(struct fdc_state, buf_len),
-	VMSTATE_BOOL(struct fdc_state, buf_ready),
-	VMSTATE_END
-};
-
-static const struct property fdc_props[] = {
-	PROP_U32("iobase", struct fdc_state, iobase, 0x3f0),
-	PROP_U32("irq", struct fdc_state, isairq, 6),
-	PROP_U32("dma", struct fdc_state, dma_chan, 2),
-	PROP_DRIVE("driveA", struct fdc_state, drive_prop[0]),
-	PROP_DRIVE("driveB", struct fdc_state, drive_prop[1]),
-	PROP_I32("bootindexA", struct fdc_state, bootindex[0], -1),
-	PROP_I32("bootindexB", struct fdc_state, bootindex[1], -1),
-	PROP_END
-};
-
-DEFINE_DEVICE_TYPE(isa_fdc, TYPE_ISA_FDC, TYPE_ISA_DEVICE, struct fdc_state,
-		   .realize = fdc_realize, .unrealize = fdc_unrealize, .reset = fdc_reset,
-		   .props = fdc_props, .vmstate = fdc_fields, .vmstate_version = 1,
-		   .desc = "82077AA floppy disk controller", .category = "storage");
