@@ -462,12 +462,18 @@ bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp)
 			    g_strerror(errno));
 		return false;
 	}
+	if (s->irq_window_step && gsi < 16) {
+		if (level)
+			__atomic_fetch_or(&s->gsi_high, 1u << gsi, __ATOMIC_SEQ_CST);
+		else
+			__atomic_fetch_and(&s->gsi_high, ~(1u << gsi), __ATOMIC_SEQ_CST);
+	}
 	if (level && s->irq_window_step) {
-		/* the vCPUs look at their interrupt window before they run again */
+		/* the BSP, where the PIC's interrupts go, looks at its interrupt window */
 		__atomic_fetch_add(&s->gsi_raises, 1, __ATOMIC_SEQ_CST);
 		g_mutex_lock(&s->vcpus_lock);
-		for (unsigned i = 0; i < s->vcpus->len; i++)
-			kvm_vcpu_kick_run(g_ptr_array_index(s->vcpus, i));
+		if (s->vcpus->len)
+			kvm_vcpu_window_kick(g_ptr_array_index(s->vcpus, 0));
 		g_mutex_unlock(&s->vcpus_lock);
 	}
 	return true;

@@ -499,6 +499,8 @@ void kvm_vcpu_free(struct kvm_vcpu *v)
 	g_mutex_lock(&v->s->vcpus_lock);
 	g_ptr_array_remove(v->s->vcpus, v);
 	g_mutex_unlock(&v->s->vcpus_lock);
+	if (v->window_timer)
+		timer_free(v->window_timer);
 	if (v->run)
 		munmap(v->run, v->s->run_mmap_size);
 	if (v->cpu->interp)
@@ -553,8 +555,8 @@ void kvm_vcpu_kick_run(struct kvm_vcpu *v)
 
 /* ---- interrupt windows on PVM (kernel-irqchip=on) ---- */
 
-/* Steps are ~10 us each: at most ~0.3 s of single-stepping per raised IRQ. */
-#define KVM_IRQ_WINDOW_MAX_STEPS 20000
+/* Steps are ~10 us each: at most ~0.1 s of single-stepping in one go. */
+#define KVM_IRQ_WINDOW_MAX_STEPS 10000
 
 static void kvm_vcpu_set_single_step(struct kvm_vcpu *v, bool on)
 {
@@ -567,26 +569,71 @@ static void kvm_vcpu_set_single_step(struct kvm_vcpu *v, bool on)
 			  g_strerror(errno));
 }
 
-/* An unmasked request in KVM's PIC that the guest has not yet taken. */
+/*
+ * A line kemu holds high whose request waits, unmasked, in KVM's PIC (the
+ * guest has not taken it yet). The PIT's IRQ 0 is KVM's own and does not
+ * count: it is pending most of the time and no guest waits for it this way.
+ */
 static bool kvm_vcpu_pic_pending(struct kvm_vcpu *v)
 {
+	uint32_t high = __atomic_load_n(&v->s->gsi_high, __ATOMIC_SEQ_CST);
+
 	for (int id = KVM_IRQCHIP_PIC_MASTER; id <= KVM_IRQCHIP_PIC_SLAVE; id++) {
 		struct kvm_irqchip chip = { .chip_id = id };
+		uint8_t lines = id == KVM_IRQCHIP_PIC_MASTER ? high & 0xff : high >> 8;
 
+		if (!lines)
+			continue;
 		if (ioctl(v->s->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
 			return false;
-		if (chip.chip.pic.irr & ~chip.chip.pic.imr)
+		if (chip.chip.pic.irr & ~chip.chip.pic.imr & lines)
 			return true;
 	}
 	return false;
 }
 
+void kvm_vcpu_window_kick(struct kvm_vcpu *v)
+{
+	__atomic_store_n(&v->window_recheck_ns, 1000000, __ATOMIC_SEQ_CST);
+	kvm_vcpu_kick_run(v);
+}
+
+/* The recheck timer: behave as if a GSI had risen again. */
+static void kvm_vcpu_window_recheck(void *opaque)
+{
+	struct kvm_vcpu *v = opaque;
+
+	__atomic_fetch_add(&v->s->gsi_raises, 1, __ATOMIC_SEQ_CST);
+	kvm_vcpu_kick_run(v);
+}
+
+/* Stop stepping; look again later if kemu's request still waits in the PIC. */
+static void kvm_vcpu_window_step_end(struct kvm_vcpu *v)
+{
+	int64_t delay;
+
+	kvm_vcpu_set_single_step(v, false);
+	v->nr_window_steps += v->window_steps;
+	v->window_steps = 0;
+	if (!kvm_vcpu_pic_pending(v))
+		return;
+	if (!v->window_timer)
+		v->window_timer = timer_new_ns(CLOCK_HOST_MONOTONIC, kvm_vcpu_window_recheck, v);
+	delay = __atomic_load_n(&v->window_recheck_ns, __ATOMIC_SEQ_CST);
+	timer_mod_ns(v->window_timer, clock_get_ns(CLOCK_HOST_MONOTONIC) + delay);
+	__atomic_store_n(&v->window_recheck_ns, MIN(delay * 2, 100 * 1000000LL), __ATOMIC_SEQ_CST);
+}
+
 /*
- * Before KVM_RUN (irq_window_step): a GSI rose since this vCPU last looked
- * and the guest had interrupts off, so a PVM host might never find the
- * moment the guest turns them on again. Single-step until it does (each
- * step is a KVM_RUN, and KVM checks for a pending interrupt on every entry),
- * then run freely: the interrupt goes in on that entry.
+ * Before KVM_RUN (irq_window_step): a GSI rose since this vCPU last looked;
+ * if the guest has interrupts off, a PVM host might never find the moment
+ * it turns them on again. Single-step until it does: each step is a
+ * KVM_RUN, and KVM checks for a pending interrupt on every entry. Stepping
+ * ends once IF has been set at two exits in a row (past any STI shadow; PVM
+ * does not report the shadow) and kemu's request no longer waits in the PIC
+ * (the timer's IRQ 0 often goes first, and its handler returns into the same
+ * short window). A guest that keeps interrupts off longer than the step
+ * limit runs at full speed and a timer looks again, later each time.
  */
 static void kvm_vcpu_irq_window_step(struct kvm_vcpu *v)
 {
@@ -594,7 +641,7 @@ static void kvm_vcpu_irq_window_step(struct kvm_vcpu *v)
 
 	if (raises != v->gsi_raises_seen) {
 		v->gsi_raises_seen = raises;
-		if (!v->window_steps && !v->run->if_flag) {
+		if (!v->window_steps) {
 			kvm_vcpu_set_single_step(v, true);
 			v->window_steps = 1;
 			v->window_if_steps = 0;
@@ -603,19 +650,10 @@ static void kvm_vcpu_irq_window_step(struct kvm_vcpu *v)
 	}
 	if (!v->window_steps)
 		return;
-	/*
-	 * IF on at two exits in a row is past any STI shadow, so KVM has had
-	 * an entry where it could inject. Keep stepping while the PIC still
-	 * holds a request: the timer's IRQ 0 often goes first, and the guest
-	 * returns from it into the same short window.
-	 */
 	v->window_if_steps = v->run->if_flag ? v->window_if_steps + 1 : 0;
-	if (v->window_steps >= KVM_IRQ_WINDOW_MAX_STEPS ||
-	    (v->window_if_steps >= 2 && !kvm_vcpu_pic_pending(v))) {
-		kvm_vcpu_set_single_step(v, false);
-		v->nr_window_steps += v->window_steps;
-		v->window_steps = 0;
-	}
+	if ((v->window_if_steps >= 2 && !kvm_vcpu_pic_pending(v)) ||
+	    v->window_steps >= KVM_IRQ_WINDOW_MAX_STEPS)
+		kvm_vcpu_window_step_end(v);
 }
 
 /* ---- reports ---- */
@@ -898,8 +936,8 @@ int kvm_vcpu_exec(struct kvm_vcpu *v)
 			cpu->env.halted = cpu->env.wait_for_sipi = false;
 		if (v->s->irqchip != KERNEL_IRQCHIP_ON)
 			kvm_vcpu_inject(v);
-		else if (v->s->irq_window_step)
-			kvm_vcpu_irq_window_step(v);
+		else if (v->s->irq_window_step && cpu->cpu_index == 0)
+			kvm_vcpu_irq_window_step(v);	/* the PIC's ExtINT goes to the BSP */
 
 		r = ioctl(v->fd, KVM_RUN, 0);
 		__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);

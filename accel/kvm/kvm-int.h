@@ -75,6 +75,7 @@ struct kvm_state {
 	 */
 	bool irq_window_step;
 	unsigned gsi_raises;		/* atomic: rising GSI levels kemu set */
+	uint32_t gsi_high;		/* atomic: GSIs 0-15 kemu holds high */
 };
 
 /* Exit dispatch; the default sends exits to s->as_mem / s->as_io under the BQL. */
@@ -139,6 +140,8 @@ struct kvm_vcpu {
 	unsigned gsi_raises_seen;	/* s->gsi_raises when this vCPU last looked */
 	unsigned window_steps;		/* > 0: single-stepping to an interrupt window */
 	unsigned window_if_steps;	/* successive steps that ended with IF set */
+	struct kemu_timer *window_timer;	/* looks again while an IRQ still waits */
+	int64_t window_recheck_ns;	/* its delay, doubled up to 100 ms per miss */
 	uint64_t nr_window_steps;
 };
 
@@ -157,6 +160,8 @@ bool kvm_guest_phys_read(struct kvm_state *s, uint64_t gpa, void *buf, size_t le
 bool kvm_state_set_gsi(struct kvm_state *s, int gsi, int level, GError **errp);
 /* kvm-cpu.c: make a vCPU leave KVM_RUN and come back (no run-control request). */
 void kvm_vcpu_kick_run(struct kvm_vcpu *v);
+/* A GSI rose (irq_window_step): kick the vCPU, recheck delays start over. */
+void kvm_vcpu_window_kick(struct kvm_vcpu *v);
 /* In-kernel LAPICs (and PIC, IOAPIC, PIT with kernel-irqchip=on) to power-on state. */
 bool kvm_state_irqchip_reset(struct kvm_state *s, GError **errp);
 

@@ -347,6 +347,11 @@ def main():
             cmd = [emu] + accel + base + args
             if kind == 'serial':
                 rc, timed_out, secs, out = run_serial(cmd, deadline, log)
+                if acc == 'kvm' and pvm and not qemu and rc != 33:
+                    # known: ~1 run in 8 triple-faults in POST on PVM (the single-step
+                    # work-around can leave TF set in a guest frame; docs/kvm-pvm-notes.md)
+                    print('# %s: second attempt (first: status %s)' % (tag, rc), flush=True)
+                    rc, timed_out, secs, out = run_serial(cmd, deadline, log)
                 m = re.search(r'FLOPPY-SUM: ([0-9A-F]{8}|read error)', out)
                 if timed_out:
                     err = 'nothing within %ds' % deadline
