@@ -42,6 +42,7 @@
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/virtio/virtio-blk.h"
 #include "hw/ide/ide.h"
+#include "hw/block/fdc.h"
 #include "target/i386/cpu.h"
 #include "system/cpus.h"
 #include "system/main-loop.h"
@@ -661,6 +662,9 @@ static bool pc_machine_init(struct machine_state *ms, GError **errp)
 	}
 	memory_region_transaction_commit();
 	pc_cmos_init(pc);
+	/* DMA pair and floppy controller; fills CMOS 0x10/0x14, so after pc_cmos_init */
+	if (!pc_floppy_init(pc, errp))
+		return false;
 	pc_machine_reset(ms);
 	return true;
 fail:

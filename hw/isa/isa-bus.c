@@ -14,6 +14,7 @@ void isa_bus_init(struct memory_region *io, struct address_space *as_mem,
 	isa_bus.as_mem = as_mem;
 	isa_bus.irq_handler = irq_handler;
 	isa_bus.irq_opaque = irq_opaque;
+	isa_bus.dma[0] = isa_bus.dma[1] = NULL;
 }
 
 struct isa_bus *isa_bus_get(void)

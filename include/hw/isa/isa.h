@@ -34,7 +34,8 @@ struct isa_device {
 
 struct isa_bus {
 	struct memory_region *io;	/* port space root */
-	struct address_space *as_mem;	/* for ISA DMA (8237) later */
+	struct address_space *as_mem;	/* for ISA DMA (8237) */
+	struct device *dma[2];		/* 8237 pair (hw/dma/i8257.c): channels 0-3, 4-7 */
 	irq_handler_fn irq_handler;	/* ISA IRQ n -> handler(opaque, n, level) */
 	void *irq_opaque;
 };
