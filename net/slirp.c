@@ -38,6 +38,7 @@ struct slirp_source {
 	GSource source;
 	struct net_user *user;
 	GArray *pollfds;	/* GPollFD, re-filled before every poll */
+	gint64 deadline_us;	/* libslirp's next timeout (monotonic), G_MAXINT64: none */
 };
 
 /* ---- libslirp callbacks ---- */
@@ -161,13 +162,26 @@ static gboolean slirp_source_prepare(GSource *source, gint *timeout_ms)
 	for (guint i = 0; i < src->pollfds->len; i++)
 		g_source_add_poll(source, &g_array_index(src->pollfds, GPollFD, i));
 	*timeout_ms = timeout == UINT32_MAX ? -1 : (gint)MIN(timeout, (uint32_t)G_MAXINT);
+	src->deadline_us = timeout == UINT32_MAX ? G_MAXINT64
+			   : g_get_monotonic_time() + (gint64)MIN(timeout, (uint32_t)G_MAXINT) * 1000;
 	return FALSE;
 }
 
 static gboolean slirp_source_check(GSource *source)
 {
-	/* libslirp wants its poll step after every wait (its TCP timers run there) */
-	return TRUE;
+	struct slirp_source *src = (struct slirp_source *)source;
+
+	/*
+	 * Ready when a socket has an event or libslirp's timeout (its TCP
+	 * timers) is due. Always answering TRUE would make this source ready
+	 * at default priority on every loop, and glib would then never run
+	 * lower-priority sources such as idle callbacks (the monitor's output
+	 * flush was starved that way).
+	 */
+	for (guint i = 0; i < src->pollfds->len; i++)
+		if (g_array_index(src->pollfds, GPollFD, i).revents)
+			return TRUE;
+	return g_get_monotonic_time() >= src->deadline_us;
 }
 
 static gboolean slirp_source_dispatch(GSource *source, GSourceFunc cb, gpointer data)

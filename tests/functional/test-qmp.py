@@ -453,7 +453,7 @@ def main_session():
             out = h.cmd('i /b 0x70')
             check(re.match(r'portb\[0x0070\] = 0x[0-9a-f]{2}\r\n', out), f'i: {out!r}')
             for info in ('version', 'cpus', 'mtree', 'qtree', 'pci', 'chardev', 'kvm', 'irq', 'pic',
-                         'lapic', 'ioapic', 'mem', 'emul', 'name', 'roms', 'network'):
+                         'lapic', 'ioapic', 'mem', 'emul', 'name', 'roms'):
                 out = h.cmd('info ' + info)
                 check(out and 'unknown command' not in out, f'info {info}: {out!r}')
             check('help' in h.cmd('help'), 'help')
