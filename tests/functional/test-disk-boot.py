@@ -26,9 +26,8 @@ Cases, each under interp (QEMU: tcg) and, where /dev/kvm opens, kvm:
                     ata_piix, sd_mod, sr_mod from /lib/modules): Linux finds
                     the disk and the CD, reads 4 MiB and 1 MiB of them by
                     bus-master DMA (MD5 against the files) and writes 4 KiB
-                    that this script then finds in the image. Linux boots in
-                    minutes under interp here, so it runs with
-                    (KVM on PVM: too slow for Linux, SKIP).
+                    that this script then finds in the image (about 40 s
+                    under interp; KVM on PVM: too slow for Linux, SKIP).
   bootindex-cd      -device ide-hd (the INT 13h disk, which would boot first
                     in the default order and exit at once) with bootindex=2
                     and -device ide-cd (the ISOLINUX CD) with bootindex=1 on
