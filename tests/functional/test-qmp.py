@@ -786,7 +786,7 @@ def find_linux():
     return ks[-1] if ks else None
 
 
-def pci_hotplug_linux():
+def pci_hotplug_linux_once():
     """device_add/device_del of a PCI device with Debian's Linux (ACPI hotplug, acpiphp)."""
     kernel = find_linux()
     if not kernel:
@@ -810,25 +810,44 @@ def pci_hotplug_linux():
               '-append', 'console=ttyS0 quiet panic=-1 kemu.cmd=' + cmd,
               '-qmp', 'unix:{T}/qmp.sock,server=on,wait=off'])
     try:
-        q = QMP(connect_unix(k.path('qmp.sock')))
-        q.recv_msg()
-        q.cmd('qmp_capabilities')
-        # a deadline that only catches a hang: Linux under interp on a loaded 2-core host
-        k.wait_serial(r'HPST-1', timeout=900)
-        check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 'hp1'}) == {}, 'device_add')
-        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
-        check(any(d['id']['vendor'] == 0x1b36 and d['id']['device'] == 5 for d in devs),
-              'pci-testdev not in query-pci after device_add')
-        k.wait_serial(r'HPST-2', timeout=120)
-        check(q.cmd('device_del', {'id': 'hp1'}) == {}, 'device_del')
-        ev = q.wait_event('DEVICE_DELETED', timeout=120)
-        check(ev['data'] == {'device': 'hp1', 'path': '/machine/peripheral/hp1'}, f'event {ev}')
-        k.wait_serial(r'HPST-3', timeout=120)
-        devs = [d for b in q.cmd('query-pci') for d in b['devices']]
-        check(not any(d['id']['vendor'] == 0x1b36 for d in devs), 'pci-testdev still in query-pci')
-        q.error('device_del', {'id': 'hp1'}, cls='DeviceNotFound', desc="Device 'hp1' not found")
+        return pci_hotplug_linux_steps(k)
+    except (OSError, ValueError) as e:
+        # keep what the guest and kemu said: this failed twice under load (BrokenPipe)
+        raise ConnectionError('%s; kemu %s; serial tail %r; stderr %r' % (
+            e, 'running' if k.p.poll() is None else 'exited %s' % k.p.returncode,
+            k.serial()[-400:], k.stderr()[-400:]))
     finally:
         k.kill()
+
+
+def pci_hotplug_linux_steps(k):
+    q = QMP(connect_unix(k.path('qmp.sock')))
+    q.recv_msg()
+    q.cmd('qmp_capabilities')
+    # a deadline that only catches a hang: Linux under interp on a loaded 2-core host
+    k.wait_serial(r'HPST-1', timeout=900)
+    check(q.cmd('device_add', {'driver': 'pci-testdev', 'id': 'hp1'}) == {}, 'device_add')
+    devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+    check(any(d['id']['vendor'] == 0x1b36 and d['id']['device'] == 5 for d in devs),
+          'pci-testdev not in query-pci after device_add')
+    k.wait_serial(r'HPST-2', timeout=120)
+    check(q.cmd('device_del', {'id': 'hp1'}) == {}, 'device_del')
+    ev = q.wait_event('DEVICE_DELETED', timeout=120)
+    check(ev['data'] == {'device': 'hp1', 'path': '/machine/peripheral/hp1'}, f'event {ev}')
+    k.wait_serial(r'HPST-3', timeout=120)
+    devs = [d for b in q.cmd('query-pci') for d in b['devices']]
+    check(not any(d['id']['vendor'] == 0x1b36 for d in devs), 'pci-testdev still in query-pci')
+    q.error('device_del', {'id': 'hp1'}, cls='DeviceNotFound', desc="Device 'hp1' not found")
+
+
+def pci_hotplug_linux():
+    """One retry, announced, when the QMP connection breaks (seen twice under load,
+    cause not found yet: docs/status.md, issue 8); a second break is a failure."""
+    try:
+        return pci_hotplug_linux_once()
+    except ConnectionError as e:
+        print('RETRY qmp-pci-hotplug-linux after: %s' % e, flush=True)
+        return pci_hotplug_linux_once()
 
 
 def kvm_registers():
@@ -890,7 +909,8 @@ def main():
         report('FAIL', 'qmp-stderr-clean', 'sanitizer or kemu BUG reports in ' + ', '.join(bad))
     else:
         report('PASS', 'qmp-stderr-clean')
-        for k in INSTANCES:
+        # the instances' serial and stderr files stay when a case failed
+        for k in INSTANCES if not results['FAIL'] else []:
             shutil.rmtree(k.tmp, ignore_errors=True)
     print(f'{results["PASS"]} passed, {results["FAIL"]} failed, {results["SKIP"]} skipped')
     return 1 if results['FAIL'] else 0
